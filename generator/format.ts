@@ -1,0 +1,36 @@
+/** One formatter for every diagnostic: `file:line:col severity CODE message`, a code frame, the pointer and the fix. */
+import { codeFrameColumns } from "@babel/code-frame";
+import type { Diagnostic } from "./diagnostics.js";
+
+export interface FormatOptions {
+  color: boolean;
+  /** The config text, for code frames. */
+  text?: string;
+}
+
+const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+
+export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string {
+  const tone = d.severity === "error" ? "31" : d.severity === "warning" ? "33" : "36";
+  const head = `${paint(options.color, "1", `${d.file}:${d.line}:${d.column}`)} ${paint(options.color, tone, d.severity)} ${paint(
+    options.color,
+    "2",
+    d.code,
+  )} ${d.message}`;
+  const lines = [head];
+  if (options.text !== undefined) {
+    const frame = codeFrameColumns(options.text, { start: { line: d.line, column: d.column } }, { highlightCode: options.color, linesAbove: 1, linesBelow: 1 });
+    lines.push(frame.replace(/^/gm, "  "));
+  }
+  lines.push(`  at ${d.pointer === "" ? "(document root)" : d.pointer}`);
+  if (d.hint) lines.push(`  ${paint(options.color, "32", "fix:")} ${d.hint}`);
+  return lines.join("\n");
+}
+
+export function summary(list: readonly Diagnostic[]): string {
+  const count = (s: Diagnostic["severity"]) => list.filter((d) => d.severity === s).length;
+  const parts = [`${count("error")} error(s)`, `${count("warning")} warning(s)`];
+  const infos = count("info");
+  if (infos > 0) parts.push(`${infos} note(s)`);
+  return parts.join(", ");
+}

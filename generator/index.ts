@@ -1,0 +1,117 @@
+/**
+ * amqp-gen's programmatic API. `generate` is pure: config text in, files and diagnostics out,
+ * nothing read or written but the package's own schema and templates.
+ *
+ *   load → validate → analyse (KrakenD → IR) → plan (names, files) → emit
+ */
+import { analyse } from "./analyse.js";
+import { hasErrors, joinPointer, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { emit, loadTemplates, type BodyCode, type GeneratedFile, type Templates } from "./emit.js";
+import { load } from "./load.js";
+import { plan, type RoutePlan } from "./plan.js";
+import { validate } from "./validate.js";
+
+export type { Diagnostic, Severity } from "./diagnostics.js";
+export type { GeneratedFile } from "./emit.js";
+export type { ProgramIR, RouteIR } from "./ir.js";
+
+export interface GenerateOptions {
+  /** How diagnostics and generated comments name the config. Default `krakend.json`. */
+  file?: string;
+  /** A folder whose `*.hbs` files replace the built-in templates of the same name. */
+  templates?: string;
+}
+
+export interface GenerateResult {
+  /** Sorted by path; empty when there is any error. */
+  files: GeneratedFile[];
+  /** Sorted by position. */
+  diagnostics: Diagnostic[];
+  /** Per-phase timings in milliseconds (for `--verbose`). */
+  timings: Record<string, number>;
+}
+
+const templateCache = new Map<string, Templates>();
+
+function templatesFor(dir: string | undefined): Templates {
+  const key = dir ?? "";
+  let t = templateCache.get(key);
+  if (!t) templateCache.set(key, (t = loadTemplates(dir)));
+  return t;
+}
+
+/**
+ * Generates the handlers for a krakend.json. Accepts its text (for exact line:column
+ * positions) or an already parsed value, which is never mutated.
+ */
+export async function generate(config: string | object, options: GenerateOptions = {}): Promise<GenerateResult> {
+  const file = options.file ?? "krakend.json";
+  const timings: Record<string, number> = {};
+  let last = performance.now();
+  const lap = (phase: string) => {
+    const now = performance.now();
+    timings[phase] = Math.round((now - last) * 100) / 100;
+    last = now;
+  };
+  const text = typeof config === "string" ? config : JSON.stringify(config, null, 2);
+  const done = (diagnostics: Diagnostic[], files: GeneratedFile[] = []): GenerateResult => ({
+    files: hasErrors(diagnostics) ? [] : files,
+    diagnostics: sortDiagnostics(diagnostics),
+    timings,
+  });
+
+  const loaded = load(text, file);
+  lap("load");
+  if (hasErrors(loaded.diagnostics)) return done(loaded.diagnostics);
+  const schemaDiagnostics = validate(loaded.value, file, loaded.source);
+  lap("validate");
+  const diagnostics = [...loaded.diagnostics, ...schemaDiagnostics];
+  if (hasErrors(diagnostics)) return done(diagnostics);
+
+  const { program, diagnostics: found } = analyse(loaded.value, file, loaded.source);
+  diagnostics.push(...found);
+  lap("analyse");
+  if (hasErrors(diagnostics)) return done(diagnostics);
+
+  const plans = plan(program);
+  lap("plan");
+  const bodies = await compileBodies(plans, file, loaded.source, diagnostics);
+  lap("bodies");
+  const files = emit(program, plans, templatesFor(options.templates), bodies);
+  lap("emit");
+  return done(diagnostics, files);
+}
+
+/** Body types (json-schema-to-typescript) and validators, only for endpoints that validate. */
+async function compileBodies(
+  plans: readonly RoutePlan[],
+  file: string,
+  source: ReturnType<typeof load>["source"],
+  diagnostics: Diagnostic[],
+): Promise<Map<RoutePlan, BodyCode>> {
+  const out = new Map<RoutePlan, BodyCode>();
+  const wanted = plans.filter((p) => p.route.bodySchema);
+  if (wanted.length === 0) return out;
+  const { bodyCode } = await import("./body.js");
+  for (const p of wanted) {
+    const schema = p.route.bodySchema;
+    if (!schema) continue;
+    const code = await bodyCode(schema.schema, p.typeName);
+    for (const keyword of code.unsupported) {
+      const pointer = joinPointer(schema.pointer) + keyword;
+      const { line, column } = source.locate(pointer, "key");
+      diagnostics.push({
+        code: "AG222",
+        severity: "warning",
+        message: `JSON Schema keyword at ${keyword} is not enforced by the generated validator.`,
+        file,
+        line,
+        column,
+        pointer,
+        hint: "Express the rule with supported keywords, or accept that it is not checked.",
+      });
+    }
+    out.set(p, code);
+  }
+  return out;
+}

@@ -1,0 +1,1044 @@
+/**
+ * Compiles the JSON Schema found in a KrakenD endpoint's
+ * `extra_config["validation/json-schema"]` into standalone TypeScript source:
+ * a validator function that imports nothing and needs no schema library at
+ * runtime.
+ *
+ * Semantics follow what KrakenD does (it validates with gojsonschema, a
+ * draft-04/06/07 library):
+ *  - siblings of `$ref` are ignored (draft-07 rule, gojsonschema behaviour);
+ *  - `exclusiveMinimum`/`exclusiveMaximum` accept both the numeric (draft-06+)
+ *    and the boolean (draft-04) form;
+ *  - `multipleOf` is decided exactly on the decimal representation (gojsonschema
+ *    uses big.Rat), so `0.3` is a multiple of `0.1`;
+ *  - string lengths count code points.
+ *
+ * Security: every value taken from the schema reaches the generated code only
+ * through `tsLiteral` (JSON.stringify plus U+2028/U+2029 escaping). Generated
+ * comments never contain schema text. Object members are looked up only after an
+ * own-property check, never through `in` or the prototype chain.
+ */
+
+export interface CompiledValidator {
+  /** TypeScript source declaring `export function <functionName>(value: unknown): string | null`. */
+  code: string;
+  /** JSON pointers (within the schema) of keywords that were ignored because they are not supported. */
+  unsupported: string[];
+}
+
+/** Thrown for schemas that are malformed (wrong keyword value types, unresolvable local `$ref`, ...). */
+export class JsonSchemaCompileError extends Error {
+  readonly pointer: string;
+  constructor(pointer: string, message: string) {
+    super(`invalid JSON Schema at ${pointer === "" ? "(root)" : pointer}: ${message}`);
+    this.name = "JsonSchemaCompileError";
+    this.pointer = pointer;
+  }
+}
+
+/**
+ * Renders a JSON value as a TypeScript expression that evaluates to exactly that
+ * value. Strings go through JSON.stringify with U+2028/U+2029 escaped; object keys
+ * named `__proto__` are emitted as computed keys so they create an own property
+ * instead of setting the prototype. Throws on values JSON cannot represent.
+ */
+export function tsLiteral(value: unknown): string {
+  return literal(value, []);
+}
+
+function literal(value: unknown, stack: object[]): string {
+  if (value === null || typeof value === "boolean") return String(value);
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new TypeError("tsLiteral: non-finite number");
+    return JSON.stringify(value);
+  }
+  if (typeof value === "string") {
+    return JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  }
+  if (typeof value !== "object") throw new TypeError(`tsLiteral: cannot represent a ${typeof value}`);
+  if (stack.includes(value)) throw new TypeError("tsLiteral: cyclic value");
+  stack.push(value);
+  let out: string;
+  if (Array.isArray(value)) {
+    const parts: string[] = [];
+    for (let i = 0; i < value.length; i++) parts.push(literal(value[i] as unknown, stack));
+    out = `[${parts.join(", ")}]`;
+  } else {
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) throw new TypeError("tsLiteral: not a plain object");
+    const record = value as Record<string, unknown>;
+    const parts = Object.keys(record).map((key) => {
+      const k = literal(key, stack);
+      return `${key === "__proto__" ? `[${k}]` : k}: ${literal(record[key], stack)}`;
+    });
+    out = parts.length === 0 ? "{}" : `{ ${parts.join(", ")} }`;
+  }
+  stack.pop();
+  return out;
+}
+
+export function compileValidator(schema: unknown, functionName: string): CompiledValidator {
+  if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(functionName) || RESERVED.has(functionName)) {
+    throw new TypeError(`compileValidator: ${JSON.stringify(functionName)} is not a valid function name`);
+  }
+  return new Compiler(schema, functionName).run();
+}
+
+// ---------------------------------------------------------------------------
+
+const RESERVED = new Set(
+  ("break case catch class const continue debugger default delete do else enum export extends false finally for " +
+    "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
+    "yield let static implements interface package private protected public await arguments eval")
+    .split(" "),
+);
+
+const TYPE_NAMES = ["array", "boolean", "integer", "null", "number", "object", "string"] as const;
+type TypeName = (typeof TYPE_NAMES)[number];
+
+/** Keywords that carry no validation and are ignored silently. */
+const ANNOTATIONS = new Set([
+  "$schema", "$id", "id", "$comment", "$anchor", "title", "description", "default", "examples", "readOnly",
+  "writeOnly", "deprecated", "contentMediaType", "contentEncoding", "definitions", "$defs",
+]);
+
+const KEYWORDS = new Set([
+  "type", "enum", "const", "properties", "required", "additionalProperties", "patternProperties",
+  "propertyNames", "minProperties", "maxProperties", "dependencies", "items", "additionalItems", "minItems",
+  "maxItems", "uniqueItems", "contains", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+  "multipleOf", "minLength", "maxLength", "pattern", "format", "allOf", "anyOf", "oneOf", "not", "if", "then",
+  "else", "$ref",
+]);
+
+const FORMATS: Record<string, HelperName> = {
+  email: "isEmail",
+  "date-time": "isDateTime",
+  date: "isDate",
+  uuid: "isUuid",
+  ipv4: "isIpv4",
+  uri: "isUri",
+};
+
+const TYPE_PHRASE: Record<TypeName, string> = {
+  array: "an array",
+  boolean: "a boolean",
+  integer: "an integer",
+  null: "null",
+  number: "a number",
+  object: "an object",
+  string: "a string",
+};
+
+type HelperName =
+  | "err" | "ptr" | "isObject" | "isArray" | "has" | "equal" | "unique" | "length" | "decimal" | "multipleOf"
+  | "isEmail" | "isDate" | "isDateTime" | "isUuid" | "isIpv4" | "isUri";
+
+/** Emission order of helpers; `H_` is replaced by the validator's function name plus `_`. */
+const HELPER_ORDER: HelperName[] = [
+  "err", "ptr", "isObject", "isArray", "has", "equal", "unique", "length", "multipleOf", "decimal",
+  "isEmail", "isDate", "isDateTime", "isUuid", "isIpv4", "isUri",
+];
+
+const HELPER_DEPS: Partial<Record<HelperName, HelperName[]>> = {
+  equal: ["isObject", "isArray", "has"],
+  unique: ["equal", "err"],
+  multipleOf: ["decimal"],
+  isDateTime: ["isDate"],
+};
+
+const HELPER_SRC: Record<HelperName, string> = {
+  err: String.raw`
+function H_err(path: string, message: string): string {
+  return (path === "" ? "body" : path) + ": " + message;
+}`,
+  ptr: String.raw`
+function H_ptr(key: string): string {
+  return key.replace(/~/g, "~0").replace(/\//g, "~1");
+}`,
+  isObject: String.raw`
+function H_isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}`,
+  isArray: String.raw`
+function H_isArray(value: unknown): value is readonly unknown[] {
+  return Array.isArray(value);
+}`,
+  has: String.raw`
+function H_has(object: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(object, key);
+}`,
+  equal: String.raw`
+function H_equal(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (H_isArray(a)) {
+    if (!H_isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      if (!H_equal(a[i], b[i])) return false;
+    }
+    return true;
+  }
+  if (!H_isObject(a) || !H_isObject(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    if (!H_has(b, key) || !H_equal(a[key], b[key])) return false;
+  }
+  return true;
+}`,
+  unique: String.raw`
+function H_unique(items: readonly unknown[], path: string): string | null {
+  const primitives = new Map<unknown, number>();
+  const composites: number[] = [];
+  for (let j = 0; j < items.length; j++) {
+    const item = items[j];
+    if (typeof item === "object" && item !== null) {
+      for (const i of composites) {
+        if (H_equal(items[i], item)) return H_err(path + "/" + j, "must NOT be a duplicate of item " + i);
+      }
+      composites.push(j);
+    } else {
+      const i = primitives.get(item);
+      if (i !== undefined) return H_err(path + "/" + j, "must NOT be a duplicate of item " + i);
+      primitives.set(item, j);
+    }
+  }
+  return null;
+}`,
+  length: String.raw`
+function H_length(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    count++;
+  }
+  return count;
+}`,
+  multipleOf: String.raw`
+function H_multipleOf(value: number, divisor: number): boolean {
+  if (Number.isSafeInteger(value) && Number.isSafeInteger(divisor)) return value % divisor === 0;
+  const a = H_decimal(value);
+  const b = H_decimal(divisor);
+  if (a === null || b === null) return false;
+  const exponent = Math.min(a.exponent, b.exponent);
+  const x = a.digits * BigInt(10) ** BigInt(a.exponent - exponent);
+  const y = b.digits * BigInt(10) ** BigInt(b.exponent - exponent);
+  return y !== BigInt(0) && x % y === BigInt(0);
+}`,
+  decimal: String.raw`
+function H_decimal(value: number): { digits: bigint; exponent: number } | null {
+  const match = /^(-?\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(value));
+  if (match === null) return null;
+  const fraction = match[2] ?? "";
+  return { digits: BigInt((match[1] ?? "0") + fraction), exponent: Number(match[3] ?? "0") - fraction.length };
+}`,
+  isEmail: String.raw`
+function H_isEmail(text: string): boolean {
+  return /^[a-z0-9.!#$%&'*+/=?^_\x60{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(text);
+}`,
+  isDate: String.raw`
+function H_isDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (match === null) return false;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return days !== undefined && day >= 1 && day <= days;
+}`,
+  isDateTime: String.raw`
+function H_isDateTime(text: string): boolean {
+  const match = /^(\d{4}-\d{2}-\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/.exec(text);
+  if (match === null || !H_isDate(match[1] ?? "")) return false;
+  return Number(match[2]) <= 23 && Number(match[3]) <= 59 && Number(match[4]) <= 59 &&
+    Number(match[5] ?? "0") <= 23 && Number(match[6] ?? "0") <= 59;
+}`,
+  isUuid: String.raw`
+function H_isUuid(text: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
+}`,
+  isIpv4: String.raw`
+function H_isIpv4(text: string): boolean {
+  return /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(text);
+}`,
+  isUri: String.raw`
+function H_isUri(text: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:[^\s]*$/i.test(text);
+}`,
+};
+
+function escapePointer(token: string): string {
+  return token.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+function hasOwn(object: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(object, key);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function formatNumber(n: number): string {
+  return JSON.stringify(n);
+}
+
+interface FnState {
+  usesE: boolean;
+  terminated: boolean;
+}
+
+/** Statement writer for one generated function; indentation is 2 spaces. */
+class Block {
+  readonly lines: string[] = [];
+  constructor(
+    private depth: number,
+    readonly fn: FnState,
+  ) {}
+
+  line(text: string): void {
+    if (this.fn.terminated) return;
+    this.lines.push("  ".repeat(this.depth) + text);
+  }
+
+  /** A nested block one level deeper (for a guarded section). */
+  nested(): Block {
+    return new Block(this.depth + 1, this.fn);
+  }
+
+  /** A block at the same depth (for an unguarded section). */
+  same(): Block {
+    return new Block(this.depth, this.fn);
+  }
+
+  /** `if (cond) { ...inner }`, omitted when inner is empty. */
+  guard(cond: string, inner: Block): void {
+    if (inner.lines.length === 0) return;
+    this.line(`if (${cond}) {`);
+    this.lines.push(...inner.lines);
+    this.line("}");
+  }
+
+  append(inner: Block): void {
+    this.lines.push(...inner.lines);
+  }
+
+  open(head: string): void {
+    this.line(`${head} {`);
+    this.depth++;
+  }
+
+  close(): void {
+    this.depth--;
+    this.line("}");
+  }
+
+  /** `if (cond) return expr;`, or an unconditional return when cond is null. */
+  fail(cond: string | null, expr: string): void {
+    if (this.fn.terminated) return;
+    if (cond === null) {
+      this.line(`return ${expr};`);
+      if (this.depth === 1) this.fn.terminated = true;
+    } else {
+      this.line(`if (${cond}) return ${expr};`);
+    }
+  }
+
+  /** Runs a sub-validator and propagates its error. */
+  check(call: string): void {
+    if (this.fn.terminated) return;
+    this.fn.usesE = true;
+    this.line(`e = ${call};`);
+    this.line("if (e !== null) return e;");
+  }
+}
+
+type Kind = "string" | "number" | "array" | "object";
+
+class Compiler {
+  private readonly unsupported: string[] = [];
+  private readonly unsupportedSeen = new Set<string>();
+  private readonly consts: string[] = [];
+  private readonly constByInit = new Map<string, string>();
+  private readonly functions: { order: number; text: string }[] = [];
+  private readonly fnByBody = new Map<string, string>();
+  private readonly refNames = new Map<string, string>();
+  private readonly helpers = new Set<HelperName>();
+  private fnCount = 0;
+  private constCount = 0;
+
+  constructor(
+    private readonly root: unknown,
+    private readonly name: string,
+  ) {}
+
+  run(): CompiledValidator {
+    const rootFn = this.refTarget("", "");
+    const out: string[] = [];
+    out.push("/* JSON Schema validator generated by amqp-gen. Do not edit. */");
+    if (this.consts.length > 0) out.push("", ...this.consts);
+    out.push(
+      "",
+      `export function ${this.name}(value: unknown): string | null {`,
+      `  return ${rootFn}(value, "");`,
+      "}",
+    );
+    const fns = [...this.functions].sort((a, b) => a.order - b.order);
+    for (const f of fns) out.push("", f.text);
+    for (const helper of this.allHelpers()) {
+      out.push(HELPER_SRC[helper].split("H_").join(`${this.name}_`));
+    }
+    return { code: out.join("\n") + "\n", unsupported: [...this.unsupported] };
+  }
+
+  private allHelpers(): HelperName[] {
+    const all = new Set<HelperName>();
+    const visit = (h: HelperName): void => {
+      if (all.has(h)) return;
+      all.add(h);
+      for (const dep of HELPER_DEPS[h] ?? []) visit(dep);
+    };
+    for (const h of this.helpers) visit(h);
+    return HELPER_ORDER.filter((h) => all.has(h));
+  }
+
+  // -- naming -----------------------------------------------------------------
+
+  private helper(h: HelperName): string {
+    this.helpers.add(h);
+    return `${this.name}_${h}`;
+  }
+
+  private err(pathExpr: string, message: string): string {
+    return `${this.helper("err")}(${pathExpr}, ${tsLiteral(message)})`;
+  }
+
+  private hoist(kind: "re" | "c", declType: string, init: string): string {
+    const key = `${kind}|${declType}|${init}`;
+    const existing = this.constByInit.get(key);
+    if (existing !== undefined) return existing;
+    const id = `${this.name}_${kind}${this.constCount++}`;
+    this.consts.push(`const ${id}${declType === "" ? "" : `: ${declType}`} = ${init};`);
+    this.constByInit.set(key, id);
+    return id;
+  }
+
+  private report(pointer: string): void {
+    if (this.unsupportedSeen.has(pointer)) return;
+    this.unsupportedSeen.add(pointer);
+    this.unsupported.push(pointer);
+  }
+
+  /** A hoisted RegExp for a schema pattern, or null (reported) when JS cannot compile it. */
+  private regex(pattern: string, pointer: string): string | null {
+    try {
+      new RegExp(pattern, "u");
+    } catch {
+      this.report(pointer);
+      return null;
+    }
+    return this.hoist("re", "", `new RegExp(${tsLiteral(pattern)}, "u")`);
+  }
+
+  private renderFunction(name: string, state: FnState, body: Block): string {
+    const lines = [`function ${name}(value: unknown, path: string): string | null {`];
+    if (state.usesE) lines.push("  let e: string | null;");
+    lines.push(...body.lines);
+    if (!state.terminated) lines.push("  return null;");
+    lines.push("}");
+    return lines.join("\n");
+  }
+
+  // -- schema traversal -----------------------------------------------------------
+
+  /**
+   * Compiles a subschema to a function name, or null when it accepts everything.
+   * `sp` is the schema's JSON pointer within the root schema.
+   */
+  private sub(schema: unknown, sp: string): string | null {
+    if (schema === true) return null;
+    if (isPlainObject(schema) && hasOwn(schema, "$ref")) return this.ref(schema["$ref"], `${sp}/$ref`);
+    const state: FnState = { usesE: false, terminated: false };
+    const body = new Block(1, state);
+    this.body(schema, sp, body);
+    if (body.lines.length === 0) return null;
+    const text = this.renderFunction("NAME", state, body);
+    const existing = this.fnByBody.get(text);
+    if (existing !== undefined) return existing;
+    const order = this.fnCount++;
+    const name = `${this.name}_s${order}`;
+    this.fnByBody.set(text, name);
+    this.functions.push({ order, text: this.renderFunction(name, state, body) });
+    return name;
+  }
+
+  /** Resolves a `$ref` value to a function name (null when it accepts everything or is unsupported). */
+  private ref(ref: unknown, refPointer: string): string | null {
+    if (typeof ref !== "string") throw new JsonSchemaCompileError(refPointer, "$ref must be a string");
+    let target = this.localPointer(ref, refPointer);
+    if (target === null) {
+      this.report(refPointer);
+      return null;
+    }
+    // Follow chains of schemas that are only a reference (their siblings are ignored).
+    const seen = new Set<string>();
+    for (;;) {
+      if (seen.has(target)) throw new JsonSchemaCompileError(refPointer, "$ref cycle without any validation");
+      seen.add(target);
+      const schema = this.resolve(target, refPointer);
+      if (!isPlainObject(schema) || !hasOwn(schema, "$ref")) break;
+      const next = schema["$ref"];
+      const nextPointer = `${target}/$ref`;
+      if (typeof next !== "string") throw new JsonSchemaCompileError(nextPointer, "$ref must be a string");
+      const resolved = this.localPointer(next, nextPointer);
+      if (resolved === null) {
+        this.report(nextPointer);
+        return null;
+      }
+      target = resolved;
+    }
+    return this.refTarget(target, refPointer);
+  }
+
+  /** Function for the (non-`$ref`) schema at a pointer; one function per target, so recursion works. */
+  private refTarget(pointer: string, refPointer: string): string {
+    const existing = this.refNames.get(pointer);
+    if (existing !== undefined) return existing;
+    const order = this.fnCount++;
+    const name = `${this.name}_s${order}`;
+    this.refNames.set(pointer, name);
+    const schema = this.resolve(pointer, refPointer);
+    const state: FnState = { usesE: false, terminated: false };
+    const body = new Block(1, state);
+    if (isPlainObject(schema) && hasOwn(schema, "$ref")) {
+      // Only reachable for the root schema; referenced chains are followed in ref().
+      const target = this.ref(schema["$ref"], `${pointer}/$ref`);
+      if (target !== null) body.fail(null, `${target}(value, path)`);
+    } else if (schema !== true) {
+      this.body(schema, pointer, body);
+    }
+    this.functions.push({ order, text: this.renderFunction(name, state, body) });
+    return name;
+  }
+
+  /** Decodes `#...` into a canonical JSON pointer, or null for non-local references. */
+  private localPointer(ref: string, refPointer: string): string | null {
+    if (!ref.startsWith("#")) return null;
+    let fragment: string;
+    try {
+      fragment = decodeURIComponent(ref.slice(1));
+    } catch {
+      throw new JsonSchemaCompileError(refPointer, "malformed $ref");
+    }
+    if (fragment === "") return "";
+    if (!fragment.startsWith("/")) return null; // plain-name fragments ($id anchors) are not supported
+    return fragment;
+  }
+
+  private resolve(pointer: string, refPointer: string): unknown {
+    let node: unknown = this.root;
+    if (pointer === "") return node;
+    for (const raw of pointer.slice(1).split("/")) {
+      const token = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+      if (Array.isArray(node) && /^(0|[1-9]\d*)$/.test(token) && Number(token) < node.length) {
+        node = node[Number(token)] as unknown;
+      } else if (isPlainObject(node) && hasOwn(node, token)) {
+        node = node[token];
+      } else {
+        throw new JsonSchemaCompileError(refPointer, "$ref does not resolve within the schema");
+      }
+    }
+    if (typeof node !== "boolean" && !isPlainObject(node)) {
+      throw new JsonSchemaCompileError(refPointer, "$ref does not point to a schema");
+    }
+    return node;
+  }
+
+  // -- keyword emission ------------------------------------------------------------
+
+  /** Writes the statements validating `value` (at `path`) against a non-`$ref` schema. */
+  private body(schema: unknown, sp: string, b: Block): void {
+    if (schema === true) return;
+    if (schema === false) {
+      b.fail(null, this.err("path", "is not allowed"));
+      return;
+    }
+    if (!isPlainObject(schema)) throw new JsonSchemaCompileError(sp, "schema must be an object or a boolean");
+    const s = schema;
+    const get = (k: string): unknown => (hasOwn(s, k) ? s[k] : undefined);
+    const has = (k: string): boolean => hasOwn(s, k);
+
+    for (const key of Object.keys(s)) {
+      if (!KEYWORDS.has(key) && !ANNOTATIONS.has(key)) this.report(`${sp}/${escapePointer(key)}`);
+    }
+
+    // type
+    let types: TypeName[] | null = null;
+    if (has("type")) {
+      const t = get("type");
+      const list = typeof t === "string" ? [t] : Array.isArray(t) ? (t as unknown[]) : null;
+      if (list === null || list.length === 0) throw new JsonSchemaCompileError(`${sp}/type`, "must be a type name or a non-empty array of them");
+      const set: TypeName[] = [];
+      for (const item of list) {
+        const known = TYPE_NAMES.find((n) => n === item);
+        if (known === undefined) throw new JsonSchemaCompileError(`${sp}/type`, "unknown type name");
+        if (!set.includes(known)) set.push(known);
+      }
+      types = set.includes("number") ? set.filter((x) => x !== "integer") : set;
+      const conds = types.map((x) => this.typeCondition(x));
+      const phrase = types.map((x) => TYPE_PHRASE[x]).join(" or ");
+      if (types.length === 1) {
+        b.fail(this.negatedTypeCondition(types[0] as TypeName), this.err("path", `must be ${phrase}`));
+      } else {
+        b.fail(`!(${conds.join(" || ")})`, this.err("path", `must be ${phrase}`));
+      }
+    }
+    const allowed = (k: Kind): boolean =>
+      types === null || types.includes(k) || (k === "number" && types.includes("integer"));
+    const unwrapped = (k: Kind): boolean => types !== null && types.length === 1 && allowed(k);
+    const section = (k: Kind, guard: () => string, emit: (inner: Block) => void): void => {
+      if (!allowed(k)) return;
+      if (unwrapped(k)) {
+        const inner = b.same();
+        emit(inner);
+        b.append(inner);
+      } else {
+        const inner = b.nested();
+        emit(inner);
+        if (inner.lines.length > 0) b.guard(guard(), inner);
+      }
+    };
+
+    section("number", () => `typeof value === "number"`, (inner) => this.numberKeywords(get, sp, inner));
+    section("string", () => `typeof value === "string"`, (inner) => this.stringKeywords(get, sp, inner));
+    section("array", () => `${this.helper("isArray")}(value)`, (inner) => this.arrayKeywords(get, sp, inner));
+    section("object", () => `${this.helper("isObject")}(value)`, (inner) => this.objectKeywords(get, sp, inner));
+
+    this.genericKeywords(get, has, sp, b);
+  }
+
+  private typeCondition(t: TypeName): string {
+    switch (t) {
+      case "array":
+        return `${this.helper("isArray")}(value)`;
+      case "object":
+        return `${this.helper("isObject")}(value)`;
+      case "null":
+        return "value === null";
+      case "integer":
+        return `(typeof value === "number" && Number.isInteger(value))`;
+      default:
+        return `typeof value === ${tsLiteral(t)}`;
+    }
+  }
+
+  private negatedTypeCondition(t: TypeName): string {
+    switch (t) {
+      case "array":
+        return `!${this.helper("isArray")}(value)`;
+      case "object":
+        return `!${this.helper("isObject")}(value)`;
+      case "null":
+        return "value !== null";
+      case "integer":
+        return `typeof value !== "number" || !Number.isInteger(value)`;
+      default:
+        return `typeof value !== ${tsLiteral(t)}`;
+    }
+  }
+
+  private nonNegativeInteger(get: (k: string) => unknown, k: string, sp: string): number | undefined {
+    const v = get(k);
+    if (v === undefined) return undefined;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
+      throw new JsonSchemaCompileError(`${sp}/${k}`, "must be a non-negative integer");
+    }
+    return v;
+  }
+
+  private numberValue(get: (k: string) => unknown, k: string, sp: string): number | undefined {
+    const v = get(k);
+    if (v === undefined) return undefined;
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new JsonSchemaCompileError(`${sp}/${k}`, "must be a number");
+    return v;
+  }
+
+  private schemaArray(get: (k: string) => unknown, k: string, sp: string): unknown[] | undefined {
+    const v = get(k);
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v) || v.length === 0) throw new JsonSchemaCompileError(`${sp}/${k}`, "must be a non-empty array of schemas");
+    return v as unknown[];
+  }
+
+  private schemaMap(get: (k: string) => unknown, k: string, sp: string): Record<string, unknown> | undefined {
+    const v = get(k);
+    if (v === undefined) return undefined;
+    if (!isPlainObject(v)) throw new JsonSchemaCompileError(`${sp}/${k}`, "must be an object");
+    return v;
+  }
+
+  private numberKeywords(get: (k: string) => unknown, sp: string, b: Block): void {
+    const minimum = this.numberValue(get, "minimum", sp);
+    const maximum = this.numberValue(get, "maximum", sp);
+    const limits: [string, "exclusiveMinimum" | "exclusiveMaximum", number | undefined, string, string][] = [
+      ["minimum", "exclusiveMinimum", minimum, "<", ">"],
+      ["maximum", "exclusiveMaximum", maximum, ">", "<"],
+    ];
+    for (const [, exKey, bound, failOp, okOp] of limits) {
+      const ex = get(exKey);
+      if (ex !== undefined && typeof ex !== "boolean" && (typeof ex !== "number" || !Number.isFinite(ex))) {
+        throw new JsonSchemaCompileError(`${sp}/${exKey}`, "must be a number or a boolean");
+      }
+      if (bound !== undefined) {
+        const strict = ex === true; // draft-04 boolean form
+        const op = strict ? `${failOp}=` : failOp;
+        const okText = strict ? okOp : `${okOp}=`;
+        b.fail(`value ${op} ${formatNumber(bound)}`, this.err("path", `must be ${okText} ${formatNumber(bound)}`));
+      }
+      if (typeof ex === "number") {
+        b.fail(`value ${failOp}= ${formatNumber(ex)}`, this.err("path", `must be ${okOp} ${formatNumber(ex)}`));
+      }
+    }
+    const multipleOf = this.numberValue(get, "multipleOf", sp);
+    if (multipleOf !== undefined) {
+      if (multipleOf <= 0) throw new JsonSchemaCompileError(`${sp}/multipleOf`, "must be greater than 0");
+      b.fail(
+        `!${this.helper("multipleOf")}(value, ${formatNumber(multipleOf)})`,
+        this.err("path", `must be a multiple of ${formatNumber(multipleOf)}`),
+      );
+    }
+  }
+
+  private stringKeywords(get: (k: string) => unknown, sp: string, b: Block): void {
+    const minLength = this.nonNegativeInteger(get, "minLength", sp);
+    const maxLength = this.nonNegativeInteger(get, "maxLength", sp);
+    if (minLength !== undefined && minLength > 0) {
+      b.fail(
+        `${this.helper("length")}(value) < ${minLength}`,
+        this.err("path", `must NOT have fewer than ${minLength} characters`),
+      );
+    }
+    if (maxLength !== undefined) {
+      b.fail(
+        `${this.helper("length")}(value) > ${maxLength}`,
+        this.err("path", `must NOT have more than ${maxLength} characters`),
+      );
+    }
+    const pattern = get("pattern");
+    if (pattern !== undefined) {
+      if (typeof pattern !== "string") throw new JsonSchemaCompileError(`${sp}/pattern`, "must be a string");
+      const re = this.regex(pattern, `${sp}/pattern`);
+      if (re !== null) b.fail(`!${re}.test(value)`, this.err("path", `must match pattern ${JSON.stringify(pattern)}`));
+    }
+    const format = get("format");
+    if (format !== undefined) {
+      if (typeof format !== "string") throw new JsonSchemaCompileError(`${sp}/format`, "must be a string");
+      const helper = hasOwn(FORMATS, format) ? FORMATS[format] : undefined;
+      if (helper === undefined) {
+        this.report(`${sp}/format`);
+      } else {
+        b.fail(`!${this.helper(helper)}(value)`, this.err("path", `must be a valid ${format}`));
+      }
+    }
+  }
+
+  private arrayKeywords(get: (k: string) => unknown, sp: string, b: Block): void {
+    const minItems = this.nonNegativeInteger(get, "minItems", sp);
+    const maxItems = this.nonNegativeInteger(get, "maxItems", sp);
+    if (minItems !== undefined && minItems > 0) {
+      b.fail(`value.length < ${minItems}`, this.err("path", `must NOT have fewer than ${minItems} items`));
+    }
+    if (maxItems !== undefined) {
+      b.fail(`value.length > ${maxItems}`, this.err("path", `must NOT have more than ${maxItems} items`));
+    }
+    const items = get("items");
+    if (Array.isArray(items)) {
+      const tuple = items as unknown[];
+      tuple.forEach((itemSchema, i) => {
+        const fn = this.sub(itemSchema, `${sp}/items/${i}`);
+        if (fn === null) return;
+        b.open(`if (value.length > ${i})`);
+        b.check(`${fn}(value[${i}], path + ${tsLiteral(`/${i}`)})`);
+        b.close();
+      });
+      const additional = get("additionalItems");
+      if (additional === false) {
+        b.fail(`value.length > ${tuple.length}`, this.err("path", `must NOT have more than ${tuple.length} items`));
+      } else if (additional !== undefined) {
+        const fn = this.sub(additional, `${sp}/additionalItems`);
+        if (fn !== null) {
+          b.open(`for (let i = ${tuple.length}; i < value.length; i++)`);
+          b.check(`${fn}(value[i], path + "/" + i)`);
+          b.close();
+        }
+      }
+    } else if (items !== undefined) {
+      const fn = this.sub(items, `${sp}/items`);
+      if (fn !== null) {
+        b.open("for (let i = 0; i < value.length; i++)");
+        b.check(`${fn}(value[i], path + "/" + i)`);
+        b.close();
+      }
+    }
+    const unique = get("uniqueItems");
+    if (unique !== undefined && typeof unique !== "boolean") {
+      throw new JsonSchemaCompileError(`${sp}/uniqueItems`, "must be a boolean");
+    }
+    if (unique === true) b.check(`${this.helper("unique")}(value, path)`);
+    if (get("contains") !== undefined) {
+      const fn = this.sub(get("contains"), `${sp}/contains`);
+      const message = this.err("path", "must contain at least one valid item");
+      if (fn === null) {
+        b.fail("value.length === 0", message);
+      } else {
+        b.fail(`!value.some((item, i) => ${fn}(item, path + "/" + i) === null)`, message);
+      }
+    }
+  }
+
+  private objectKeywords(get: (k: string) => unknown, sp: string, b: Block): void {
+    const minProperties = this.nonNegativeInteger(get, "minProperties", sp);
+    const maxProperties = this.nonNegativeInteger(get, "maxProperties", sp);
+    if (minProperties !== undefined && minProperties > 0) {
+      b.fail(
+        `Object.keys(value).length < ${minProperties}`,
+        this.err("path", `must NOT have fewer than ${minProperties} properties`),
+      );
+    }
+    if (maxProperties !== undefined) {
+      b.fail(
+        `Object.keys(value).length > ${maxProperties}`,
+        this.err("path", `must NOT have more than ${maxProperties} properties`),
+      );
+    }
+    const required = get("required");
+    if (required !== undefined) {
+      if (!Array.isArray(required) || !required.every((r): r is string => typeof r === "string")) {
+        throw new JsonSchemaCompileError(`${sp}/required`, "must be an array of strings");
+      }
+      const has = this.helper("has");
+      for (const name of new Set(required)) {
+        b.fail(`!${has}(value, ${tsLiteral(name)})`, this.err("path", `must have required property ${JSON.stringify(name)}`));
+      }
+    }
+    const properties = this.schemaMap(get, "properties", sp) ?? {};
+    for (const key of Object.keys(properties)) {
+      const fn = this.sub(properties[key], `${sp}/properties/${escapePointer(key)}`);
+      if (fn === null) continue;
+      const k = tsLiteral(key);
+      b.open(`if (${this.helper("has")}(value, ${k}))`);
+      b.check(`${fn}(value[${k}], path + ${tsLiteral(`/${escapePointer(key)}`)})`);
+      b.close();
+    }
+    const dependencies = this.schemaMap(get, "dependencies", sp);
+    if (dependencies !== undefined) {
+      for (const key of Object.keys(dependencies)) {
+        const dep = dependencies[key];
+        const has = this.helper("has");
+        const k = tsLiteral(key);
+        if (Array.isArray(dep)) {
+          if (!dep.every((d): d is string => typeof d === "string")) {
+            throw new JsonSchemaCompileError(`${sp}/dependencies/${escapePointer(key)}`, "must be an array of strings or a schema");
+          }
+          for (const other of new Set(dep)) {
+            b.fail(
+              `${has}(value, ${k}) && !${has}(value, ${tsLiteral(other)})`,
+              this.err("path", `must have property ${JSON.stringify(other)} when property ${JSON.stringify(key)} is present`),
+            );
+          }
+        } else {
+          const fn = this.sub(dep, `${sp}/dependencies/${escapePointer(key)}`);
+          if (fn === null) continue;
+          b.open(`if (${has}(value, ${k}))`);
+          b.check(`${fn}(value, path)`);
+          b.close();
+        }
+      }
+    }
+
+    // Per-key checks: propertyNames, patternProperties, additionalProperties.
+    const namesFn = get("propertyNames") === undefined ? null : this.sub(get("propertyNames"), `${sp}/propertyNames`);
+    const patternProperties = this.schemaMap(get, "patternProperties", sp) ?? {};
+    const patterns: { re: string; fn: string | null }[] = [];
+    let patternUnsupported = false;
+    for (const pattern of Object.keys(patternProperties)) {
+      const pointer = `${sp}/patternProperties/${escapePointer(pattern)}`;
+      const re = this.regex(pattern, pointer);
+      if (re === null) {
+        patternUnsupported = true;
+        continue;
+      }
+      patterns.push({ re, fn: this.sub(patternProperties[pattern], pointer) });
+    }
+    const additional = get("additionalProperties");
+    let additionalFn: string | null = null;
+    let additionalFalse = false;
+    if (additional !== undefined && !patternUnsupported) {
+      // With an unusable pattern we cannot tell which keys are additional: skip the check (lenient).
+      if (additional === false) additionalFalse = true;
+      else additionalFn = this.sub(additional, `${sp}/additionalProperties`);
+    } else if (additional !== undefined) {
+      this.report(`${sp}/additionalProperties`);
+    }
+    const checkAdditional = additionalFalse || additionalFn !== null;
+    const activePatterns = checkAdditional ? patterns : patterns.filter((p) => p.fn !== null);
+    if (namesFn === null && activePatterns.length === 0 && !checkAdditional) return;
+
+    const keyPath = `path + "/" + ${this.helper("ptr")}(key)`;
+    b.open("for (const key of Object.keys(value))");
+    if (namesFn !== null) {
+      b.fail(`${namesFn}(key, ${keyPath}) !== null`, this.err(keyPath, "is not a valid property name"));
+    }
+    const known = Object.keys(properties);
+    const usesMatched = checkAdditional && activePatterns.length > 0;
+    if (usesMatched) b.line("let matched = false;");
+    for (const p of activePatterns) {
+      if (p.fn === null) {
+        b.line(`if (${p.re}.test(key)) matched = true;`);
+        continue;
+      }
+      b.open(`if (${p.re}.test(key))`);
+      if (usesMatched) b.line("matched = true;");
+      b.check(`${p.fn}(value[key], ${keyPath})`);
+      b.close();
+    }
+    if (checkAdditional) {
+      const conds: string[] = [];
+      if (usesMatched) conds.push("!matched");
+      if (known.length > 0 && known.length <= 4) {
+        for (const k of known) conds.push(`key !== ${tsLiteral(k)}`);
+      } else if (known.length > 4) {
+        const set = this.hoist("c", "ReadonlySet<string>", `new Set<string>(${tsLiteral(known)})`);
+        conds.push(`!${set}.has(key)`);
+      }
+      if (additionalFalse) {
+        const message = this.err(keyPath, "must NOT be an additional property");
+        b.fail(conds.length === 0 ? null : conds.join(" && "), message);
+      } else if (additionalFn !== null) {
+        if (conds.length === 0) {
+          b.check(`${additionalFn}(value[key], ${keyPath})`);
+        } else {
+          b.open(`if (${conds.join(" && ")})`);
+          b.check(`${additionalFn}(value[key], ${keyPath})`);
+          b.close();
+        }
+      }
+    }
+    b.close();
+  }
+
+  private genericKeywords(get: (k: string) => unknown, has: (k: string) => boolean, sp: string, b: Block): void {
+    if (has("enum")) {
+      const values = get("enum");
+      if (!Array.isArray(values)) throw new JsonSchemaCompileError(`${sp}/enum`, "must be an array");
+      const message = this.err("path", "must be equal to one of the allowed values");
+      if (values.length === 0) {
+        b.fail(null, message);
+      } else if (values.every((v) => v === null || typeof v !== "object")) {
+        const set = this.hoist("c", "ReadonlySet<unknown>", `new Set<unknown>(${this.schemaLiteral(values, `${sp}/enum`)})`);
+        b.fail(`!${set}.has(value)`, message);
+      } else {
+        const list = this.hoist("c", "readonly unknown[]", this.schemaLiteral(values, `${sp}/enum`));
+        b.fail(`!${list}.some((allowed) => ${this.helper("equal")}(value, allowed))`, message);
+      }
+    }
+    if (has("const")) {
+      const c = get("const");
+      const lit = this.schemaLiteral(c, `${sp}/const`);
+      const operand = c !== null && typeof c === "object" ? this.hoist("c", "unknown", lit) : lit;
+      b.fail(`!${this.helper("equal")}(value, ${operand})`, this.err("path", "must be equal to the constant"));
+    }
+    const allOf = this.schemaArray(get, "allOf", sp);
+    if (allOf !== undefined) {
+      allOf.forEach((sch, i) => {
+        const fn = this.sub(sch, `${sp}/allOf/${i}`);
+        if (fn !== null) b.check(`${fn}(value, path)`);
+      });
+    }
+    const anyOf = this.schemaArray(get, "anyOf", sp);
+    if (anyOf !== undefined) {
+      const fns = anyOf.map((sch, i) => this.sub(sch, `${sp}/anyOf/${i}`));
+      if (!fns.includes(null)) {
+        this.failAll(b, fns.map((fn) => `${fn}(value, path) !== null`), this.err("path", "must match a schema in anyOf"));
+      }
+    }
+    const oneOf = this.schemaArray(get, "oneOf", sp);
+    if (oneOf !== undefined) {
+      const fns = oneOf.map((sch, i) => this.sub(sch, `${sp}/oneOf/${i}`));
+      const real = fns.filter((fn): fn is string => fn !== null);
+      const trivial = fns.length - real.length;
+      const message = this.err("path", "must match exactly one schema in oneOf");
+      if (trivial >= 2) {
+        b.fail(null, message);
+      } else if (trivial === 1) {
+        if (real.length > 0) this.failAny(b, real.map((fn) => `${fn}(value, path) === null`), message);
+      } else if (real.length === 1) {
+        b.check(`${real[0]}(value, path)`);
+      } else {
+        b.line("let oneOfMatches = 0;");
+        for (const fn of real) b.line(`if (${fn}(value, path) === null) oneOfMatches++;`);
+        b.fail("oneOfMatches !== 1", message);
+      }
+    }
+    if (has("not")) {
+      const fn = this.sub(get("not"), `${sp}/not`);
+      const message = this.err("path", "must NOT be valid against the schema in not");
+      if (fn === null) b.fail(null, message);
+      else b.fail(`${fn}(value, path) === null`, message);
+    }
+    if (has("if") && (has("then") || has("else"))) {
+      const ifFn = this.sub(get("if"), `${sp}/if`);
+      const thenFn = has("then") ? this.sub(get("then"), `${sp}/then`) : null;
+      const elseFn = has("else") ? this.sub(get("else"), `${sp}/else`) : null;
+      if (ifFn === null) {
+        if (thenFn !== null) b.check(`${thenFn}(value, path)`);
+      } else if (thenFn !== null || elseFn !== null) {
+        if (thenFn !== null) {
+          b.open(`if (${ifFn}(value, path) === null)`);
+          b.check(`${thenFn}(value, path)`);
+          if (elseFn !== null) {
+            b.close();
+            b.open("else");
+            b.check(`${elseFn}(value, path)`);
+          }
+          b.close();
+        } else if (elseFn !== null) {
+          b.open(`if (${ifFn}(value, path) !== null)`);
+          b.check(`${elseFn}(value, path)`);
+          b.close();
+        }
+      }
+    }
+  }
+
+  /** Emits `if (a && b && ...) return expr;`, wrapping long conditions over several lines. */
+  private failAll(b: Block, conds: string[], expr: string): void {
+    this.failJoined(b, conds, " &&", expr);
+  }
+
+  private failAny(b: Block, conds: string[], expr: string): void {
+    this.failJoined(b, conds, " ||", expr);
+  }
+
+  private failJoined(b: Block, conds: string[], op: string, expr: string): void {
+    if (conds.length <= 2) {
+      b.fail(conds.join(`${op} `), expr);
+      return;
+    }
+    b.line("if (");
+    conds.forEach((c, i) => b.line(`  ${c}${i < conds.length - 1 ? op : ""}`));
+    b.line(`) return ${expr};`);
+  }
+
+  private schemaLiteral(value: unknown, pointer: string): string {
+    try {
+      return tsLiteral(value);
+    } catch {
+      throw new JsonSchemaCompileError(pointer, "value is not representable as JSON");
+    }
+  }
+}

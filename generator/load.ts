@@ -1,0 +1,151 @@
+/**
+ * Phase 1: load. Text in, a JSON value plus a source map (pointer → line:column) out.
+ * jsonc-parser (VS Code's own JSON parser) gives us offsets for every node and every syntax
+ * error, so each later diagnostic can point at the exact key or value.
+ */
+import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
+import { joinPointer, parsePointer, type Diagnostic } from "./diagnostics.js";
+
+export interface SourceMap {
+  /** Location of the value at `pointer`, or of its nearest existing ancestor. */
+  locate(pointer: string, prefer?: "key" | "value"): { line: number; column: number };
+  /** Line and column (1-based) of a character offset. */
+  position(offset: number): { line: number; column: number };
+  /** The source text, for code frames. */
+  readonly text: string;
+}
+
+export interface Loaded {
+  value: unknown;
+  source: SourceMap;
+  diagnostics: Diagnostic[];
+}
+
+export function createSourceMap(text: string, root: Node | undefined): SourceMap {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) lineStarts.push(i + 1);
+    else if (c === 13 && text.charCodeAt(i + 1) !== 10) lineStarts.push(i + 1);
+  }
+  const position = (offset: number) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1 };
+  };
+  return {
+    text,
+    position,
+    locate(pointer, prefer = "value") {
+      if (!root) return { line: 1, column: 1 };
+      const path: (string | number)[] = [];
+      let node: Node | undefined = root;
+      let best = root;
+      for (const token of parsePointer(pointer)) {
+        const step: string | number = node?.type === "array" && /^\d+$/.test(token) ? Number(token) : token;
+        path.push(step);
+        node = findNodeAtLocation(root, path);
+        if (!node) break;
+        best = node;
+      }
+      // A property's key is a better anchor for "this key is wrong" than its value.
+      if (node && prefer === "key" && node.parent?.type === "property" && node.parent.children?.[0]) {
+        return position(node.parent.children[0].offset);
+      }
+      return position(best.offset);
+    },
+  };
+}
+
+/** Duplicate keys: KrakenD's Go parser silently keeps the last one. We keep it too, and say so. */
+function findDuplicateKeys(node: Node, pointer: string, out: { pointer: string; offset: number }[]): void {
+  if (node.type === "object") {
+    const seen = new Set<string>();
+    for (const prop of node.children ?? []) {
+      const keyNode = prop.children?.[0];
+      const valueNode = prop.children?.[1];
+      if (!keyNode || typeof keyNode.value !== "string") continue;
+      const key = keyNode.value;
+      if (seen.has(key)) out.push({ pointer: joinPointer(pointer, key), offset: keyNode.offset });
+      seen.add(key);
+      if (valueNode) findDuplicateKeys(valueNode, joinPointer(pointer, key), out);
+    }
+  } else if (node.type === "array") {
+    (node.children ?? []).forEach((child, i) => findDuplicateKeys(child, joinPointer(pointer, i), out));
+  }
+}
+
+export function load(text: string, file: string): Loaded {
+  const diagnostics: Diagnostic[] = [];
+  let body = text;
+  if (body.charCodeAt(0) === 0xfeff) body = " " + body.slice(1); // keep offsets: replace the BOM with a space
+  const errors: ParseError[] = [];
+  const root = parseTree(body, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const source = createSourceMap(body, root);
+  for (const err of errors) {
+    const { line, column } = source.position(err.offset);
+    const kind = printParseErrorCode(err.error);
+    diagnostics.push({
+      code: "AG001",
+      severity: "error",
+      message: `Invalid JSON: ${describeParseError(kind)}.`,
+      file,
+      line,
+      column,
+      pointer: "",
+      hint:
+        kind === "InvalidCommentToken"
+          ? "KrakenD reads plain JSON: remove the comment, or move it into a key starting with \"@comment\"."
+          : kind === "PropertyNameExpected" || kind === "ValueExpected"
+            ? "Check for a trailing comma or a missing value just before this position."
+            : "Fix the JSON syntax at this position; a JSON-aware editor shows the exact token.",
+    });
+  }
+  if (errors.length > 0 || !root) return { value: undefined, source, diagnostics };
+
+  const dups: { pointer: string; offset: number }[] = [];
+  findDuplicateKeys(root, "", dups);
+  for (const d of dups) {
+    const { line, column } = source.position(d.offset);
+    diagnostics.push({
+      code: "AG002",
+      severity: "warning",
+      message: "Duplicate key: the last occurrence wins (as in KrakenD's Go parser), earlier ones are ignored.",
+      file,
+      line,
+      column,
+      pointer: d.pointer,
+      hint: "Remove the duplicate so that the config says one thing.",
+    });
+  }
+  // JSON.parse gives plain data with `__proto__` as an ordinary own key, and the last duplicate wins.
+  const value: unknown = JSON.parse(body);
+  return { value, source, diagnostics };
+}
+
+function describeParseError(code: string): string {
+  const words: Record<string, string> = {
+    InvalidSymbol: "unexpected character",
+    InvalidNumberFormat: "malformed number",
+    PropertyNameExpected: "a property name was expected",
+    ValueExpected: "a value was expected",
+    ColonExpected: "':' was expected",
+    CommaExpected: "',' was expected",
+    CloseBraceExpected: "'}' was expected",
+    CloseBracketExpected: "']' was expected",
+    EndOfFileExpected: "the document should end here",
+    InvalidCommentToken: "comments are not JSON",
+    UnexpectedEndOfComment: "unterminated comment",
+    UnexpectedEndOfString: "unterminated string",
+    UnexpectedEndOfNumber: "unterminated number",
+    InvalidUnicode: "invalid unicode escape",
+    InvalidEscapeCharacter: "invalid escape character",
+    InvalidCharacter: "invalid character in string",
+  };
+  return words[code] ?? code;
+}

@@ -1,0 +1,224 @@
+// Code generated from schema/krakend.schema.json and schema/amqp-producer.schema.json
+// by `npm run gen:types`. DO NOT EDIT.
+
+/**
+ * A Go duration: decimal numbers, each with a unit (ns, us, µs, ms, s, m, h), such as `2s`, `1500ms` or `1m30s`.
+ */
+export type GoDuration = string;
+/**
+ * How KrakenD encodes the response to the client. After a successful publish KrakenD answers 200 with the body `null` for `json`, `[]` for `json-collection` and an empty body for `no-op` and `string`; amqp-gen's handlers answer the same.
+ */
+export type OutputEncoding = "json" | "json-collection" | "no-op" | "string" | "negotiate" | "xml" | "yaml";
+
+/**
+ * The parts of a KrakenD `krakend.json` that amqp-gen reads. Every other KrakenD namespace and field is allowed and left alone; only the AMQP producer block is checked strictly.
+ */
+export interface KrakendConfig {
+  /**
+   * URL of the JSON Schema the file declares, such as `https://www.krakend.io/schema/v3.json`. Not read by amqp-gen.
+   */
+  $schema?: string;
+  /**
+   * Version of the configuration format: 3 is the format of KrakenD 2.x, the only one amqp-gen reads.
+   */
+  version: 3;
+  /**
+   * Default `host` list for backends that declare none.
+   */
+  host?: string[];
+  /**
+   * Default timeout of every endpoint, as a Go duration. KrakenD's default is 2s.
+   */
+  timeout?: GoDuration;
+  /**
+   * Default `output_encoding` of every endpoint.
+   */
+  output_encoding?: OutputEncoding;
+  /**
+   * The endpoints the gateway serves.
+   */
+  endpoints?: KrakendEndpoint[];
+  [k: string]: unknown | undefined;
+}
+/**
+ * One endpoint of the gateway and the backends it calls.
+ */
+export interface KrakendEndpoint {
+  /**
+   * Path template of the endpoint, starting with `/`. Each `{param}` is a whole path segment; KrakenD passes it to the producer with its first character upper-cased (`{route}` is `Route`).
+   */
+  endpoint: string;
+  /**
+   * HTTP method the endpoint answers.
+   */
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /**
+   * Timeout of the whole request, as a Go duration; defaults to the root `timeout`. amqp-gen's handlers answer 504 when the broker's confirm does not arrive within it.
+   */
+  timeout?: GoDuration;
+  /**
+   * How the response to the client is encoded; defaults to the root `output_encoding`, else `json`.
+   */
+  output_encoding?: OutputEncoding;
+  /**
+   * Request headers forwarded to the backend (`"*"` forwards all; unset forwards only `Content-Type`). For the producer, each forwarded header becomes an AMQP header whose value is an array of strings.
+   */
+  input_headers?: string[];
+  /**
+   * Query-string parameters forwarded to the backend. The AMQP producer never sees them: only path params are visible to it.
+   */
+  input_query_strings?: string[];
+  /**
+   * How many times KrakenD calls each backend concurrently for one request; with a producer, it publishes the message that many times (amqp-gen reports values above 1).
+   */
+  concurrent_calls?: number;
+  /**
+   * The backends the endpoint calls.
+   */
+  backend?: KrakendBackend[];
+  /**
+   * Endpoint-level component configuration, keyed by namespace. Only `validation/json-schema` is read by amqp-gen; every other namespace is allowed.
+   */
+  extra_config?: {
+    /**
+     * JSON Schema the request body must satisfy. amqp-gen derives the body's TypeScript type from it and validates bodies before publishing (400 when invalid).
+     */
+    "validation/json-schema"?: {
+      [k: string]: unknown | undefined;
+    };
+    [k: string]: unknown | undefined;
+  };
+  [k: string]: unknown | undefined;
+}
+/**
+ * One backend of an endpoint; an AMQP producer when its `extra_config` has `backend/amqp/producer`.
+ */
+export interface KrakendBackend {
+  /**
+   * Backend hosts; for a producer, AMQP URLs such as `amqp://user:pass@host:5672/vhost`. KrakenD only uses the first; amqp-gen tries each in turn, and never writes their credentials into generated code. Defaults to the root `host`.
+   */
+  host?: string[];
+  /**
+   * Path of the backend request. KrakenD's schema requires it on every backend, but the AMQP producer ignores it and the 2022 documentation's producer example omits it, so it is optional here.
+   */
+  url_pattern?: string;
+  /**
+   * When true, KrakenD uses `host` as written. KrakenD refuses an `amqp://` host unless this is true.
+   */
+  disable_host_sanitize?: boolean;
+  /**
+   * HTTP method of the backend request; the AMQP producer ignores it.
+   */
+  method?: string;
+  /**
+   * How KrakenD decodes an HTTP backend's response (`json`, `safejson`, `xml`, `rss`, `string`, `no-op`...); the AMQP producer ignores it.
+   */
+  encoding?: string;
+  /**
+   * Backend-level component configuration, keyed by namespace. Every namespace not listed here is allowed.
+   */
+  extra_config?: {
+    /**
+     * AMQP producer: each request to the endpoint publishes one message.
+     */
+    "backend/amqp/producer"?: AmqpProducerConfig;
+    /**
+     * Legacy namespace of the AMQP producer, still accepted by KrakenD at run time as an alias (KrakenD's schema rejects it); same content as `backend/amqp/producer`.
+     */
+    "github.com/devopsfaith/krakend-amqp/produce"?: AmqpProducerConfig;
+    /**
+     * AMQP consumer. When a backend has both a consumer and a producer, KrakenD attaches only the consumer (amqp-gen reports it).
+     */
+    "backend/amqp/consumer"?: {
+      [k: string]: unknown | undefined;
+    };
+    [k: string]: unknown | undefined;
+  };
+  [k: string]: unknown | undefined;
+}
+/**
+ * The `backend/amqp/producer` block of a KrakenD backend (also read under the legacy key `github.com/devopsfaith/krakend-amqp/produce`). Accepts both KrakenD schema generations: the 2022 one (which also required `durable`, `delete` and `no_wait` and had the consumer settings `prefetch_count`, `prefetch_size`, `no_local`) and the latest one (only `name`, `exchange`, `routing_key` required; reconnect and message-property keys). Descriptions state what KrakenD does at run time, which differs from KrakenD's own documentation in several places, and what amqp-gen's handlers do instead. Unknown keys are rejected, except comment keys starting with `@`, `$`, `_` or `#`, which KrakenD ignores.
+ */
+export interface AmqpProducerConfig {
+  /**
+   * Name of the queue. KrakenD itself only uses it in error messages and declares no queue, although its documentation says it does. amqp-gen declares a queue with this name, with the exchange's `durable` flag, and binds it to the exchange: with the literal `routing_key` when `static_routing_key` is true, with `#` otherwise. An amqp-gen option turns this off for KrakenD's exchange-only behaviour.
+   */
+  name: string;
+  /**
+   * Name of the exchange every message is published to. It is declared as a `topic` exchange (the type is hard-coded, so an existing exchange of another type makes the declaration fail) with `durable`, `delete` (auto-delete) and `no_wait`. Must not be empty: the broker refuses to declare the default exchange `""`, so the producer could never publish.
+   */
+  exchange: string;
+  /**
+   * By default, the NAME of the endpoint path param whose value is the routing key. KrakenD upper-cases the first character of param names, so the endpoint's `{route}` is `Route` here; the lookup is exact, so `route` never matches. With `static_routing_key: true` it is the literal routing key instead. A literal such as `#` without `static_routing_key` names no param, so KrakenD publishes with the empty routing key (amqp-gen reports it at generation time).
+   */
+  routing_key: string;
+  /**
+   * When true, `routing_key` is used as the literal routing key of every message; when false, it is the name of a path param (see `routing_key`). Since KrakenD CE 2.5.
+   */
+  static_routing_key?: boolean;
+  /**
+   * Durability of the exchange (KrakenD describes it as a queue setting; it is not). amqp-gen also declares its queue with this durability and, when true, publishes persistent messages (delivery mode 2); KrakenD never sets a delivery mode, so its messages are transient even on a durable exchange. KrakenD's run-time default is false (the 2022 schema claimed true).
+   */
+  durable?: boolean;
+  /**
+   * Auto-delete flag of the exchange: the broker deletes the exchange when its last binding is removed. KrakenD describes it as a queue setting; it is not.
+   */
+  delete?: boolean;
+  /**
+   * Passed by KrakenD as the exchange's `internal` flag, not as queue exclusivity as its documentation says. Clients can not publish to an internal exchange, so `true` makes every publish fail (403 ACCESS_REFUSED). amqp-gen never declares the exchange internal and reports `true` at generation time.
+   */
+  exclusive?: boolean;
+  /**
+   * No-wait flag of KrakenD's exchange declaration: the declaration is sent without waiting for the broker's answer, so a failed declaration only shows up later as a closed channel. It has nothing to do with deliveries or consumers, whatever KrakenD's 2022 documentation says.
+   */
+  no_wait?: boolean;
+  /**
+   * Publish `mandatory` flag: the broker returns a message that no queue receives instead of dropping it. KrakenD sets the flag but never listens for returned messages, so they are lost anyway; amqp-gen reports a returned message as a failure (502).
+   */
+  mandatory?: boolean;
+  /**
+   * Publish `immediate` flag. RabbitMQ 3.0 and later do not implement it and close the whole connection (error 540 NOT_IMPLEMENTED) on a publish that sets it; KrakenD sends it anyway. amqp-gen never sends it and reports `true` at generation time.
+   */
+  immediate?: boolean;
+  /**
+   * Name of the endpoint path param (first character upper-cased: `{ttl}` is `Ttl`) whose value becomes the message's `expiration` (per-message TTL, in milliseconds). Unset, or the param absent: no expiration. KrakenD copies the value unchecked and a non-numeric one makes the broker close the channel after the client already got 200; amqp-gen answers 400 unless it is a non-negative integer.
+   */
+  exp_key?: string;
+  /**
+   * Name of the endpoint path param (first character upper-cased: `{reply_to}` is `Reply_to`) whose value becomes the message's `reply-to` property. Unset, or the param absent: empty.
+   */
+  reply_to_key?: string;
+  /**
+   * Name of the endpoint path param (first character upper-cased: `{id}` is `Id`) whose value becomes the message's `message-id` property. Unset, or the param absent: empty.
+   */
+  msg_id_key?: string;
+  /**
+   * Name of the endpoint path param (first character upper-cased: `{prio}` is `Prio`) whose value, parsed as an integer, becomes the message's `priority`. KrakenD sets no priority when the value does not parse and wraps values out of range (300 becomes 44, -1 becomes 255); amqp-gen answers 400 unless it is an integer from 0 to 255.
+   */
+  priority_key?: string;
+  /**
+   * How many reconnect attempts to make, waiting as `backoff_strategy` says between them; `0` or less (the default) means unlimited. KrakenD only starts reconnecting when a request finds the connection closed (that request fails); amqp-gen reconnects as soon as the connection closes, trying every `host` in turn.
+   */
+  max_retries?: number;
+  /**
+   * Wait before the n-th reconnect attempt: `linear` n seconds, `exponential` 2^n seconds, `linear-jitter` and `exponential-jitter` the same ±33 % at random, `fallback` a constant 1 second. KrakenD treats any unknown value, and an unset one, as `fallback`.
+   */
+  backoff_strategy?: "linear" | "linear-jitter" | "exponential" | "exponential-jitter" | "fallback";
+  /**
+   * Consumer setting (basic.qos prefetch count) from KrakenD's 2022 schema; the producer ignores it. Accepted so that 2022 configurations validate; amqp-gen reports it as ignored.
+   */
+  prefetch_count?: number;
+  /**
+   * Consumer setting (basic.qos prefetch size, in bytes) from KrakenD's 2022 schema; the producer ignores it. Accepted so that 2022 configurations validate; amqp-gen reports it as ignored.
+   */
+  prefetch_size?: number;
+  /**
+   * Consumer setting (no-local flag of basic.consume) from KrakenD's 2022 schema; the producer ignores it. Accepted so that 2022 configurations validate; amqp-gen reports it as ignored.
+   */
+  no_local?: boolean;
+  /**
+   * This interface was referenced by `AmqpProducerConfig`'s JSON-Schema definition
+   * via the `patternProperty` "^[@$_#]".
+   */
+  [k: string]: unknown | undefined;
+}
