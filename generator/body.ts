@@ -23,7 +23,7 @@ export async function bodyCode(schema: unknown, typeName: string): Promise<BodyC
     unknownAny: true,
     strictIndexSignatures: true,
     declareExternallyReferenced: true,
-    format: false,
+    format: true,
     $refOptions: { resolve: { external: false, file: false, http: false } } as Parameters<typeof compile>[2] extends infer O
       ? O extends { $refOptions?: infer R }
         ? R

@@ -211,7 +211,7 @@ export function emit(
   bodies: ReadonlyMap<RoutePlan, BodyCode>,
 ): GeneratedFile[] {
   const files: GeneratedFile[] = [];
-  const tidy = (text: string) => text.replace(/\r\n?/g, "\n").replace(/\n{3,}/g, "\n\n").replace(/\s*$/, "\n");
+  const tidy = (text: string) => text.replace(/\r\n?/g, "\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
   files.push({ path: "runtime.ts", content: tidy(templates.runtime({ source: false })) });
   for (const p of plans) {
     const body = bodies.get(p);

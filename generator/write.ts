@@ -46,22 +46,41 @@ function firstDifferentLine(a: string, b: string): number {
   return 1;
 }
 
+/** Runs `work` over `items` with at most `limit` in flight: file systems like some parallelism, not a thousand-fold. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+const PARALLEL_IO = 32;
+
 /** Compares what would be written with what is in the folder. */
 export async function diffFolder(outDir: string, files: readonly GeneratedFile[]): Promise<FolderDiff> {
   const diff: FolderDiff = { added: [], changed: [], stale: [], unchanged: [] };
-  const wanted = new Set(files.map((f) => f.path));
-  for (const file of files) {
-    const current = await readOrNull(join(outDir, file.path));
-    if (current === null) diff.added.push(file.path);
-    else if (current !== file.content) diff.changed.push({ path: file.path, line: firstDifferentLine(current, file.content) });
-    else diff.unchanged.push(file.path);
-  }
   const present: string[] = [];
   await walk(outDir, outDir, present);
+  const existing = new Set(present);
+  const wanted = new Set(files.map((f) => f.path));
+  const current = new Map<string, string | null>();
+  const toRead = [...files.filter((f) => existing.has(f.path)).map((f) => f.path), ...present.filter((p) => !wanted.has(p) && p.endsWith(".ts"))];
+  await eachLimited(toRead, PARALLEL_IO, async (path) => {
+    current.set(path, await readOrNull(join(outDir, path)));
+  });
+  for (const file of files) {
+    const text = current.get(file.path) ?? null;
+    if (text === null) diff.added.push(file.path);
+    else if (text !== file.content) diff.changed.push({ path: file.path, line: firstDifferentLine(text, file.content) });
+    else diff.unchanged.push(file.path);
+  }
   for (const path of present.sort()) {
     if (wanted.has(path) || !path.endsWith(".ts")) continue;
-    const text = await readOrNull(join(outDir, path));
-    if (text?.startsWith(HEADER)) diff.stale.push(path);
+    if (current.get(path)?.startsWith(HEADER)) diff.stale.push(path);
   }
   return diff;
 }
@@ -70,13 +89,14 @@ export async function diffFolder(outDir: string, files: readonly GeneratedFile[]
 export async function writeFolder(outDir: string, files: readonly GeneratedFile[]): Promise<FolderDiff> {
   const diff = await diffFolder(outDir, files);
   const byPath = new Map(files.map((f) => [f.path, f.content]));
-  for (const path of [...diff.added, ...diff.changed.map((c) => c.path)]) {
+  const targets = [...diff.added, ...diff.changed.map((c) => c.path)];
+  for (const dir of new Set(targets.map((path) => dirname(join(outDir, path))))) await mkdir(dir, { recursive: true });
+  await eachLimited(targets, PARALLEL_IO, async (path) => {
     const target = join(outDir, path);
-    await mkdir(dirname(target), { recursive: true });
     const temp = `${target}.${process.pid}.tmp`;
     await writeFile(temp, byPath.get(path) ?? "", "utf8");
     await rename(temp, target);
-  }
-  for (const path of diff.stale) await rm(join(outDir, path), { force: true });
+  });
+  await eachLimited(diff.stale, PARALLEL_IO, (path) => rm(join(outDir, path), { force: true }));
   return diff;
 }

@@ -1,0 +1,281 @@
+/**
+ * Table-driven tests of the analyser: each KrakenD rule (spec A3, A4, B2, B5) decided once,
+ * checked here on the IR and the diagnostics.
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { analyse } from "../generator/analyse.js";
+import { load } from "../generator/load.js";
+import { validate } from "../generator/validate.js";
+import type { ProgramIR } from "../generator/ir.js";
+import type { Diagnostic } from "../generator/diagnostics.js";
+import { canonicalHeader, krakendParamKey, parseGoDuration } from "../generator/text.js";
+
+const HOST = "amqp://guest:secret@127.0.0.1:5672/vh";
+
+function config(endpoints: object[], root: object = {}): string {
+  return JSON.stringify({ version: 3, ...root, endpoints }, null, 2);
+}
+
+function producerEndpoint(path: string, block: object, endpoint: object = {}, backend: object = {}): object {
+  return {
+    endpoint: path,
+    method: "POST",
+    ...endpoint,
+    backend: [{ host: [HOST], disable_host_sanitize: true, ...backend, extra_config: { "backend/amqp/producer": block } }],
+  };
+}
+
+function run(text: string): { program: ProgramIR; diagnostics: Diagnostic[] } {
+  const loaded = load(text, "krakend.json");
+  assert.equal(loaded.diagnostics.filter((d) => d.severity === "error"), [], "fixture must be valid JSON");
+  const schema = validate(loaded.value, "krakend.json", loaded.source);
+  assert.equal(schema, [], "fixture must pass the schema");
+  return analyse(loaded.value, "krakend.json", loaded.source);
+}
+
+const codes = (list: Diagnostic[]) => list.map((d) => `${d.severity}:${d.code}`).sort();
+const base = { name: "q", exchange: "ex" };
+
+test("KrakenD param keys: first character only upper-cased (A3)", () => {
+  const table: [string, string][] = [
+    ["route", "Route"],
+    ["reply_to", "Reply_to"],
+    ["my-key", "My-key"],
+    ["Route", "Route"],
+    ["iD", "ID"],
+    ["1abc", "1abc"],
+    ["_x", "_x"],
+  ];
+  for (const [name, key] of table) assert.is(krakendParamKey(name), key, name);
+});
+
+test("routing key: param, static literal, literal without static_routing_key (A4)", () => {
+  const cases: { block: object; path: string; want: unknown; diag: string[] }[] = [
+    { path: "/p/{route}", block: { routing_key: "Route" }, want: { kind: "param", key: "Route" }, diag: [] },
+    { path: "/p/{route}", block: { routing_key: "orders.new", static_routing_key: true }, want: { kind: "static", value: "orders.new" }, diag: [] },
+    { path: "/p", block: { routing_key: "#" }, want: { kind: "empty" }, diag: ["warning:AG202"] },
+    { path: "/p", block: { routing_key: "a.b.*" }, want: { kind: "empty" }, diag: ["warning:AG202"] },
+    { path: "/p/{route}", block: { routing_key: "route" }, want: null, diag: ["error:AG201"] },
+    { path: "/p/{route}", block: { routing_key: "Rout" }, want: null, diag: ["error:AG201"] },
+    { path: "/p", block: { routing_key: "Route" }, want: null, diag: ["error:AG201"] },
+  ];
+  for (const c of cases) {
+    const { program, diagnostics } = run(config([producerEndpoint(c.path, { ...base, ...c.block })]));
+    assert.equal(codes(diagnostics), c.diag, JSON.stringify(c.block));
+    if (c.want === null) {
+      assert.is(program.routes.length, 0);
+      continue;
+    }
+    const rk = program.routes[0]?.routingKey;
+    const got = rk?.kind === "param" ? { kind: "param", key: rk.ref.key } : rk?.kind === "static" ? { kind: "static", value: rk.value } : { kind: rk?.kind };
+    assert.equal(got, c.want, JSON.stringify(c.block));
+  }
+});
+
+test("binding key: the literal with static_routing_key, # otherwise (B2)", () => {
+  const stat = run(config([producerEndpoint("/p", { ...base, routing_key: "k.1", static_routing_key: true })])).program.routes[0];
+  assert.equal(stat?.queue, { name: "q", durable: false, bindingKey: "k.1" });
+  const param = run(config([producerEndpoint("/p/{k}", { ...base, routing_key: "K", durable: true })])).program.routes[0];
+  assert.equal(param?.queue, { name: "q", durable: true, bindingKey: "#" });
+  assert.is(param?.persistent, true);
+  assert.equal(param?.exchange, { name: "ex", durable: true, autoDelete: false });
+});
+
+test("capitalisation mistake gets 'did you mean' with the right key", () => {
+  const { diagnostics } = run(config([producerEndpoint("/produce/{prio}/{route}", { ...base, routing_key: "Route", priority_key: "prio" })]));
+  const d = diagnostics.find((x) => x.code === "AG201");
+  assert.ok(d);
+  assert.is(d.pointer, "/endpoints/0/backend/0/extra_config/backend~1amqp~1producer/priority_key");
+  assert.match(d.hint ?? "", 'Did you mean "Prio"?');
+});
+
+test("message properties come from the named params (A4)", () => {
+  const { program } = run(
+    config([
+      producerEndpoint("/produce/{a}/{b}/{id}/{prio}/{route}", {
+        ...base,
+        exp_key: "A",
+        reply_to_key: "B",
+        msg_id_key: "Id",
+        priority_key: "Prio",
+        routing_key: "Route",
+      }),
+    ]),
+  );
+  const r = program.routes[0];
+  assert.ok(r);
+  assert.equal(
+    [r.expiration?.param.segment, r.replyTo?.param.segment, r.messageId?.param.segment, r.priority?.param.segment],
+    [1, 2, 3, 4],
+  );
+  assert.equal(r.params.map((p) => p.key), ["A", "B", "Id", "Prio", "Route"]);
+});
+
+test("KrakenD's traps are diagnosed (B5)", () => {
+  const cases: { name: string; text: string; want: string[] }[] = [
+    { name: "immediate", text: config([producerEndpoint("/p/{r}", { ...base, routing_key: "R", immediate: true })]), want: ["warning:AG203"] },
+    { name: "exclusive", text: config([producerEndpoint("/p/{r}", { ...base, routing_key: "R", exclusive: true })]), want: ["warning:AG204"] },
+    {
+      name: "concurrent_calls",
+      text: config([producerEndpoint("/p/{r}", { ...base, routing_key: "R" }, { concurrent_calls: 3 })]),
+      want: ["warning:AG206"],
+    },
+    {
+      name: "no host",
+      text: config([{ endpoint: "/p", backend: [{ extra_config: { "backend/amqp/producer": { ...base, routing_key: "k", static_routing_key: true } } }] }]),
+      want: ["error:AG207"],
+    },
+    {
+      name: "root host is used",
+      text: config([{ endpoint: "/p", backend: [{ disable_host_sanitize: true, extra_config: { "backend/amqp/producer": { ...base, routing_key: "k", static_routing_key: true } } }] }], {
+        host: [HOST],
+      }),
+      want: [],
+    },
+    {
+      name: "http host",
+      text: config([producerEndpoint("/p/{r}", { ...base, routing_key: "R" }, {}, { host: ["http://x"] })]),
+      want: ["error:AG211"],
+    },
+    {
+      name: "missing disable_host_sanitize",
+      text: config([producerEndpoint("/p/{r}", { ...base, routing_key: "R" }, {}, { disable_host_sanitize: false })]),
+      want: ["warning:AG212"],
+    },
+    {
+      name: "consumer and producer",
+      text: config([
+        {
+          endpoint: "/p",
+          backend: [{ host: [HOST], disable_host_sanitize: true, extra_config: { "backend/amqp/consumer": {}, "backend/amqp/producer": { ...base, routing_key: "k", static_routing_key: true } } }],
+        },
+      ]),
+      want: ["error:AG205"],
+    },
+    {
+      name: "duplicate route",
+      text: config([producerEndpoint("/p/{r}", { ...base, routing_key: "R" }), producerEndpoint("/p/{r}", { ...base, routing_key: "R" })]),
+      want: ["error:AG208"],
+    },
+    {
+      name: "conflicting route",
+      text: config([producerEndpoint("/p/{r}", { ...base, routing_key: "R" }), producerEndpoint("/p/{s}", { ...base, routing_key: "S" })]),
+      want: ["error:AG209"],
+    },
+    {
+      name: "same path, other method is fine",
+      text: config([producerEndpoint("/p/{r}", { ...base, routing_key: "R" }), producerEndpoint("/p/{r}", { ...base, routing_key: "R" }, { method: "PUT" })]),
+      want: [],
+    },
+    {
+      name: "legacy namespace",
+      text: config([
+        { endpoint: "/p", backend: [{ host: [HOST], disable_host_sanitize: true, extra_config: { "github.com/devopsfaith/krakend-amqp/produce": { ...base, routing_key: "k", static_routing_key: true } } }] },
+      ]),
+      want: ["warning:AG213"],
+    },
+    {
+      name: "prefetch and no_local ignored",
+      text: config([producerEndpoint("/p/{r}", { ...base, routing_key: "R", prefetch_count: 10, prefetch_size: 1024, no_local: false })]),
+      want: ["info:AG214", "info:AG214", "info:AG214"],
+    },
+    {
+      name: "conflicting exchange declarations",
+      text: config([
+        producerEndpoint("/a/{r}", { ...base, routing_key: "R", durable: true }),
+        producerEndpoint("/b/{r}", { name: "q2", exchange: "ex", routing_key: "R", durable: false }),
+      ]),
+      want: ["error:AG216"],
+    },
+    {
+      name: "partial param segment",
+      text: config([producerEndpoint("/p/x{r}", { ...base, routing_key: "k", static_routing_key: true })]),
+      want: ["error:AG210"],
+    },
+    {
+      name: "two producers in one endpoint",
+      text: config([
+        {
+          endpoint: "/p",
+          backend: [
+            { host: [HOST], disable_host_sanitize: true, extra_config: { "backend/amqp/producer": { ...base, routing_key: "k", static_routing_key: true } } },
+            { host: [HOST], disable_host_sanitize: true, extra_config: { "backend/amqp/producer": { ...base, routing_key: "k", static_routing_key: true } } },
+          ],
+        },
+      ]),
+      want: ["error:AG215"],
+    },
+    {
+      name: "plain HTTP endpoints are ignored",
+      text: config([{ endpoint: "/users/{id}", backend: [{ host: ["http://users"], url_pattern: "/u/{id}" }] }]),
+      want: [],
+    },
+  ];
+  for (const c of cases) assert.equal(codes(run(c.text).diagnostics), c.want, c.name);
+});
+
+test("credentials never reach the IR; routes sharing a host share a connection", () => {
+  const { program } = run(
+    config([producerEndpoint("/a/{r}", { ...base, routing_key: "R" }), producerEndpoint("/b/{r}", { name: "q2", exchange: "ex2", routing_key: "R" })]),
+  );
+  assert.equal(program.brokers, [{ urls: ["amqp://127.0.0.1:5672/vh"], maxRetries: 0, backoff: "fallback" }]);
+  assert.not.match(JSON.stringify(program), "secret");
+  assert.equal(program.routes.map((r) => r.broker), [0, 0]);
+});
+
+test("timeouts: endpoint, then root, then KrakenD's 2s default", () => {
+  const block = { ...base, routing_key: "R" };
+  const t = (endpoint: object, root: object = {}) => run(config([producerEndpoint("/p/{r}", block, endpoint)], root)).program.routes[0]?.timeoutMs;
+  assert.is(t({ timeout: "1500ms" }, { timeout: "10s" }), 1500);
+  assert.is(t({}, { timeout: "1m30s" }), 90_000);
+  assert.is(t({}), 2000);
+});
+
+test("output encodings and input headers", () => {
+  const block = { ...base, routing_key: "R" };
+  const r = (endpoint: object) => run(config([producerEndpoint("/p/{r}", block, endpoint)])).program.routes[0];
+  assert.is(r({})?.outputEncoding, "json");
+  assert.is(r({ output_encoding: "no-op" })?.outputEncoding, "no-op");
+  assert.equal(r({})?.inputHeaders, ["Content-Type"]);
+  assert.equal(r({ input_headers: ["x-request-id", "Content-Type"] })?.inputHeaders, ["X-Request-Id", "Content-Type"]);
+  assert.is(r({ input_headers: ["*"] })?.inputHeaders, "*");
+});
+
+test("Go durations", () => {
+  const table: [string, number | undefined][] = [
+    ["2s", 2000],
+    ["1500ms", 1500],
+    ["1m30s", 90_000],
+    ["1.5s", 1500],
+    ["1h", 3_600_000],
+    ["0", 0],
+    ["2", undefined],
+    ["s", undefined],
+    ["2x", undefined],
+    ["", undefined],
+  ];
+  for (const [text, ms] of table) assert.is(parseGoDuration(text), ms, text);
+});
+
+test("canonical header names, as Go's http.CanonicalHeaderKey", () => {
+  assert.is(canonicalHeader("x-request-id"), "X-Request-Id");
+  assert.is(canonicalHeader("CONTENT-TYPE"), "Content-Type");
+  assert.is(canonicalHeader("user-agent"), "User-Agent");
+});
+
+test("routes are sorted and independent of endpoint order", () => {
+  const eps = [
+    producerEndpoint("/b/{r}", { ...base, routing_key: "R" }),
+    producerEndpoint("/a/{r}", { name: "q2", exchange: "ex2", routing_key: "R" }),
+  ];
+  const one = run(config(eps)).program;
+  const two = run(config([...eps].reverse())).program;
+  assert.equal(one.routes.map((r) => r.path), ["/a/{r}", "/b/{r}"]);
+  assert.equal(
+    one.routes.map((r) => [r.path, r.broker]),
+    two.routes.map((r) => [r.path, r.broker]),
+  );
+});
+
+test.run();
