@@ -3,8 +3,8 @@
  * json-schema-to-typescript and a precompiled validator (json-schema-compiler.ts) that needs
  * nothing at run time. Loaded lazily: most configs have no body schema.
  */
-import { compile } from "json-schema-to-typescript";
-import { compileValidator } from "./json-schema-compiler.js";
+import { compile, type JSONSchema, type Options } from "json-schema-to-typescript";
+import { compileValidator, JsonSchemaCompileError } from "./json-schema-compiler.js";
 import type { BodyCode } from "./emit.js";
 
 /** Titles would rename the generated types; our names come from the route. */
@@ -15,21 +15,33 @@ function withoutTitle(schema: unknown): unknown {
   return copy;
 }
 
-export async function bodyCode(schema: unknown, typeName: string): Promise<BodyCode> {
+/** A schema KrakenD could not use: it logs the error and validates nothing for that endpoint. */
+export interface BrokenSchema {
+  broken: { pointer: string; message: string };
+}
+
+export async function bodyCode(schema: unknown, typeName: string): Promise<BodyCode | BrokenSchema> {
+  let validator;
+  try {
+    validator = compileValidator(schema, `validate${typeName}Body`);
+  } catch (err) {
+    if (err instanceof JsonSchemaCompileError) return { broken: { pointer: err.pointer, message: err.message } };
+    throw err;
+  }
   const root = typeof schema === "boolean" ? {} : withoutTitle(schema);
-  const types = await compile(root as Parameters<typeof compile>[0], `${typeName}Body`, {
-    bannerComment: "",
-    additionalProperties: true,
-    unknownAny: true,
-    strictIndexSignatures: true,
-    declareExternallyReferenced: true,
-    format: true,
-    $refOptions: { resolve: { external: false, file: false, http: false } } as Parameters<typeof compile>[2] extends infer O
-      ? O extends { $refOptions?: infer R }
-        ? R
-        : never
-      : never,
-  });
-  const validator = compileValidator(schema, `validate${typeName}Body`);
+  let types: string;
+  try {
+    types = await compile(root as JSONSchema, `${typeName}Body`, {
+      bannerComment: "",
+      additionalProperties: true,
+      unknownAny: true,
+      strictIndexSignatures: true,
+      declareExternallyReferenced: true,
+      format: true,
+      $refOptions: { resolve: { external: false, file: false, http: false } } as Options["$refOptions"],
+    });
+  } catch (err) {
+    return { broken: { pointer: "", message: `cannot derive a type: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}` } };
+  }
   return { types: types.trim() + "\n", validator: validator.code, unsupported: validator.unsupported };
 }

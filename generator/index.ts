@@ -5,7 +5,7 @@
  *   load → validate → analyse (KrakenD → IR) → plan (names, files) → emit
  */
 import { analyse } from "./analyse.js";
-import { hasErrors, joinPointer, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { emit, loadTemplates, type BodyCode, type GeneratedFile, type Templates } from "./emit.js";
 import { load } from "./load.js";
 import { plan, type RoutePlan } from "./plan.js";
@@ -97,8 +97,23 @@ async function compileBodies(
     const schema = p.route.bodySchema;
     if (!schema) continue;
     const code = await bodyCode(schema.schema, p.typeName);
+    if ("broken" in code) {
+      const pointer = schema.pointer + code.broken.pointer;
+      const { line, column } = source.locate(pointer);
+      diagnostics.push({
+        code: "AG225",
+        severity: "warning",
+        message: `The endpoint's "validation/json-schema" is not a usable schema (${code.broken.message}); like KrakenD, the body is not validated.`,
+        file,
+        line,
+        column,
+        pointer,
+        hint: "Fix the schema so that requests are validated.",
+      });
+      continue;
+    }
     for (const keyword of code.unsupported) {
-      const pointer = joinPointer(schema.pointer) + keyword;
+      const pointer = schema.pointer + keyword;
       const { line, column } = source.locate(pointer, "key");
       diagnostics.push({
         code: "AG222",

@@ -8,16 +8,38 @@ export function tsString(value: string): string {
   return JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
-/** Any JSON value as a TS expression. `__proto__` keys are quoted computed keys, so they stay own data. */
+/**
+ * Any JSON value as a TS expression that evaluates to exactly that value. Keys are bare when
+ * they are plain identifiers; `__proto__` is a computed key so it stays an own property instead
+ * of setting the prototype. Throws on what JSON cannot represent (undefined, NaN, functions,
+ * class instances, cycles).
+ */
 export function tsLiteral(value: unknown): string {
-  if (typeof value === "string") return tsString(value);
-  if (value === null || typeof value === "number" || typeof value === "boolean") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(tsLiteral).join(", ")}]`;
-  if (typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${propertyKey(k)}: ${tsLiteral(v)}`);
-    return entries.length === 0 ? "{}" : `{ ${entries.join(", ")} }`;
+  return literal(value, []);
+}
+
+function literal(value: unknown, stack: object[]): string {
+  if (value === null || typeof value === "boolean") return String(value);
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new TypeError("tsLiteral: non-finite number");
+    return JSON.stringify(value);
   }
-  throw new TypeError(`tsLiteral: not a JSON value (${typeof value})`);
+  if (typeof value === "string") return tsString(value);
+  if (typeof value !== "object") throw new TypeError(`tsLiteral: cannot represent a ${typeof value}`);
+  if (stack.includes(value)) throw new TypeError("tsLiteral: cyclic value");
+  stack.push(value);
+  let out: string;
+  if (Array.isArray(value)) {
+    out = `[${value.map((item: unknown) => literal(item, stack)).join(", ")}]`;
+  } else {
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) throw new TypeError("tsLiteral: not a plain object");
+    const record = value as Record<string, unknown>;
+    const parts = Object.keys(record).map((key) => `${propertyKey(key)}: ${literal(record[key], stack)}`);
+    out = parts.length === 0 ? "{}" : `{ ${parts.join(", ")} }`;
+  }
+  stack.pop();
+  return out;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;

@@ -1,0 +1,360 @@
+// Helpers for the end-to-end tests: a RabbitMQ connection of the test's own, generated code
+// written to .tmp/ and imported, HTTP requests, and exact message assertions.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders, type RequestListener } from "node:http";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { connect, type Channel, type ChannelModel, type GetMessage } from "amqplib";
+import * as assert from "uvu/assert";
+import { generate, type Diagnostic } from "../../generator/index.js";
+
+export const AMQP_URL = "amqp://guest:guest@127.0.0.1:5672";
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------
+// The generated module, as the tests see it (structural: the files are generated at run time).
+// ---------------------------------------------------------------------------------------------
+
+export interface LogLine {
+  level: "info" | "warn" | "error";
+  message: string;
+}
+
+export interface CollectingLogger {
+  lines: LogLine[];
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export function collectingLogger(): CollectingLogger {
+  const lines: LogLine[] = [];
+  return {
+    lines,
+    info: (message) => lines.push({ level: "info", message }),
+    warn: (message) => lines.push({ level: "warn", message }),
+    error: (message) => lines.push({ level: "error", message }),
+  };
+}
+
+export interface GenRouteInfo {
+  readonly id: string;
+  readonly method: string;
+  readonly path: string;
+  readonly exchange: { readonly name: string; readonly type: string; readonly durable: boolean; readonly autoDelete: boolean };
+  readonly queue: { readonly name: string; readonly durable: boolean; readonly bindingKey: string } | null;
+  readonly mandatory: boolean;
+  readonly persistent: boolean;
+}
+
+export interface GenBrokerInfo {
+  readonly urls: readonly string[];
+  readonly maxRetries: number;
+  readonly backoff: string;
+}
+
+export interface GenPublisher {
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface GenPublisherOptions {
+  url?: string | readonly string[];
+  declareQueues?: boolean;
+  confirm?: boolean;
+  maxInFlight?: number;
+  logger?: CollectingLogger;
+}
+
+export interface GeneratedModule {
+  readonly routes: readonly GenRouteInfo[];
+  readonly brokers: readonly GenBrokerInfo[];
+  createPublisher(options?: GenPublisherOptions): GenPublisher;
+  createRequestListener(publisher: GenPublisher, options?: { maxBodyBytes?: number }): RequestListener;
+}
+
+export interface RuntimeModule {
+  backoffDelayMs(strategy: string, attempt: number, random?: () => number): number;
+}
+
+export interface Generated {
+  readonly dir: string;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly mod: GeneratedModule;
+  readonly runtime: RuntimeModule;
+}
+
+/** generate() → a fresh .tmp/e2e-<name>/ → import its index.ts (tsx is the loader). */
+export async function generateAndImport(name: string, text: string, file: string): Promise<Generated> {
+  const result = await generate(text, { file });
+  const errors = result.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0 || result.files.length === 0) {
+    throw new Error(`generate(${file}) failed:\n${errors.map((d) => `${d.code} ${d.pointer}: ${d.message}`).join("\n")}`);
+  }
+  const dir = join(ROOT, ".tmp", `e2e-${name}`);
+  rmSync(dir, { recursive: true, force: true });
+  for (const f of result.files) {
+    const path = join(dir, f.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, f.content);
+  }
+  const mod = (await import(pathToFileURL(join(dir, "index.ts")).href)) as GeneratedModule;
+  const runtime = (await import(pathToFileURL(join(dir, "runtime.ts")).href)) as RuntimeModule;
+  return { dir, diagnostics: result.diagnostics, mod, runtime };
+}
+
+/** Queue and exchange names declared by a generated module's routes. */
+export function topologyOf(mod: GeneratedModule): { queues: string[]; exchanges: string[] } {
+  const queues = new Set<string>();
+  const exchanges = new Set<string>();
+  for (const r of mod.routes) {
+    exchanges.add(r.exchange.name);
+    if (r.queue) queues.add(r.queue.name);
+  }
+  return { queues: [...queues], exchanges: [...exchanges] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The test's own broker connection
+// ---------------------------------------------------------------------------------------------
+
+export async function probeBroker(url = AMQP_URL): Promise<ChannelModel | Error> {
+  try {
+    const model = await connect(url, { timeout: 3000 });
+    model.on("error", () => undefined);
+    return model;
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+/** The AMQP reply code of a failed operation (404 NOT_FOUND, 406 PRECONDITION_FAILED...). */
+function replyCode(err: unknown): number {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === "number" ? code : -1;
+}
+
+export class TestBroker {
+  private constructor(
+    readonly model: ChannelModel,
+    private readonly channel: Channel,
+  ) {}
+
+  static async open(model: ChannelModel): Promise<TestBroker> {
+    const channel = await model.createChannel();
+    channel.on("error", () => undefined);
+    return new TestBroker(model, channel);
+  }
+
+  /**
+   * Runs `fn` on a throwaway channel (a refusal closes the channel): null when it succeeds,
+   * else the broker's reply code.
+   */
+  async attempt(fn: (channel: Channel) => Promise<unknown>): Promise<number | null> {
+    const channel = await this.model.createChannel();
+    channel.on("error", () => undefined);
+    try {
+      await fn(channel);
+      await channel.close().catch(() => undefined);
+      return null;
+    } catch (err) {
+      return replyCode(err);
+    }
+  }
+
+  async exchangeExists(name: string): Promise<boolean> {
+    const code = await this.attempt((ch) => ch.checkExchange(name));
+    if (code !== null && code !== 404) throw new Error(`checkExchange(${name}) failed with ${code}`);
+    return code === null;
+  }
+
+  async queueExists(name: string): Promise<boolean> {
+    const code = await this.attempt((ch) => ch.checkQueue(name));
+    if (code !== null && code !== 404) throw new Error(`checkQueue(${name}) failed with ${code}`);
+    return code === null;
+  }
+
+  async messageCount(queue: string): Promise<number> {
+    return (await this.channel.checkQueue(queue)).messageCount;
+  }
+
+  get(queue: string): Promise<GetMessage | false> {
+    return this.channel.get(queue, { noAck: true });
+  }
+
+  publish(exchange: string, routingKey: string, body: Buffer): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      void this.model.createConfirmChannel().then((ch) => {
+        ch.on("error", () => undefined);
+        ch.publish(exchange, routingKey, body, {}, (err: unknown) => {
+          void ch.close().catch(() => undefined);
+          if (err) reject(err instanceof Error ? err : new Error(String(err)));
+          else resolve();
+        });
+      }, reject);
+    });
+  }
+
+  /**
+   * The one message a 2xx promised: in the queue right away (no polling: the answer came after
+   * the broker's confirm), and alone.
+   */
+  async takeOnly(queue: string): Promise<GetMessage> {
+    const message = await this.get(queue);
+    if (!message) {
+      for (let i = 0; i < 20; i++) {
+        await sleep(50);
+        if (await this.get(queue)) throw new Error(`queue ${queue}: the message arrived only after the HTTP 2xx`);
+      }
+      throw new Error(`queue ${queue}: no message`);
+    }
+    const extra = await this.get(queue);
+    if (extra) throw new Error(`queue ${queue}: a second message: ${extra.content.toString("utf8")}`);
+    return message;
+  }
+
+  /** Nothing was published to the queue (waits a little, in case a publish trails the answer). */
+  async expectEmpty(queue: string, waitMs = 100): Promise<void> {
+    if (waitMs > 0) await sleep(waitMs);
+    const message = await this.get(queue);
+    if (message) {
+      throw new Error(`queue ${queue}: unexpected message (routing key "${message.fields.routingKey}"): ${message.content.toString("utf8")}`);
+    }
+  }
+
+  async purge(queues: readonly string[]): Promise<void> {
+    for (const q of queues) await this.channel.purgeQueue(q);
+  }
+
+  async remove(queues: readonly string[], exchanges: readonly string[]): Promise<void> {
+    for (const q of queues) await this.attempt((ch) => ch.deleteQueue(q));
+    for (const x of exchanges) await this.attempt((ch) => ch.deleteExchange(x));
+  }
+
+  async close(): Promise<void> {
+    await this.channel.close().catch(() => undefined);
+    await this.model.close().catch(() => undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+// ---------------------------------------------------------------------------------------------
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * A request through node:http, for what fetch cannot send: repeated header lines, exact
+ * header sets, a chunked body without Content-Length.
+ */
+export function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+  headers: OutgoingHttpHeaders,
+  body?: Buffer | readonly Buffer[],
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, method, path, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    if (Array.isArray(body)) {
+      for (const chunk of body) req.write(chunk);
+      req.end();
+    } else {
+      req.end(body as Buffer | undefined);
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Message assertions
+// ---------------------------------------------------------------------------------------------
+
+export interface ExpectedMessage {
+  exchange: string;
+  routingKey: string;
+  body: Buffer;
+  contentType?: string;
+  persistent: boolean;
+  priority?: number;
+  expiration?: string;
+  replyTo?: string;
+  messageId?: string;
+  /** Forwarded headers besides X-Forwarded-For, X-Forwarded-Host and User-Agent (checked here). */
+  headers: Record<string, string[]>;
+  /** Host header of the request (X-Forwarded-Host). */
+  host: string;
+  /** The client's User-Agent, which must not be forwarded (KrakenD sends its own). */
+  clientUserAgent?: string;
+}
+
+/** Canonical MIME header key, as Go's http.CanonicalHeaderKey. */
+export function canonical(name: string): string {
+  return name
+    .toLowerCase()
+    .split("-")
+    .map((w) => (w ? (w[0] ?? "").toUpperCase() + w.slice(1) : w))
+    .join("-");
+}
+
+export function assertTimestamp(timestamp: unknown): void {
+  assert.type(timestamp, "number", "timestamp is set");
+  const ts = timestamp as number;
+  assert.ok(Number.isInteger(ts), `timestamp ${ts} is whole seconds`);
+  const now = Date.now() / 1000;
+  assert.ok(Math.abs(now - ts) <= 5, `timestamp ${ts} is within 5 s of now (${Math.floor(now)})`);
+}
+
+export function assertForwardedHeaders(headers: Record<string, unknown> | undefined, host: string): void {
+  assert.ok(headers, "the message has headers");
+  const h = headers as Record<string, unknown>;
+  assert.equal(h["X-Forwarded-For"], ["127.0.0.1"], "X-Forwarded-For is the client address");
+  assert.equal(h["X-Forwarded-Host"], [host], "X-Forwarded-Host is the request's Host");
+  const ua = h["User-Agent"];
+  assert.ok(Array.isArray(ua) && ua.length === 1 && typeof ua[0] === "string" && ua[0].length > 0, `User-Agent is one string: ${JSON.stringify(ua)}`);
+  for (const [name, value] of Object.entries(h)) {
+    assert.ok(Array.isArray(value) && value.every((v) => typeof v === "string"), `header ${name} is an array of strings: ${JSON.stringify(value)}`);
+    assert.is(name, canonical(name), `header name ${name} is canonical`);
+  }
+}
+
+export function assertMessage(message: GetMessage, expected: ExpectedMessage): void {
+  const { fields, properties: p, content } = message;
+  assert.ok(
+    content.equals(expected.body),
+    `body bytes: got ${content.length} bytes ${content.toString("hex").slice(0, 80)}, expected ${expected.body.length} bytes ${expected.body.toString("hex").slice(0, 80)}`,
+  );
+  assert.is(fields.exchange, expected.exchange, "fields.exchange");
+  assert.is(fields.routingKey, expected.routingKey, "fields.routingKey");
+  assert.is(p.contentType, expected.contentType, "contentType");
+  if (expected.persistent) assert.is(p.deliveryMode, 2, "deliveryMode 2 (persistent) on a durable exchange");
+  else assert.ok(p.deliveryMode === undefined || p.deliveryMode === 1, `deliveryMode absent or 1 on a transient exchange, got ${String(p.deliveryMode)}`);
+  assert.is(p.priority, expected.priority, "priority");
+  assert.is(p.expiration, expected.expiration, "expiration");
+  assert.is(p.replyTo, expected.replyTo, "replyTo");
+  assert.is(p.messageId, expected.messageId, "messageId");
+  assertTimestamp(p.timestamp);
+  for (const unset of ["contentEncoding", "correlationId", "type", "userId", "appId", "clusterId"] as const) {
+    assert.is(p[unset], undefined, `${unset} is not set`);
+  }
+  assertForwardedHeaders(p.headers, expected.host);
+  const headers = { ...(p.headers as Record<string, unknown>) };
+  if (expected.clientUserAgent !== undefined) {
+    assert.is.not((headers["User-Agent"] as string[])[0], expected.clientUserAgent, "the client's User-Agent is not forwarded");
+  }
+  delete headers["X-Forwarded-For"];
+  delete headers["X-Forwarded-Host"];
+  delete headers["User-Agent"];
+  assert.equal(headers, expected.headers, "forwarded headers");
+}
