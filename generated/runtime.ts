@@ -218,6 +218,13 @@ export interface PublisherOptions {
   /** Declare and bind each route's queue (`name`), as KrakenD's docs promise. Default true. */
   declareQueues?: boolean;
   /**
+   * Type of the queues declared: `classic` (default), or `quorum`, replicated across a cluster's
+   * nodes so that it survives the loss of one (quorum queues are always durable).
+   */
+  queueType?: "classic" | "quorum";
+  /** TCP connect timeout per broker URL, in milliseconds. Default 5000. */
+  connectTimeoutMs?: number;
+  /**
    * Wait for the broker's confirm before answering 200. Default true. `false` is KrakenD's
    * fire-and-forget mode: a 200 then only means the message was written to the socket, and it
    * can be lost if the broker fails or nothing is bound.
@@ -288,6 +295,8 @@ class BrokerLink {
   private resolveFirst!: () => void;
   private rejectFirst!: (err: Error) => void;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  /** True while a connect loop runs: a close seen meanwhile is that loop's to handle. */
+  private connecting = false;
   private readonly idle = new Set<() => void>();
 
   constructor(
@@ -414,18 +423,24 @@ class BrokerLink {
   private async connectLoop(attempt: number): Promise<void> {
     this.reconnectTimer = null;
     if (this.closing) return;
+    this.connecting = true;
     for (const url of this.urls) {
       try {
         await this.open(url);
+        this.connecting = false;
         this.failed = null;
         this.resolveFirst();
         return;
       } catch (err) {
         this.options.logger.warn(`cannot connect to ${redactUrl(url)}: ${errorText(err)}`);
         await this.dispose();
-        if (this.closing) return;
+        if (this.closing) {
+          this.connecting = false;
+          return;
+        }
       }
     }
+    this.connecting = false;
     const limit = this.info.maxRetries;
     if (limit > 0 && attempt + 1 >= limit) {
       this.failed = `gave up after ${attempt + 1} attempts`;
@@ -439,7 +454,10 @@ class BrokerLink {
   }
 
   private async open(url: string): Promise<void> {
-    const model = await connect(url);
+    const model = await connect(url, {
+      timeout: this.options.connectTimeoutMs,
+      clientProperties: { connection_name: "amqp-gen publisher" },
+    });
     this.model = model;
     model.on("error", (err: unknown) => this.options.logger.warn(`connection error: ${errorText(err)}`));
     model.on("blocked", (reason: string) => {
@@ -483,7 +501,12 @@ class BrokerLink {
       try {
         await channel.assertExchange(exchange.name, exchange.type, { durable: exchange.durable, autoDelete: exchange.autoDelete });
         if (queue && this.options.declareQueues) {
-          await channel.assertQueue(queue.name, { durable: queue.durable });
+          const quorum = this.options.queueType === "quorum";
+          await channel.assertQueue(queue.name, {
+            // Quorum queues are always durable.
+            durable: quorum || queue.durable,
+            ...(quorum ? { arguments: { "x-queue-type": "quorum" } } : {}),
+          });
           await channel.bindQueue(queue.name, exchange.name, queue.bindingKey);
         }
         declared.add(key);
@@ -500,7 +523,7 @@ class BrokerLink {
   }
 
   private onClosed(model: ChannelModel): void {
-    if (this.model !== model) return;
+    if (this.model !== model || this.connecting) return;
     this.model = null;
     this.channel = null;
     this.blocked = false;
@@ -554,6 +577,8 @@ export function createPublisherFor(
 ): Publisher {
   const settings = {
     declareQueues: options.declareQueues ?? true,
+    queueType: options.queueType ?? "classic",
+    connectTimeoutMs: options.connectTimeoutMs ?? 5000,
     confirm: options.confirm ?? true,
     maxInFlight: options.maxInFlight ?? 1000,
     logger: options.logger ?? stderrLogger,
@@ -697,7 +722,12 @@ export function createListenerFor(
       } catch {
         return sendError(response, 400, "the body is not valid JSON");
       }
-      const problem = route.validateBody(parsed);
+      let problem: string | null;
+      try {
+        problem = route.validateBody(parsed);
+      } catch {
+        problem = "the body is nested too deeply to validate"; // a stack overflow on hostile input
+      }
       if (problem !== null) return sendError(response, 400, problem);
     }
     const result = await publisher.publish(route, outgoing, body);

@@ -296,7 +296,14 @@ function analyseRoute(
     );
   }
   if (block.no_wait === true) {
-    report.add("AG219", "info", at("no_wait"), '"no_wait" is ignored: amqp-gen always waits for the broker to confirm declarations.', undefined, "key");
+    report.add(
+      "AG219",
+      "info",
+      at("no_wait"),
+      '"no_wait" is ignored: amqp-gen always waits for the broker to confirm declarations.',
+      'Nothing to do; remove "no_wait" if you like.',
+      "key",
+    );
   }
   if ((endpoint.concurrent_calls ?? 1) > 1) {
     report.add(
@@ -498,7 +505,7 @@ function checkSharedTopology(report: Reporter, routes: RouteIR[]): void {
         "AG216",
         "error",
         route.pointer,
-        `Queue ${quote(route.queue.name)} is declared durable by one route and not by another (${first?.path ?? firstQ.path}): the broker refuses the second declaration.`,
+        `Queue ${quote(route.queue.name)} is declared durable by one route and not by another (${firstQ.method} ${quote(firstQ.path)}): the broker refuses the second declaration.`,
         'Give both producers the same "durable".',
       );
     }

@@ -55,10 +55,14 @@ export function loadTemplates(overrides?: string): Templates {
   };
 }
 
-/** Source line of generated files: the config's base name and a pointer, never an absolute path. */
-function sourceLine(program: ProgramIR, pointer?: string): string {
+/**
+ * Source line of generated files: the config's base name and the endpoint (`METHOD path`, unique
+ * among routes), never an absolute path nor an array index that would change with endpoint order.
+ */
+function sourceLine(program: ProgramIR, route?: RouteIR, part?: string): string {
   const base = program.source.split(/[\\/]/).pop() ?? "krakend.json";
-  return commentText(pointer === undefined ? base : `${base} ${pointer}`, 200);
+  if (!route) return commentText(base, 200);
+  return commentText(`${base}, endpoint ${route.method} ${route.path}${part ? `, ${part}` : ""}`, 200);
 }
 
 function exchangeLiteral(route: RouteIR): string {
@@ -124,7 +128,7 @@ function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string | null) 
   const sortedImports = [...runtime].sort((a, b) => a.replace(/^type /, "").localeCompare(b.replace(/^type /, "")));
 
   return {
-    source: sourceLine(program, route.pointer),
+    source: sourceLine(program, route),
     runtimeImports: sortedImports.join(", "),
     body: bodyModule ? { module: bodyModule, validator: `validate${p.typeName}Body` } : null,
     typeName: p.typeName,
@@ -222,7 +226,7 @@ export function emit(
         path: p.bodyFile,
         content: tidy(
           templates.body({
-            source: sourceLine(program, p.route.bodySchema?.pointer),
+            source: sourceLine(program, p.route, '"validation/json-schema"'),
             commentPath: commentText(`${p.route.method} ${p.route.path}`),
             unsupported: body.unsupported.map((u) => commentText(u)),
             types: body.types,

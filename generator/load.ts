@@ -87,7 +87,11 @@ export function load(text: string, file: string): Loaded {
   const errors: ParseError[] = [];
   const root = parseTree(body, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const source = createSourceMap(body, root);
+  const reported = new Set<number>();
   for (const err of errors) {
+    // jsonc-parser can report one mistake twice at one offset (a trailing comma in an object).
+    if (reported.has(err.offset)) continue;
+    reported.add(err.offset);
     const { line, column } = source.position(err.offset);
     const kind = printParseErrorCode(err.error);
     diagnostics.push({
