@@ -134,12 +134,13 @@ export function canonicalHeader(name: string): string {
   return name.toLowerCase().replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
 }
 
-/** User-Agent of forwarded requests (KrakenD sends its own, never the client's). */
+/** User-Agent of messages whose endpoint does not forward the client's (KrakenD's own, in KrakenD). */
 export const USER_AGENT = "amqp-gen";
 
 /**
  * AMQP headers for a request, as KrakenD builds them: each forwarded header becomes an array
- * of strings, plus X-Forwarded-For, X-Forwarded-Host and User-Agent.
+ * of strings, plus X-Forwarded-For, X-Forwarded-Host, and User-Agent (or X-Forwarded-Via when
+ * the client's User-Agent is forwarded).
  */
 export function forwardHeaders(request: IncomingMessage, inputHeaders: "*" | readonly string[]): Record<string, string[]> {
   const headers: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
@@ -147,7 +148,8 @@ export function forwardHeaders(request: IncomingMessage, inputHeaders: "*" | rea
   if (inputHeaders === "*") {
     for (const name of Object.keys(distinct)) {
       const values = distinct[name];
-      if (values) headers[canonicalHeader(name)] = values;
+      // Go keeps Host out of the header map (it is request.Host), so KrakenD's "*" never sends it.
+      if (values && name !== "host") headers[canonicalHeader(name)] = values;
     }
   } else {
     for (const name of inputHeaders) {
@@ -157,7 +159,9 @@ export function forwardHeaders(request: IncomingMessage, inputHeaders: "*" | rea
   }
   headers["X-Forwarded-For"] = [request.socket.remoteAddress ?? ""];
   headers["X-Forwarded-Host"] = [request.headers.host ?? ""];
-  headers["User-Agent"] = [USER_AGENT];
+  // As KrakenD: a forwarded client User-Agent stays, and ours goes in X-Forwarded-Via.
+  if (headers["User-Agent"]) headers["X-Forwarded-Via"] = [USER_AGENT];
+  else headers["User-Agent"] = [USER_AGENT];
   return headers;
 }
 
