@@ -6,7 +6,8 @@
  * These tests stop and start the machine's broker application (`rabbitmqctl stop_app` /
  * `start_app`) and raise a memory alarm: they run alone, after the other test files.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -27,6 +28,11 @@ process.on("uncaughtException", (err) => unhandled.push(`uncaughtException: ${er
 
 function rabbitmqctl(...args: string[]): string {
   return execFileSync("rabbitmqctl", ["-q", ...args], { encoding: "utf8", timeout: 120_000, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** The same, without blocking the event loop: for broker changes made while the load runs. */
+async function rabbitmqctlAsync(...args: string[]): Promise<void> {
+  await promisify(execFile)("rabbitmqctl", ["-q", ...args], { timeout: 120_000 });
 }
 
 async function waitForBroker(timeoutMs = 60_000): Promise<void> {
@@ -160,9 +166,9 @@ it("broker restart under load: every 2xx is in the durable queue, the rest fail 
     await purge(QUEUE);
     const load = startLoad({ port: service.port, concurrency: 50, prefix: "restart", path: (id) => `/faults/${id}`, pauseAfterFailureMs: 20 });
     await sleep(1500);
-    rabbitmqctl("stop_app");
+    await rabbitmqctlAsync("stop_app");
     await sleep(2000);
-    rabbitmqctl("start_app");
+    await rabbitmqctlAsync("start_app");
     const back = performance.now();
     // Serve until 2xx has come back, then one more second of traffic.
     let recovered = -1;
@@ -205,7 +211,7 @@ it("broker down at start-up: 503 within 100 ms, then connects by itself", async 
       assert.is(res.status, 503);
       assert.ok(res.headers["retry-after"], "503 carries Retry-After");
     }
-    rabbitmqctl("start_app");
+    await rabbitmqctlAsync("start_app");
     const back = performance.now();
     let status = 0;
     while (performance.now() - back < 15_000) {
@@ -228,14 +234,14 @@ it("blocked broker (memory alarm): requests fail within the timeout, memory stay
   try {
     await service.publisher.ready();
     await purge(QUEUE);
-    rabbitmqctl("set_vm_memory_high_watermark", "absolute", "10000000");
+    await rabbitmqctlAsync("set_vm_memory_high_watermark", "absolute", "10000000");
     const before = process.memoryUsage().rss;
     const load = startLoad({ port: service.port, concurrency: 50, prefix: "blocked", path: (id) => `/faults/${id}`, pauseAfterFailureMs: 5 });
     await sleep(5000);
     const records = await load.stop();
     const grew = (process.memoryUsage().rss - before) / 1024 / 1024;
     const slowest = Math.max(...records.map((r) => r.ms));
-    if (watermark !== null) rabbitmqctl("set_vm_memory_high_watermark", ...watermark.split(" "));
+    if (watermark !== null) await rabbitmqctlAsync("set_vm_memory_high_watermark", ...watermark.split(" "));
     const cleared = performance.now();
     let status = 0;
     while (performance.now() - cleared < 15_000) {

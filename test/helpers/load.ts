@@ -9,6 +9,7 @@ export interface LoadRecord {
   id: string;
   status: number;
   ms: number;
+  /** performance.now() when the answer came. */
   at: number;
 }
 
@@ -52,13 +53,12 @@ export function startLoad(options: LoadOptions): Load {
   const records: LoadRecord[] = [];
   let stopped = false;
   let next = 0;
-  const started = performance.now();
   const worker = async () => {
     while (!stopped && (options.limit === undefined || next < options.limit)) {
       const id = `${options.prefix}-${next++}`;
       const t = performance.now();
       const res = await send(options.port, options.path(id), JSON.stringify({ id }), agent);
-      records.push({ id, status: res.status, ms: performance.now() - t, at: performance.now() - started });
+      records.push({ id, status: res.status, ms: performance.now() - t, at: performance.now() });
       if ((res.status < 200 || res.status > 299) && options.pauseAfterFailureMs) {
         await new Promise((r) => setTimeout(r, options.pauseAfterFailureMs));
       }
