@@ -167,6 +167,27 @@ it("maxInFlight caps publishes awaiting a confirm: beyond it 503 at once, every 
   }
 });
 
+it("large bodies at once: every 2xx message arrives whole", async () => {
+  const s = await service();
+  try {
+    await s.publisher.ready();
+    await messageIds("amqpgen.e2e.rel");
+    const body = "x".repeat(900 * 1024);
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => send(s.port, `/ok/big-${i}`, body).then((r) => ({ ...r, id: `big-${i}` }))));
+    assert.equal(answers.map((a) => a.status), answers.map(() => 200));
+    let count = 0;
+    for (;;) {
+      const m = await channel.get("amqpgen.e2e.rel", { noAck: true });
+      if (m === false) break;
+      assert.is(m.content.length, body.length);
+      count++;
+    }
+    assert.is(count, 40);
+  } finally {
+    await s.close();
+  }
+});
+
 it("fire-and-forget (confirm: false) is KrakenD's mode: 200 without waiting for a confirm", async () => {
   const s = await service({ confirm: false });
   try {
