@@ -1,0 +1,26 @@
+/**
+ * A complete service built on the committed `generated/` handlers: `npm run example`.
+ * Publishes to the broker at AMQP_URL (default: the config's host, credentials removed).
+ *
+ *   curl -X POST localhost:8080/produce/60000/replies/msg-1/5/eu.orders -d 'hello'
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createPublisher, createRequestListener, routes } from "../generated/index.js";
+
+const publisher = createPublisher();
+const server = createServer(createRequestListener(publisher, { maxBodyBytes: 256 * 1024 }));
+
+server.listen(Number(process.env["PORT"] ?? 8080), "127.0.0.1", () => {
+  const { port } = server.address() as AddressInfo;
+  console.log(`listening on http://127.0.0.1:${port}`);
+  for (const route of routes) console.log(`  ${route.method.padEnd(6)} ${route.path}  →  exchange ${route.exchange.name}`);
+});
+
+// Graceful shutdown: stop taking requests, let outstanding confirms arrive, close the connection.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    server.close();
+    void publisher.close().then(() => process.exit(0));
+  });
+}
