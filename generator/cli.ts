@@ -1,111 +1,282 @@
 #!/usr/bin/env node
 /**
- * amqp-gen's command line. The only layer that reads the config from disk, writes the output
- * folder and decides the exit code:
- *   0 success · 1 `--check` found drift · 2 invalid input or usage · 3 internal error
+ * amqp-gen's command line: the only layer that reads the config, touches the output folder and
+ * decides the exit code.
+ *   0 success · 1 `--check` found drift · 2 invalid config, usage, or files it will not overwrite
+ *   · 3 internal error (a bug)
  */
-import { readFile } from "node:fs/promises";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { Command, CommanderError } from "commander";
+import { readFileSync, watch } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import type { Diagnostic } from "./diagnostics.js";
 import { formatDiagnostic, summary } from "./format.js";
-import { generate } from "./index.js";
-import { PACKAGE_ROOT } from "./paths.js";
-import { diffFolder, writeFolder } from "./write.js";
+import { generate, type GenerateResult } from "./index.js";
+import { PACKAGE_ROOT, SCHEMA_DIR } from "./paths.js";
+import { ConflictError, planFolder, writeFolder, type FolderPlan } from "./write.js";
 
 export const EXIT = { ok: 0, drift: 1, invalid: 2, internal: 3 } as const;
+const ADAPTERS = ["express", "fastify", "hono"] as const;
+type Adapter = (typeof ADAPTERS)[number];
 
 interface CliOptions {
   out: string;
   check?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  watch?: boolean;
+  force?: boolean;
+  verify?: boolean;
+  templates?: string;
+  adapter?: Adapter[];
   verbose?: boolean;
   quiet?: boolean;
   color?: boolean;
 }
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string };
-  return pkg.version;
+/** Where human-readable output goes; with `--json` stdout carries only the JSON report. */
+class Output {
+  readonly color: boolean;
+  constructor(private readonly options: CliOptions) {
+    this.color = options.color !== false && !options.json && process.stderr.isTTY === true && !process.env["NO_COLOR"];
+  }
+  line(text: string): void {
+    if (!this.options.quiet) (this.options.json ? process.stderr : process.stdout).write(text + "\n");
+  }
+  problem(text: string): void {
+    process.stderr.write(text + "\n");
+  }
 }
 
-async function run(configPath: string, options: CliOptions): Promise<number> {
-  const color = options.color !== false && process.stderr.isTTY === true && !process.env["NO_COLOR"];
-  const started = performance.now();
-  let text: string;
+interface Report {
+  exitCode: number;
+  config: string;
+  out: string;
+  mode: "write" | "check" | "dry-run";
+  diagnostics: Diagnostic[];
+  files: { path: string; status: "added" | "changed" | "unchanged" | "removed" | "conflict"; line?: number }[];
+  message: string;
+}
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
+}
+
+function fileList(plan: FolderPlan): Report["files"] {
+  const conflicts = new Set(plan.conflicts.map((c) => c.path));
+  return [
+    ...plan.added.map((path) => ({ path, status: "added" as const })),
+    ...plan.changed.map((c) => ({ path: c.path, status: conflicts.has(c.path) ? ("conflict" as const) : ("changed" as const), line: c.line })),
+    ...plan.unchanged.map((path) => ({ path, status: "unchanged" as const })),
+    ...plan.stale.map((path) => ({ path, status: "removed" as const })),
+    ...plan.conflicts.filter((c) => !plan.changed.some((x) => x.path === c.path)).map((c) => ({ path: c.path, status: "conflict" as const })),
+  ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+async function readConfig(configPath: string): Promise<string | { error: string }> {
   try {
-    text = await readFile(configPath, "utf8");
+    return await readFile(configPath, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    process.stderr.write(
-      `${configPath}: cannot read the config (${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? "unknown error")}).\n` +
-        "  fix: pass the path of your krakend.json, e.g. `amqp-gen krakend.json --out generated`.\n",
-    );
-    return EXIT.invalid;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : code === "EACCES" ? "permission denied" : (code ?? "unknown error");
+    return { error: `${configPath}: cannot read the config (${why}).\n  fix: pass the path of your krakend.json, e.g. \`amqp-gen krakend.json --out generated\`.` };
   }
-  const result = await generate(text, { file: configPath });
+}
+
+/** One run: generate, then write, check or list. Never throws for bad input. */
+async function runOnce(configPath: string, options: CliOptions, out: Output): Promise<Report> {
+  const mode: Report["mode"] = options.check ? "check" : options.dryRun ? "dry-run" : "write";
+  const report: Report = { exitCode: EXIT.ok, config: configPath, out: options.out, mode, diagnostics: [], files: [], message: "" };
+  const started = performance.now();
+  const text = await readConfig(configPath);
+  if (typeof text !== "string") {
+    out.problem(text.error);
+    return { ...report, exitCode: EXIT.invalid, message: text.error };
+  }
+  const result: GenerateResult = await generate(text, {
+    file: configPath,
+    ...(options.templates ? { templates: resolve(options.templates) } : {}),
+    ...(options.adapter && options.adapter.length > 0 ? { adapters: options.adapter } : {}),
+  });
+  report.diagnostics = result.diagnostics;
   for (const d of result.diagnostics) {
     if (options.quiet && d.severity !== "error") continue;
-    process.stderr.write(formatDiagnostic(d, { color, text }) + "\n\n");
+    if (!options.json) out.problem(formatDiagnostic(d, { color: out.color, text }) + "\n");
   }
   if (result.files.length === 0) {
-    process.stderr.write(`${summary(result.diagnostics)}: nothing written.\n`);
-    return EXIT.invalid;
+    report.message = `${summary(result.diagnostics)}: nothing written.`;
+    out.problem(report.message);
+    return { ...report, exitCode: EXIT.invalid };
   }
-  if (options.check) {
-    const diff = await diffFolder(options.out, result.files);
-    const drift = diff.added.length + diff.changed.length + diff.stale.length;
-    for (const path of diff.added) process.stdout.write(`missing  ${join(options.out, path)}\n`);
-    for (const c of diff.changed) process.stdout.write(`changed  ${join(options.out, c.path)}:${c.line}\n`);
-    for (const path of diff.stale) process.stdout.write(`stale    ${join(options.out, path)}\n`);
-    process.stdout.write(
+  if (options.verify) {
+    const { verifyTypes } = await import("./verify.js");
+    const problems = await verifyTypes(options.out, result.files);
+    if (problems.length > 0) {
+      for (const p of problems) out.problem(`${join(options.out, p.file)}:${p.line}:${p.column} error TS ${p.message}`);
+      report.message = `--verify: the generated code does not type-check (${problems.length} problem(s)); nothing written. Check your --templates.`;
+      out.problem(report.message);
+      return { ...report, exitCode: EXIT.invalid };
+    }
+  }
+  const plan = await planFolder(options.out, result.files);
+  report.files = fileList(plan);
+  const ms = Math.round(performance.now() - started);
+
+  if (mode === "check") {
+    const drift = plan.added.length + plan.changed.length + plan.stale.length;
+    if (!plan.exists) {
+      report.message = `${options.out} does not exist: ${result.files.length} files would be generated. Run \`amqp-gen ${configPath} --out ${options.out}\` and commit the result.`;
+      out.line(report.message);
+      return { ...report, exitCode: EXIT.drift };
+    }
+    for (const path of plan.added) out.line(`missing  ${join(options.out, path)}`);
+    for (const c of plan.changed) out.line(`changed  ${join(options.out, c.path)}:${c.line}`);
+    for (const path of plan.stale) out.line(`stale    ${join(options.out, path)}`);
+    report.message =
       drift === 0
-        ? `${options.out} is up to date (${result.files.length} files).\n`
-        : `${options.out} is out of date: ${drift} file(s) differ. Run \`amqp-gen ${configPath} --out ${options.out}\` and commit the result.\n`,
-    );
-    return drift === 0 ? EXIT.ok : EXIT.drift;
+        ? `${options.out} is up to date (${result.files.length} files).`
+        : `${options.out} is out of date: ${drift} file(s) differ. Run \`amqp-gen ${configPath} --out ${options.out}\` and commit the result.`;
+    out.line(report.message);
+    return { ...report, exitCode: drift === 0 ? EXIT.ok : EXIT.drift };
   }
-  const diff = await writeFolder(options.out, result.files);
+  if (mode === "dry-run") {
+    for (const f of report.files) if (f.status !== "unchanged") out.line(`${f.status.padEnd(9)}${join(options.out, f.path)}`);
+    report.message = `dry run: ${plan.added.length} to add, ${plan.changed.length} to change, ${plan.stale.length} to remove, ${plan.unchanged.length} unchanged; nothing written.`;
+    out.line(report.message);
+    return report;
+  }
+  try {
+    await writeFolder(options.out, result.files, { force: options.force === true });
+  } catch (err) {
+    if (!(err instanceof ConflictError)) throw err;
+    for (const c of err.conflicts) {
+      out.problem(
+        c.reason === "edited"
+          ? `${join(options.out, c.path)}: generated file edited by hand; amqp-gen will not overwrite it.`
+          : `${join(options.out, c.path)}: not written by amqp-gen; amqp-gen will not overwrite it.`,
+      );
+    }
+    report.message = `nothing written. Move your changes out of ${options.out} (generated files are rewritten), or run again with --force to overwrite.`;
+    out.problem(report.message);
+    return { ...report, exitCode: EXIT.invalid };
+  }
   if (options.verbose) {
-    for (const [phase, ms] of Object.entries(result.timings)) process.stderr.write(`  ${phase.padEnd(9)} ${ms.toFixed(1)} ms\n`);
+    for (const [phase, t] of Object.entries(result.timings)) out.line(`  ${phase.padEnd(9)} ${t.toFixed(1)} ms`);
   }
-  if (!options.quiet) {
-    const ms = Math.round(performance.now() - started);
-    process.stdout.write(
-      `${result.files.length} files in ${options.out}: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.stale.length} removed, ${diff.unchanged.length} unchanged (${ms} ms).\n`,
-    );
+  report.message = `${result.files.length} files in ${options.out}: ${plan.added.length} added, ${plan.changed.length} changed, ${plan.stale.length} removed, ${plan.unchanged.length} unchanged (${ms} ms).`;
+  out.line(report.message);
+  return report;
+}
+
+/** `--watch`: regenerate when the config changes (debounced); a bad config keeps the last good output. */
+function watchConfig(configPath: string, options: CliOptions, out: Output): Promise<number> {
+  const dir = dirname(resolve(configPath));
+  const name = basename(configPath);
+  let timer: NodeJS.Timeout | null = null;
+  let running = Promise.resolve();
+  const rerun = () => {
+    running = running.then(async () => {
+      const report = await runOnce(configPath, { ...options, quiet: true }, out);
+      const stamp = new Date().toTimeString().slice(0, 8);
+      const line =
+        report.exitCode === EXIT.ok
+          ? `[${stamp}] ${report.message}`
+          : `[${stamp}] ${report.diagnostics.filter((d) => d.severity === "error").length || 1} error(s): kept the last good output.`;
+      process.stdout.write(line + "\n");
+    });
+  };
+  rerun();
+  // Watch the folder, not the file: editors save by writing a new file and renaming it over.
+  const watcher = watch(dir, (_event, changed) => {
+    if (changed !== name) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(rerun, 100);
+  });
+  process.stdout.write(`watching ${configPath} (Ctrl-C to stop)\n`);
+  return new Promise((resolveExit) => {
+    const stop = () => {
+      watcher.close();
+      if (timer) clearTimeout(timer);
+      void running.then(() => resolveExit(EXIT.ok));
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}
+
+async function schemaCommand(options: { out?: string }): Promise<number> {
+  const { bundledSchema } = await import("./schema.js");
+  const text = JSON.stringify(bundledSchema(SCHEMA_DIR), null, 2) + "\n";
+  if (options.out) {
+    await writeFile(options.out, text, "utf8");
+    process.stdout.write(`wrote ${options.out}\n`);
+  } else {
+    process.stdout.write(text);
   }
   return EXIT.ok;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  let code: number = EXIT.ok;
   const program = new Command()
     .name("amqp-gen")
-    .description("Compile KrakenD's backend/amqp/producer config into typed TypeScript handlers.")
+    .description("Compile KrakenD's backend/amqp/producer config into typed TypeScript handlers that publish to RabbitMQ.")
     .version(version(), "-V, --version")
     .argument("<config>", "path to krakend.json")
     .option("-o, --out <dir>", "output folder", "generated")
-    .option("--check", "compare the output folder with the config; exit 1 on drift, write nothing")
+    .option("--check", "compare the output folder with the config; exit 1 on drift; write nothing")
+    .option("--dry-run", "list what would be written, changed and removed; write nothing")
+    .option("--json", "print a JSON report (diagnostics and files) on stdout, for CI annotations and editors")
+    .option("-w, --watch", "regenerate whenever the config changes")
+    .option("--force", "overwrite generated files edited by hand, and files of yours in the way")
+    .option("--verify", "type-check the generated code in memory before writing anything")
+    .option("--templates <dir>", "use the *.hbs files in <dir> instead of the built-in templates of the same name")
+    .addOption(new Option("--adapter <name...>", "also generate adapters for these frameworks").choices([...ADAPTERS]))
     .option("--verbose", "print per-phase timings")
     .option("-q, --quiet", "print errors only")
-    .option("--no-color", "never colour diagnostics (NO_COLOR is honoured too)")
+    .option("--no-color", "never colour output (NO_COLOR is honoured too)")
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
     .addHelpText(
       "after",
-      "\nExit codes: 0 success, 1 --check found drift, 2 invalid config or usage, 3 internal error.\n" +
-        "Example: amqp-gen krakend.json --out src/generated",
-    );
-  let code: number = EXIT.ok;
-  program.action(async (config: string, options: CliOptions) => {
-    code = await run(config, options);
-  });
+      [
+        "",
+        "Commands:",
+        "  amqp-gen schema [--out <file>]   print (or write) the JSON Schema for krakend.json",
+        "",
+        "Exit codes:",
+        "  0  success",
+        "  1  --check found the output folder out of date",
+        "  2  invalid config or usage, --verify failed, or files amqp-gen will not overwrite",
+        "  3  internal error (a bug in amqp-gen; nothing was written)",
+        "",
+        "Examples:",
+        "  amqp-gen krakend.json --out src/generated",
+        "  amqp-gen krakend.json --out src/generated --check     # in CI",
+      ].join("\n"),
+    )
+    .action(async (config: string, options: CliOptions) => {
+      const out = new Output(options);
+      if (options.watch) {
+        code = await watchConfig(config, options, out);
+        return;
+      }
+      const report = await runOnce(config, options, out);
+      if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + "\n");
+      code = report.exitCode;
+    });
+  program
+    .command("schema")
+    .description("print the JSON Schema for krakend.json (producer namespace included), or write it with --out")
+    .option("-o, --out <file>", "write the schema to this file")
+    .action(async (options: { out?: string }) => {
+      code = await schemaCommand(options);
+    });
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (err) {
-    if (err instanceof CommanderError) {
-      return err.exitCode === 0 ? EXIT.ok : EXIT.invalid;
-    }
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.invalid;
     throw err;
   }
   return code;

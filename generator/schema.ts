@@ -1,0 +1,29 @@
+/**
+ * `amqp-gen schema`: one self-contained schema document for krakend.json, with the producer
+ * namespace's schema embedded under `definitions`, so it can be saved anywhere and used offline.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export function bundledSchema(dir: string): Json {
+  const root = JSON.parse(readFileSync(join(dir, "krakend.schema.json"), "utf8")) as { [key: string]: Json };
+  const producer = JSON.parse(readFileSync(join(dir, "amqp-producer.schema.json"), "utf8")) as { [key: string]: Json };
+  const producerId = producer["$id"];
+  const local = "#/definitions/amqpProducer";
+  const rewrite = (node: Json): Json => {
+    if (Array.isArray(node)) return node.map(rewrite);
+    if (node === null || typeof node !== "object") return node;
+    const out: { [key: string]: Json } = {};
+    for (const [key, value] of Object.entries(node)) {
+      out[key] = key === "$ref" && value === producerId ? local : rewrite(value);
+    }
+    return out;
+  };
+  const { $id: _id, $schema: _schema, ...embedded } = producer;
+  const bundled = rewrite(root) as { [key: string]: Json };
+  const definitions = (bundled["definitions"] ?? {}) as { [key: string]: Json };
+  bundled["definitions"] = { ...definitions, amqpProducer: embedded };
+  return bundled;
+}
