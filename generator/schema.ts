@@ -17,7 +17,8 @@ export function bundledSchema(dir: string): Json {
     if (node === null || typeof node !== "object") return node;
     const out: { [key: string]: Json } = {};
     for (const [key, value] of Object.entries(node)) {
-      out[key] = key === "$ref" && value === producerId ? local : rewrite(value);
+      const toProducer = key === "$ref" && (value === producerId || value === "amqp-producer.schema.json");
+      out[key] = toProducer ? local : rewrite(value);
     }
     return out;
   };

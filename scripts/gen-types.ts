@@ -36,7 +36,10 @@ export async function renderTypes(): Promise<string> {
   const [entry, ...referenced] = SCHEMA_FILES.map(loadSchema);
   if (!entry) throw new Error("no schema to compile");
   // `$ref`s name schemas by their `$id` URL; serve those from schema/ and never touch the network.
-  const byId = new Map(referenced.map((s) => [s.id, s.text]));
+  // A relative `$ref` ("amqp-producer.schema.json", so that editors read the sibling file) is
+  // resolved against the referring schema's location: serve it by file name too.
+  const byId = new Map(referenced.flatMap((s) => [[s.id, s.text] as const, [s.id.split("/").pop() ?? s.id, s.text] as const]));
+  const lookup = (url: string) => byId.get(url) ?? byId.get(url.split("/").pop() ?? url);
   return compile(JSON.parse(entry.text), "KrakendConfig", {
     bannerComment: BANNER,
     format: true,
@@ -50,9 +53,9 @@ export async function renderTypes(): Promise<string> {
         http: false,
         schemaIds: {
           order: 1,
-          canRead: (file: { url: string }) => byId.has(file.url),
+          canRead: (file: { url: string }) => lookup(file.url) !== undefined,
           read: (file: { url: string }) => {
-            const text = byId.get(file.url);
+            const text = lookup(file.url);
             if (text === undefined) throw new Error(`unknown schema ${file.url}`);
             return text;
           },
