@@ -163,6 +163,15 @@ function parsePath(report: Reporter, path: string, pointer: string): { segments:
         } else if (params.some((p) => p.name === name)) {
           report.add("AG210", "error", pointer, `Path param {${name}} appears twice.`, "Give each param its own name.");
           ok = false;
+        } else if (params.some((p) => p.key === krakendParamKey(name))) {
+          report.add(
+            "AG210",
+            "error",
+            pointer,
+            `Path params {${params.find((p) => p.key === krakendParamKey(name))?.name ?? ""}} and {${name}} are both "${krakendParamKey(name)}" to KrakenD, which keeps only one of them.`,
+            "Rename one of the two params.",
+          );
+          ok = false;
         } else {
           params.push({ name, key: krakendParamKey(name), segment: index });
         }
@@ -317,8 +326,10 @@ function analyseRoute(
   }
 
   // Broker (A1, B7): the host list without credentials.
-  const hostsPointer = backend.host ? joinPointer(backendPointer, "host") : "/host";
-  const hosts = backend.host ?? root.host ?? [];
+  // KrakenD falls back to the root `host` when the backend has none, or an empty list.
+  const own = backend.host !== undefined && backend.host.length > 0;
+  const hostsPointer = own ? joinPointer(backendPointer, "host") : "/host";
+  const hosts = (own ? backend.host : root.host) ?? [];
   if (hosts.length === 0) {
     report.add(
       "AG207",

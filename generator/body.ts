@@ -7,11 +7,22 @@ import { compile, type JSONSchema, type Options } from "json-schema-to-typescrip
 import { compileValidator, JsonSchemaCompileError } from "./json-schema-compiler.js";
 import type { BodyCode } from "./emit.js";
 
-/** Titles would rename the generated types; our names come from the route. */
-function withoutTitle(schema: unknown): unknown {
-  if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return schema;
+/**
+ * The schema as json-schema-to-typescript may see it. It copies `tsType` (and `tsEnumNames`)
+ * into its output verbatim: from a config, that is code injection, so those keywords go,
+ * at every depth. The root `title`/`$id` go too: the type's name comes from the route.
+ */
+const CODE_KEYWORDS = new Set(["tsType", "tsEnumNames"]);
+
+function forTypes(schema: unknown, root = true): unknown {
+  if (Array.isArray(schema)) return schema.map((item: unknown) => forTypes(item, false));
+  if (schema === null || typeof schema !== "object") return schema;
   const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(schema)) if (key !== "title" && key !== "$id") Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+  for (const [key, value] of Object.entries(schema)) {
+    if (CODE_KEYWORDS.has(key) || (root && (key === "title" || key === "$id"))) continue;
+    // defineProperty: a `__proto__` key stays an own property instead of setting the prototype.
+    Object.defineProperty(copy, key, { value: forTypes(value, false), enumerable: true, writable: true, configurable: true });
+  }
   return copy;
 }
 
@@ -28,7 +39,7 @@ export async function bodyCode(schema: unknown, typeName: string): Promise<BodyC
     if (err instanceof JsonSchemaCompileError) return { broken: { pointer: err.pointer, message: err.message } };
     throw err;
   }
-  const root = typeof schema === "boolean" ? {} : withoutTitle(schema);
+  const root = typeof schema === "boolean" ? {} : forTypes(schema);
   let types: string;
   try {
     types = await compile(root as JSONSchema, `${typeName}Body`, {

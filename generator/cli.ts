@@ -5,7 +5,7 @@
  *   0 success · 1 `--check` found drift · 2 invalid config, usage, or files it will not overwrite
  *   · 3 internal error (a bug)
  */
-import { readFileSync, watch } from "node:fs";
+import { readFileSync, statSync, watch } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
@@ -58,6 +58,14 @@ interface Report {
   message: string;
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function version(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
 }
@@ -83,8 +91,37 @@ async function readConfig(configPath: string): Promise<string | { error: string 
   }
 }
 
+/**
+ * The config text as code frames show it: passwords in amqp:// URLs masked, same length, so
+ * that columns stay right and no frame prints a secret.
+ */
+export function maskCredentials(text: string): string {
+  return text.replace(/(amqps?:\/\/[^:/@\s"]*:)([^@\s"]*)(@)/g, (_m, head: string, secret: string, at: string) => head + "*".repeat(secret.length) + at);
+}
+
+/** A file-system failure on the output folder, said plainly: it is not a bug in amqp-gen. */
+function fsProblem(err: unknown, out: string): string | null {
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e?.code !== "string" || !/^E[A-Z]+$/.test(e.code)) return null;
+  const why: Record<string, string> = {
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    EEXIST: "a file is in the way of a folder",
+    ENOTDIR: "a file is in the way of a folder",
+    EISDIR: "a folder is in the way of a file",
+    ENOSPC: "no space left on the device",
+    EROFS: "read-only file system",
+  };
+  return `cannot write to ${out}: ${why[e.code] ?? e.code}${e.path ? ` (${e.path})` : ""}. The previous output, if any, was left as it was.`;
+}
+
 /** One run: generate, then write, check or list. Never throws for bad input. */
 async function runOnce(configPath: string, options: CliOptions, out: Output): Promise<Report> {
+  if (options.templates !== undefined && !isDirectory(options.templates)) {
+    const message = `--templates ${options.templates}: no such folder.`;
+    out.problem(message);
+    return { exitCode: EXIT.invalid, config: configPath, out: options.out, mode: "write", diagnostics: [], files: [], message };
+  }
   const mode: Report["mode"] = options.check ? "check" : options.dryRun ? "dry-run" : "write";
   const report: Report = { exitCode: EXIT.ok, config: configPath, out: options.out, mode, diagnostics: [], files: [], message: "" };
   const started = performance.now();
@@ -101,7 +138,8 @@ async function runOnce(configPath: string, options: CliOptions, out: Output): Pr
   report.diagnostics = result.diagnostics;
   for (const d of result.diagnostics) {
     if (options.quiet && d.severity !== "error") continue;
-    if (!options.json) out.problem(formatDiagnostic(d, { color: out.color, text }) + "\n");
+    const frame = d.file === configPath ? { text: maskCredentials(text) } : {};
+    if (!options.json) out.problem(formatDiagnostic(d, { color: out.color, ...frame }) + "\n");
   }
   if (result.files.length === 0) {
     report.message = `${summary(result.diagnostics)}: nothing written.`;
@@ -118,7 +156,15 @@ async function runOnce(configPath: string, options: CliOptions, out: Output): Pr
       return { ...report, exitCode: EXIT.invalid };
     }
   }
-  const plan = await planFolder(options.out, result.files);
+  let plan: FolderPlan;
+  try {
+    plan = await planFolder(options.out, result.files);
+  } catch (err) {
+    const problem = fsProblem(err, options.out);
+    if (!problem) throw err;
+    out.problem(problem);
+    return { ...report, exitCode: EXIT.invalid, message: problem };
+  }
   report.files = fileList(plan);
   const ms = Math.round(performance.now() - started);
 
@@ -148,6 +194,11 @@ async function runOnce(configPath: string, options: CliOptions, out: Output): Pr
   try {
     await writeFolder(options.out, result.files, { force: options.force === true });
   } catch (err) {
+    const problem = fsProblem(err, options.out);
+    if (problem) {
+      out.problem(problem);
+      return { ...report, exitCode: EXIT.invalid, message: problem };
+    }
     if (!(err instanceof ConflictError)) throw err;
     for (const c of err.conflicts) {
       out.problem(
@@ -174,9 +225,16 @@ function watchConfig(configPath: string, options: CliOptions, out: Output): Prom
   const name = basename(configPath);
   let timer: NodeJS.Timeout | null = null;
   let running = Promise.resolve();
+  const quiet = new Output({ ...options, quiet: true });
   const rerun = () => {
     running = running.then(async () => {
-      const report = await runOnce(configPath, { ...options, quiet: true }, out);
+      let report: Report;
+      try {
+        report = await runOnce(configPath, { ...options, quiet: true }, quiet);
+      } catch (err) {
+        process.stdout.write(`amqp-gen: ${err instanceof Error ? err.message : String(err)}; kept the last good output.\n`);
+        return;
+      }
       const stamp = new Date().toTimeString().slice(0, 8);
       const line =
         report.exitCode === EXIT.ok
@@ -236,14 +294,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("-q, --quiet", "print errors only")
     .option("--no-color", "never colour output (NO_COLOR is honoured too)")
     .showSuggestionAfterError(true)
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
     .addHelpText(
       "after",
       [
-        "",
-        "Commands:",
-        "  amqp-gen schema [--out <file>]   print (or write) the JSON Schema for krakend.json",
         "",
         "Exit codes:",
         "  0  success",
@@ -254,6 +310,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         "Examples:",
         "  amqp-gen krakend.json --out src/generated",
         "  amqp-gen krakend.json --out src/generated --check     # in CI",
+        "  amqp-gen schema [--out <file>]                        # the JSON Schema, for editors",
       ].join("\n"),
     )
     .action(async (config: string, options: CliOptions) => {

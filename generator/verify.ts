@@ -3,7 +3,8 @@
  * so that a broken custom template never reaches the disk. ts-morph is imported here only:
  * loading it costs ~0.7 s, which plain runs do not pay.
  */
-import { resolve } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, resolve } from "node:path";
 import type { GeneratedFile } from "./emit.js";
 
 export interface TypeProblem {
@@ -11,6 +12,11 @@ export interface TypeProblem {
   line: number;
   column: number;
   message: string;
+}
+
+function amqplibDir(): string {
+  // amqplib's "exports" hides package.json: resolve its entry point, which sits at the package root.
+  return dirname(createRequire(import.meta.url).resolve("amqplib"));
 }
 
 export async function verifyTypes(outDir: string, files: readonly GeneratedFile[]): Promise<TypeProblem[]> {
@@ -27,6 +33,9 @@ export async function verifyTypes(outDir: string, files: readonly GeneratedFile[
       skipLibCheck: true,
       noEmit: true,
       types: ["node"],
+      // The generated runtime imports amqplib; where the output folder cannot resolve it (a
+      // project that has not installed it yet), use the copy amqp-gen depends on.
+      paths: { amqplib: [amqplibDir()] },
     },
   });
   const paths = new Map<string, string>();

@@ -114,6 +114,10 @@ function firstDifferentLine(a: string, b: string): number {
   return 1;
 }
 
+function isGeneratedPlace(path: string): boolean {
+  return /^(index|runtime)\.ts$/.test(path) || /^(routes|adapters)\/[a-z0-9-]+(\.body)?\.ts$/.test(path);
+}
+
 /** What writing `files` into `outDir` would do. Reads only; writes nothing. */
 export async function planFolder(outDir: string, files: readonly GeneratedFile[]): Promise<FolderPlan> {
   const plan: FolderPlan = { added: [], changed: [], unchanged: [], stale: [], conflicts: [], exists: await exists(outDir) };
@@ -128,7 +132,9 @@ export async function planFolder(outDir: string, files: readonly GeneratedFile[]
 
   const current = new Map<string, string | null>();
   const wanted = new Set(files.map((f) => f.path));
-  const previous = manifest ? Object.keys(manifest.files) : listed.filter((p) => p.endsWith(".ts"));
+  // Without a manifest (a folder from before manifests), only the places amqp-gen writes to are
+  // candidates: never a nested project, node_modules or another generator's output.
+  const previous = manifest ? Object.keys(manifest.files) : listed.filter(isGeneratedPlace);
   const toRead = [...new Set([...files.map((f) => f.path), ...previous])].filter((p) => present.has(p));
   await eachLimited(toRead, PARALLEL_IO, async (path) => {
     current.set(path, await readOrNull(join(outDir, path)));
@@ -205,10 +211,15 @@ export async function writeFolder(outDir: string, files: readonly GeneratedFile[
     throw err;
   }
   // 2. Rename into place (atomic per file), the manifest last; then remove stale files.
-  await eachLimited(targets, PARALLEL_IO, async (path) => {
-    await rename(temps.get(path) as string, join(outDir, path));
-  });
-  await rename(temps.get(MANIFEST) as string, join(outDir, MANIFEST));
+  try {
+    await eachLimited(targets, PARALLEL_IO, async (path) => {
+      await rename(temps.get(path) as string, join(outDir, path));
+    });
+    await rename(temps.get(MANIFEST) as string, join(outDir, MANIFEST));
+  } catch (err) {
+    await Promise.all([...temps.values()].map((t) => rm(t, { force: true })));
+    throw err;
+  }
   await eachLimited(plan.stale, PARALLEL_IO, (path) => rm(join(outDir, path), { force: true }));
   return plan;
 }
