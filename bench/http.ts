@@ -1,0 +1,140 @@
+/**
+ * HTTP → RabbitMQ throughput: amqp-gen's generated listener against a minimal hand-written
+ * server (bench/servers/baseline.ts) publishing the same confirmed, persistent message, each in
+ * its own process, loaded by autocannon at concurrency 50, alternating runs so that noise hits
+ * both alike. Prints median requests/s and p99 latency, and the ratios.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import autocannon from "autocannon";
+import { connect } from "amqplib";
+import { generate } from "../generator/index.js";
+
+const OUT = "bench/.out/http-generated";
+const QUEUE = "bench.http.produce";
+const EXCHANGE = "bench.http.produce";
+const DURATION = Number(process.env["BENCH_HTTP_SECONDS"] ?? 8);
+const RUNS = Number(process.env["BENCH_HTTP_RUNS"] ?? 3);
+
+const CONFIG = {
+  version: 3,
+  timeout: "3s",
+  endpoints: [
+    {
+      endpoint: "/produce/{a}/{b}/{id}/{prio}/{route}",
+      method: "POST",
+      backend: [
+        {
+          host: ["amqp://guest:guest@127.0.0.1:5672"],
+          disable_host_sanitize: true,
+          extra_config: {
+            "backend/amqp/producer": {
+              name: QUEUE,
+              exchange: EXCHANGE,
+              durable: true,
+              exp_key: "A",
+              reply_to_key: "B",
+              msg_id_key: "Id",
+              priority_key: "Prio",
+              routing_key: "Route",
+            },
+          },
+        },
+      ],
+    },
+  ],
+};
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+function startServer(script: string, args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (c: Buffer) => {
+      out += c.toString();
+      const m = /port (\d+)/.exec(out);
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
+    child.once("exit", (code) => reject(new Error(`${script} exited ${code}`)));
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
+}
+
+async function load(port: number, seconds: number): Promise<{ rps: number; p99: number; non2xx: number }> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/produce/60000/replies/msg-1/5/eu.orders`,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ sku: "A-1", quantity: 2 }),
+    connections: 50,
+    duration: seconds,
+  });
+  return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
+}
+
+export interface HttpFigures {
+  generated: { rps: number; p99: number };
+  baseline: { rps: number; p99: number };
+  rpsRatio: number;
+  p99Ratio: number;
+  failures: number;
+}
+
+export async function benchHttp(): Promise<HttpFigures> {
+  const result = await generate(JSON.stringify(CONFIG));
+  rmSync(OUT, { recursive: true, force: true });
+  for (const f of result.files) {
+    mkdirSync(dirname(join(OUT, f.path)), { recursive: true });
+    writeFileSync(join(OUT, f.path), f.content);
+  }
+  const admin = await connect("amqp://guest:guest@127.0.0.1:5672");
+  const channel = await admin.createChannel();
+  const purge = () => channel.purgeQueue(QUEUE).catch(() => undefined);
+
+  const generated = await startServer("bench/servers/generated.ts", [OUT]);
+  const baseline = await startServer("bench/servers/baseline.ts");
+  const figures = { generated: { rps: [] as number[], p99: [] as number[] }, baseline: { rps: [] as number[], p99: [] as number[] } };
+  let failures = 0;
+  try {
+    await load(generated.port, 2); // warm-up
+    await load(baseline.port, 2);
+    await purge();
+    for (let i = 0; i < RUNS; i++) {
+      for (const [name, server] of [["generated", generated], ["baseline", baseline]] as const) {
+        const r = await load(server.port, DURATION);
+        figures[name].rps.push(r.rps);
+        figures[name].p99.push(r.p99);
+        failures += r.non2xx;
+        await purge(); // keep the queue short so both runs see the same broker
+      }
+    }
+  } finally {
+    await stop(generated.child);
+    await stop(baseline.child);
+    await channel.deleteQueue(QUEUE).catch(() => undefined);
+    await channel.deleteExchange(EXCHANGE).catch(() => undefined);
+    await admin.close();
+  }
+  const g = { rps: median(figures.generated.rps), p99: median(figures.generated.p99) };
+  const b = { rps: median(figures.baseline.rps), p99: median(figures.baseline.p99) };
+  return { generated: g, baseline: b, rpsRatio: g.rps / b.rps, p99Ratio: g.p99 / b.p99, failures };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const f = await benchHttp();
+  console.log(`HTTP → RabbitMQ, confirmed + persistent, concurrency 50, median of ${RUNS} × ${DURATION} s`);
+  console.log(`generated: ${f.generated.rps.toFixed(0)} req/s, p99 ${f.generated.p99} ms`);
+  console.log(`baseline:  ${f.baseline.rps.toFixed(0)} req/s, p99 ${f.baseline.p99} ms`);
+  console.log(`ratio: ${f.rpsRatio.toFixed(2)}× req/s, ${f.p99Ratio.toFixed(2)}× p99; non-2xx/errors ${f.failures}`);
+}
