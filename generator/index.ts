@@ -6,13 +6,14 @@
  */
 import { analyse } from "./analyse.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
-import { emit, loadTemplates, type BodyCode, type GeneratedFile, type Templates } from "./emit.js";
+import { ADAPTERS, emit, loadTemplates, type Adapter, type BodyCode, type GeneratedFile, type Templates } from "./emit.js";
 import { load } from "./load.js";
 import { plan, type RoutePlan } from "./plan.js";
 import { validate } from "./validate.js";
 
 export type { Diagnostic, Severity } from "./diagnostics.js";
-export type { GeneratedFile } from "./emit.js";
+export type { Adapter, GeneratedFile } from "./emit.js";
+export { ADAPTERS } from "./emit.js";
 export type { ProgramIR, RouteIR } from "./ir.js";
 
 export interface GenerateOptions {
@@ -20,6 +21,11 @@ export interface GenerateOptions {
   file?: string;
   /** A folder whose `*.hbs` files replace the built-in templates of the same name. */
   templates?: string;
+  /**
+   * HTTP frameworks to generate an adapter for, as `adapters/<name>.ts`, besides the `node:http`
+   * listener. Default none. An unknown name throws a TypeError (check against `ADAPTERS`).
+   */
+  adapters?: readonly Adapter[];
 }
 
 export interface GenerateResult {
@@ -46,6 +52,9 @@ function templatesFor(dir: string | undefined): Templates {
  */
 export async function generate(config: string | object, options: GenerateOptions = {}): Promise<GenerateResult> {
   const file = options.file ?? "krakend.json";
+  const adapters = options.adapters ?? [];
+  const unknown = adapters.filter((a) => !(ADAPTERS as readonly string[]).includes(a));
+  if (unknown.length > 0) throw new TypeError(`unknown adapter ${unknown.map((a) => JSON.stringify(a)).join(", ")}: expected ${ADAPTERS.join(", ")}`);
   const timings: Record<string, number> = {};
   let last = performance.now();
   const lap = (phase: string) => {
@@ -77,7 +86,25 @@ export async function generate(config: string | object, options: GenerateOptions
   lap("plan");
   const bodies = await compileBodies(plans, file, loaded.source, diagnostics);
   lap("bodies");
-  const files = emit(program, plans, templatesFor(options.templates), bodies);
+  let files: GeneratedFile[];
+  try {
+    files = emit(program, plans, templatesFor(options.templates), bodies, adapters);
+  } catch (err) {
+    // A custom template that fails to render is the user's input, not a bug: say which folder.
+    if (options.templates === undefined) throw err;
+    const message = (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+    diagnostics.push({
+      code: "AG901",
+      severity: "error",
+      message: `A template in ${options.templates} failed: ${message}`,
+      file: options.templates,
+      line: 1,
+      column: 1,
+      pointer: "",
+      hint: "Compare it with the built-in template of the same name in amqp-gen's templates/ folder (variables are strict).",
+    });
+    return done(diagnostics);
+  }
   lap("emit");
   return done(diagnostics, files);
 }

@@ -4,6 +4,7 @@
 //
 // Golden files are rewritten only with UPDATE_GOLDEN=1 (`npm run test:update`); the test then
 // prints every file it wrote or removed.
+import { readFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -91,7 +92,7 @@ for (const c of validCases) {
       const done = rewriteGolden(goldenDir, actual);
       console.log(done.length > 0 ? `\n[UPDATE_GOLDEN] ${c.name}:\n  ${done.join("\n  ")}` : `\n[UPDATE_GOLDEN] ${c.name}: up to date`);
     }
-    const diff = diffTrees(readTree(goldenDir), actual);
+    const diff = diffTrees(readTree(goldenDir, true), actual);
     const fix =
       c.name === "showcase"
         ? "generated/ is stale: run `npm run generate` (or `npx tsx generator/cli.ts fixtures/showcase/krakend.json --out generated`), remove any file it does not produce, and commit the result"
@@ -146,7 +147,7 @@ function goldenFiles(): { path: string; content: string }[] {
   for (const c of validCases) {
     const dir = c.expectedDir as string;
     const prefix = c.name === "showcase" ? "generated" : `fixtures/${c.name}/expected`;
-    for (const [path, content] of readTree(dir)) out.push({ path: `${prefix}/${path}`, content });
+    for (const [path, content] of readTree(dir, true)) out.push({ path: `${prefix}/${path}`, content });
   }
   return out;
 }
@@ -155,7 +156,8 @@ test("golden files: the generated header, LF line ends, exactly one final newlin
   const files = goldenFiles();
   assert.ok(files.length > 0, "no golden files found");
   for (const f of files) {
-    assert.ok(f.content.startsWith(HEADER + "\n"), `${f.path} does not start with "${HEADER}"`);
+    const header = f.path.endsWith(".ts") ? HEADER : HEADER.replace(/^\/\//, "#");
+    assert.ok(f.content.startsWith(header + "\n"), `${f.path} does not start with "${header}"`);
     assert.not.ok(f.content.includes("\r"), `${f.path} contains a CR: generated files use LF`);
     assert.ok(f.content.endsWith("\n") && !f.content.endsWith("\n\n"), `${f.path} must end with exactly one newline`);
   }
@@ -244,11 +246,19 @@ for (const c of validCases) {
   });
 }
 
+test("generated/: its manifest lists exactly what the showcase produces", async () => {
+  const showcase = validCases.find((c) => c.name === "showcase");
+  assert.ok(showcase, "fixtures/showcase is missing");
+  const { renderManifest } = await import("../generator/write.js");
+  const manifest = readFileSync(join(GENERATED_DIR, ".amqp-gen-manifest.json"), "utf8");
+  assert.is(manifest, renderManifest((await run(showcase)).files), "generated/.amqp-gen-manifest.json is stale: run `npm run generate`");
+});
+
 test("generated/: no stale extra file beside the showcase output", async () => {
   const showcase = validCases.find((c) => c.name === "showcase");
   assert.ok(showcase, "fixtures/showcase is missing");
   const produced = new Set((await run(showcase)).files.map((f) => f.path));
-  const extra = [...readTree(GENERATED_DIR).keys()].filter((p) => !produced.has(p));
+  const extra = [...readTree(GENERATED_DIR, true).keys()].filter((p) => !produced.has(p));
   assert.equal(extra, [], `generated/ has files the showcase no longer produces: ${extra.join(", ")}. Run \`npm run generate\` and delete what it does not write.`);
 });
 

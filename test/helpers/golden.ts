@@ -38,11 +38,12 @@ export interface FixtureCase {
 
 /**
  * Every fixture folder with a krakend.json, sorted. Folders named `e2e-*` belong to the broker
- * tests (test/e2e*.test.ts) and have no golden output, so they are left out.
+ * tests (test/e2e*.test.ts) and have no golden output, so they are left out. So is `adapters`:
+ * its golden output is generated with every framework adapter, and test/adapters.test.ts owns it.
  */
 export function listCases(): FixtureCase[] {
   return readdirSync(FIXTURES_DIR, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith("e2e-"))
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith("e2e-") && entry.name !== "adapters")
     .map((entry) => entry.name)
     .filter((name) => existsSync(join(FIXTURES_DIR, name, "krakend.json")))
     .sort()
@@ -65,14 +66,15 @@ export function listCases(): FixtureCase[] {
 }
 
 /** Every file under `dir` (recursively), keyed by its `/`-separated path relative to `dir`. */
-export function readTree(dir: string): Map<string, string> {
+/** Every file below `dir`; with `skipManifest`, not the CLI's manifest (it is not generate() output). */
+export function readTree(dir: string, skipManifest = false): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (current: string) => {
     if (!existsSync(current)) return;
     for (const entry of readdirSync(current, { withFileTypes: true })) {
       const full = join(current, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) out.set(relative(dir, full).split(sep).join("/"), readFileSync(full, "utf8"));
+      else if (entry.isFile() && !(skipManifest && entry.name === ".amqp-gen-manifest.json")) out.set(relative(dir, full).split(sep).join("/"), readFileSync(full, "utf8"));
     }
   };
   walk(dir);
@@ -147,7 +149,7 @@ export function describeDiff(diff: TreeDiff, goldenDir: string): string {
  * produced. Returns what it did, one line per file, for the test to report.
  */
 export function rewriteGolden(dir: string, files: ReadonlyMap<string, string>): string[] {
-  const diff = diffTrees(readTree(dir), files);
+  const diff = diffTrees(readTree(dir, true), files);
   const done: string[] = [];
   const where = relative(REPO_ROOT, dir).split(sep).join("/");
   for (const path of [...diff.missing, ...diff.changed.map((c) => c.path)].sort()) {
