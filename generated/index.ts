@@ -9,6 +9,7 @@ import {
   answerRequestFor,
   createListenerFor,
   createPublisherFor,
+  matchRoute,
   type AnswerOptions,
   type BrokerInfo,
   type DispatchNode,
@@ -18,6 +19,7 @@ import {
   type PublisherOptions,
   type Route,
   type RouteInfo,
+  type RouteMatch,
 } from "./runtime.js";
 import { putEventsKind } from "./routes/put-events-kind.js";
 import { deleteOrdersRegionId } from "./routes/delete-orders-region-id.js";
@@ -36,6 +38,7 @@ export type {
   PublisherOptions,
   PublishResult,
   RouteInfo,
+  RouteMatch,
 } from "./runtime.js";
 export * from "./routes/put-events-kind.js";
 export * from "./routes/delete-orders-region-id.js";
@@ -94,6 +97,15 @@ const TREE: DispatchNode = {
     }],
   ]),
 };
+
+/**
+ * Routing alone: the route a method and request target (`/path?query`) select, with the path's
+ * segments percent-decoded (the route's params sit at its `params[].segment` positions), or the
+ * 404/405/400 answer the listener would give.
+ */
+export function matchRequest(method: string, target: string): RouteMatch | HttpAnswer {
+  return matchRoute(ROUTES, TREE, method, target);
+}
 
 /**
  * Connects to the brokers. `options.url` (a URL or a failover list) overrides the default:

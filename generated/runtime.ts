@@ -707,6 +707,7 @@ export interface DispatchNode {
   readonly routes?: Readonly<Partial<Record<HttpMethod, number>>>;
 }
 
+/** The node a list of (decoded) segments leads to: static segments first, then a param. */
 function lookup(node: DispatchNode, segments: readonly string[], index: number): DispatchNode | null {
   if (index === segments.length) return node.routes ? node : null;
   const segment = segments[index] ?? "";
@@ -716,6 +717,31 @@ function lookup(node: DispatchNode, segments: readonly string[], index: number):
     if (found) return found;
   }
   if (node.param && segment !== "") return lookup(node.param, segments, index + 1);
+  return null;
+}
+
+/**
+ * The same walk straight on a path with nothing to decode (no `%`), segment by segment, without
+ * splitting it first: the common case, and the hot path of every request. `segments` collects
+ * the segments of the path that matched.
+ */
+function walk(node: DispatchNode, path: string, start: number, segments: string[]): DispatchNode | null {
+  let end = path.indexOf("/", start);
+  if (end === -1) end = path.length;
+  const segment = path.slice(start, end);
+  const last = end === path.length;
+  segments.push(segment);
+  const next = node.static?.get(segment);
+  if (next) {
+    const found = last ? (next.routes ? next : null) : walk(next, path, end + 1, segments);
+    if (found) return found;
+  }
+  const param = node.param;
+  if (param && segment !== "") {
+    const found = last ? (param.routes ? param : null) : walk(param, path, end + 1, segments);
+    if (found) return found;
+  }
+  segments.pop();
   return null;
 }
 
@@ -778,11 +804,21 @@ function failure(result: Extract<PublishResult, { ok: false }>): HttpAnswer {
 /** Routes a method and a raw request target: the route, or the 404 / 405 (with `Allow`) answer. */
 export function matchRoute(routes: readonly Route[], tree: DispatchNode, method: string, target: string): RouteMatch | HttpAnswer {
   const query = target.indexOf("?");
-  // Split first, then decode each segment: static segments compare decoded (`/caf%C3%A9` is
-  // `/café`, as KrakenD matches), and a `%2F` inside a param stays inside that param.
-  const segments = decodeSegments((query === -1 ? target : target.slice(0, query)).split("/").slice(1));
-  if (segments instanceof RequestError) return errorAnswer(segments.status, segments.message);
-  const node = lookup(tree, segments, 0);
+  const path = query === -1 ? target : target.slice(0, query);
+  let segments: string[] = [];
+  let node: DispatchNode | null;
+  if (path.indexOf("%") === -1) {
+    node = path.charCodeAt(0) === 47 /* "/" */ ? walk(tree, path, 1, segments) : null;
+  } else {
+    // Split first, then decode each segment: static segments compare decoded (`/caf%C3%A9` is
+    // `/café`, as KrakenD matches), and a `%2F` inside a param stays inside that param.
+    const parts = path.split("/");
+    parts.shift(); // before the leading slash
+    const decoded = decodeSegments(parts);
+    if (decoded instanceof RequestError) return errorAnswer(decoded.status, decoded.message);
+    segments = decoded;
+    node = lookup(tree, segments, 0);
+  }
   if (!node?.routes) return errorAnswer(404, "no route for this path");
   const index = node.routes[method as HttpMethod];
   const route = index === undefined ? undefined : routes[index];
@@ -847,16 +883,18 @@ async function bodyOf(request: IncomingMessage, given: Buffer | undefined, limit
   return readBody(request, limit);
 }
 
-function decodeSegments(raw: readonly string[]): string[] | RequestError {
-  const out: string[] = [];
-  for (const segment of raw) {
+/** Percent-decodes each segment in place; most have no `%` and are left as they are. */
+function decodeSegments(segments: string[]): string[] | RequestError {
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] as string;
+    if (segment.indexOf("%") === -1) continue;
     try {
-      out.push(decodeURIComponent(segment));
+      segments[i] = decodeURIComponent(segment);
     } catch {
       return new RequestError(400, "the path is not valid percent-encoding");
     }
   }
-  return out;
+  return segments;
 }
 
 /**

@@ -60,7 +60,7 @@ export function loadTemplates(overrides?: string): Templates {
     }
   }
   const compile = (file: string): Template => {
-    const render = hb.compile(pick(file), { noEscape: true, strict: true });
+    const render = hb.compile(pick(file), { noEscape: true, strict: true, knownHelpersOnly: true });
     return (view) => {
       try {
         return render(view);
