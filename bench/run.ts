@@ -1,0 +1,107 @@
+/**
+ * `npm run bench`: every benchmark, each against a baseline measured in the same run, then one
+ * table of medians and ratios against the targets (BENCHMARKS.md), the raw figures in
+ * bench/.out/results.json and the chart in bench/generation.svg.
+ *
+ *   BENCH_SIZES=100,1000,10000  BENCH_RUNS=5  BENCH_HTTP_SECONDS=8  BENCH_HTTP_RUNS=3
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { renderChart } from "./chart.js";
+import { benchDispatch } from "./dispatch.js";
+import { benchGeneration, type GenerationFigure } from "./generate.js";
+import { benchHttp } from "./http.js";
+
+const OUT = "bench/.out";
+const RUNS = Number(process.env["BENCH_RUNS"] ?? 5);
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+/** Wall time and peak RSS of one process, from GNU time. */
+function measure(args: string[]): { ms: number; rssMb: number; status: number | null } {
+  const start = process.hrtime.bigint();
+  const res = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, ...args], { encoding: "utf8" });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const kb = Number(/(\d+)\s*$/.exec(res.stderr.trim())?.[1] ?? "0");
+  return { ms, rssMb: kb / 1024, status: res.status };
+}
+
+function benchCheck(): { ms: number; baselineMs: number } {
+  const config = join(OUT, "krakend-1000.json");
+  const dir = join(OUT, "check-1000");
+  rmSync(dir, { recursive: true, force: true });
+  spawnSync(process.execPath, ["dist/generator/cli.js", config, "--out", dir, "-q"]);
+  const times: number[] = [];
+  const base: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = measure(["dist/generator/cli.js", config, "--out", dir, "--check", "-q"]);
+    if (r.status !== 0) throw new Error("--check found drift in a folder it had just written");
+    times.push(r.ms);
+    base.push(measure(["bench/baseline-write.mjs", config, join(OUT, "files-1000.json"), join(OUT, `check-base-${i}`)]).ms);
+  }
+  return { ms: median(times), baselineMs: median(base) };
+}
+
+function benchMemory(): number {
+  const dir = join(OUT, "memory-10000");
+  rmSync(dir, { recursive: true, force: true });
+  const r = measure(["dist/generator/cli.js", join(OUT, "krakend-10000.json"), "--out", dir, "-q"]);
+  return r.rssMb;
+}
+
+const row = (name: string, value: string, baseline: string, ratio: string, target: string, met: boolean) =>
+  `| ${name} | ${value} | ${baseline} | ${ratio} | ${target} | ${met ? "met" : "**missed**"} |`;
+
+mkdirSync(OUT, { recursive: true });
+const generation: GenerationFigure[] = await benchGeneration();
+const byRoutes = (n: number) => generation.find((g) => g.routes === n);
+const check = benchCheck();
+const memory = benchMemory();
+const dispatch = await benchDispatch();
+const http = await benchHttp();
+
+const g1k = byRoutes(1000);
+const g10k = byRoutes(10000);
+const lines = [
+  "| benchmark | amqp-gen (median) | baseline (median) | ratio | target | |",
+  "|---|---|---|---|---|---|",
+];
+for (const g of generation) {
+  lines.push(row(`CLI generation, ${g.routes} routes (${g.files} files)`, `${g.amqpGenMs.toFixed(0)} ms`, `${g.baselineMs.toFixed(0)} ms`, `${g.ratio.toFixed(2)}×`, g.routes === 1000 ? "≤ 4×, < 1 s" : g.routes === 10000 ? "≤ 4×" : "—", g.routes === 1000 ? g.ratio <= 4 && g.amqpGenMs < 1000 : g.ratio <= 4));
+}
+if (g1k && g10k) {
+  const growth = g10k.amqpGenMs / g1k.amqpGenMs;
+  lines.push(row("growth 10k / 1k", `${growth.toFixed(1)}×`, `${(g10k.baselineMs / g1k.baselineMs).toFixed(1)}×`, "—", "≤ 12", growth <= 12));
+}
+lines.push(row("`--check`, nothing changed, 1,000 routes", `${check.ms.toFixed(0)} ms`, `${check.baselineMs.toFixed(0)} ms (writing)`, `${(check.ms / check.baselineMs).toFixed(2)}×`, "< 0.5 s", check.ms < 500));
+lines.push(row("peak memory, generating 10,000 routes", `${memory.toFixed(0)} MB`, "—", "—", "< 300 MB", memory < 300));
+lines.push(
+  row(
+    "HTTP → RabbitMQ, confirmed, persistent, c=50",
+    `${http.generated.rps.toFixed(0)} req/s, p99 ${http.generated.p99} ms`,
+    `${http.baseline.rps.toFixed(0)} req/s, p99 ${http.baseline.p99} ms`,
+    `${http.rpsRatio.toFixed(2)}× req/s, ${http.p99Ratio.toFixed(2)}× p99`,
+    "≥ 0.9× req/s, ≤ 1.2× p99",
+    http.rpsRatio >= 0.9 && http.p99Ratio <= 1.2,
+  ),
+);
+lines.push(
+  row(
+    `dispatch + params, ${dispatch.routes} routes, in-process`,
+    `${(dispatch.generatedPerSecond / 1e6).toFixed(2)} M lookups/s`,
+    `${(dispatch.findMyWayPerSecond / 1e6).toFixed(2)} M/s (find-my-way)`,
+    `${dispatch.ratio.toFixed(2)}×`,
+    "≥ 1×",
+    dispatch.ratio >= 1,
+  ),
+);
+const table = lines.join("\n");
+console.log(`\n${table}\n`);
+writeFileSync(join(OUT, "results.json"), JSON.stringify({ generation, check, memoryMb: memory, dispatch, http }, null, 2) + "\n");
+writeFileSync("bench/generation.svg", renderChart(generation));
+console.log(`figures in ${join(OUT, "results.json")}, chart in bench/generation.svg`);
