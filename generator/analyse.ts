@@ -31,6 +31,8 @@ type Endpoint = KrakendEndpoint;
 type Backend = KrakendBackend;
 
 const DEFAULT_TIMEOUT = "2s";
+/** The longest delay a Node timer can wait; longer ones fire at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 const PARAM_NAME = /^[a-zA-Z0-9_-]+$/;
 
 class Reporter {
@@ -349,7 +351,7 @@ function analyseRoute(
         "error",
         joinPointer(hostsPointer, i),
         `host[${i}] is not an amqp:// or amqps:// URL.`,
-        "Use the form amqp://user:password@broker:5672/vhost.",
+        "Use the form amqp://user:password@broker:5672/vhost, with characters such as / ? # @ in the user or password percent-encoded.",
       );
       ok = false;
     } else {
@@ -368,13 +370,13 @@ function analyseRoute(
 
   const timeoutText = endpoint.timeout ?? root.timeout ?? DEFAULT_TIMEOUT;
   const timeoutMs = parseGoDuration(timeoutText);
-  if (timeoutMs === undefined || timeoutMs <= 0) {
+  if (timeoutMs === undefined || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
     report.add(
       "AG221",
       "error",
       endpoint.timeout ? joinPointer(endpointPointer, "timeout") : "/timeout",
-      `Timeout ${quote(timeoutText)} is not a positive duration.`,
-      'Use a Go duration such as "2s" or "1500ms".',
+      `Timeout ${quote(timeoutText)} is not a positive duration of at most 24 days.`,
+      'Use a Go duration such as "2s" or "1500ms" (timers cannot wait longer than 2^31 - 1 ms).',
     );
     ok = false;
   }
@@ -485,6 +487,9 @@ export function stripCredentials(host: string): string | null {
   }
   if (url.protocol !== "amqp:" && url.protocol !== "amqps:") return null;
   if (!url.hostname) return null;
+  // A raw "/", "?" or "#" in the credentials ends the authority early, and the rest of the
+  // password would land in the path: refuse, rather than copy a secret into generated code.
+  if (/@/.test(url.pathname + url.search + url.hash)) return null;
   url.username = "";
   url.password = "";
   return url.toString();

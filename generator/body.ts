@@ -19,7 +19,9 @@ function forTypes(schema: unknown, root = true): unknown {
   if (schema === null || typeof schema !== "object") return schema;
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (CODE_KEYWORDS.has(key) || (root && (key === "title" || key === "$id"))) continue;
+    // Titles at any depth would name types (`Record`, `Set`...) that shadow the globals the
+    // validator uses; types are named from the route instead.
+    if (CODE_KEYWORDS.has(key) || key === "title" || (root && key === "$id")) continue;
     // defineProperty: a `__proto__` key stays an own property instead of setting the prototype.
     Object.defineProperty(copy, key, { value: forTypes(value, false), enumerable: true, writable: true, configurable: true });
   }
@@ -31,12 +33,22 @@ export interface BrokenSchema {
   broken: { pointer: string; message: string };
 }
 
+/**
+ * json-schema-to-typescript copies descriptions and names into comments and literal types as
+ * they are: escape what must never stand raw in source (line terminators U+2028/U+2029, NUL,
+ * lone surrogates). Inside a string literal type the escape means the same character.
+ */
+function escapeTerminators(code: string): string {
+  return code.replace(/[\u2028\u2029\u0000]|\p{Cs}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 export async function bodyCode(schema: unknown, typeName: string): Promise<BodyCode | BrokenSchema> {
   let validator;
   try {
     validator = compileValidator(schema, `validate${typeName}Body`);
   } catch (err) {
     if (err instanceof JsonSchemaCompileError) return { broken: { pointer: err.pointer, message: err.message } };
+    if (err instanceof RangeError) return { broken: { pointer: "", message: "the schema is nested too deeply" } };
     throw err;
   }
   const root = typeof schema === "boolean" ? {} : forTypes(schema);
@@ -51,8 +63,9 @@ export async function bodyCode(schema: unknown, typeName: string): Promise<BodyC
       format: true,
       $refOptions: { resolve: { external: false, file: false, http: false } } as Options["$refOptions"],
     });
-  } catch (err) {
-    return { broken: { pointer: "", message: `cannot derive a type: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}` } };
+  } catch {
+    // The validator compiled: keep validating, with a type that promises nothing.
+    types = `export type ${typeName}Body = unknown;`;
   }
-  return { types: types.trim() + "\n", validator: validator.code, unsupported: validator.unsupported };
+  return { types: escapeTerminators(types.trim()) + "\n", validator: validator.code, unsupported: validator.unsupported };
 }

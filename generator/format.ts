@@ -10,20 +10,31 @@ export interface FormatOptions {
 
 const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 
+/**
+ * Diagnostic text quotes the config, which may hold control characters: an escape sequence in a
+ * key must not reach whoever reads the terminal or the CI log. C0/C1 controls, DEL, line
+ * separators and bidi overrides are shown as \u escapes.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string {
   const tone = d.severity === "error" ? "31" : d.severity === "warning" ? "33" : "36";
   const head = `${paint(options.color, "1", `${d.file}:${d.line}:${d.column}`)} ${paint(options.color, tone, d.severity)} ${paint(
     options.color,
     "2",
     d.code,
-  )} ${d.message}`;
+  )} ${terminalSafe(d.message)}`;
   const lines = [head];
   if (options.text !== undefined) {
-    const frame = codeFrameColumns(options.text, { start: { line: d.line, column: d.column } }, { highlightCode: options.color, linesAbove: 1, linesBelow: 1 });
+    // Control characters in the source (invalid JSON, but there) shown as "?": same columns.
+    const shown = options.text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?");
+    const frame = codeFrameColumns(shown, { start: { line: d.line, column: d.column } }, { highlightCode: options.color, linesAbove: 1, linesBelow: 1 });
     lines.push(frame.replace(/^/gm, "  "));
   }
-  lines.push(`  at ${d.pointer === "" ? "(document root)" : d.pointer}`);
-  if (d.hint) lines.push(`  ${paint(options.color, "32", "fix:")} ${d.hint}`);
+  lines.push(`  at ${d.pointer === "" ? "(document root)" : terminalSafe(d.pointer)}`);
+  if (d.hint) lines.push(`  ${paint(options.color, "32", "fix:")} ${terminalSafe(d.hint)}`);
   return lines.join("\n");
 }
 

@@ -9,6 +9,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { ADAPTERS, emit, loadTemplates, type Adapter, type BodyCode, type GeneratedFile, type Templates } from "./emit.js";
 import { load } from "./load.js";
 import { plan, type RoutePlan } from "./plan.js";
+import { terminalSafe } from "./format.js";
 import { validate } from "./validate.js";
 
 export type { Diagnostic, Severity } from "./diagnostics.js";
@@ -65,7 +66,12 @@ export async function generate(config: string | object, options: GenerateOptions
   const text = typeof config === "string" ? config : JSON.stringify(config, null, 2);
   const done = (diagnostics: Diagnostic[], files: GeneratedFile[] = []): GenerateResult => ({
     files: hasErrors(diagnostics) ? [] : files,
-    diagnostics: sortDiagnostics(diagnostics),
+    // Messages quote the config: no control character of it reaches a terminal, log or editor.
+    diagnostics: sortDiagnostics(diagnostics).map((d) => ({
+      ...d,
+      message: terminalSafe(d.message),
+      ...(d.hint === undefined ? {} : { hint: terminalSafe(d.hint) }),
+    })),
     timings,
   });
 

@@ -116,7 +116,7 @@ function H_ptr(key: string): string {
   return key.replace(/~/g, "~0").replace(/\//g, "~1");
 }`,
   isObject: String.raw`
-function H_isObject(value: unknown): value is Record<string, unknown> {
+function H_isObject(value: unknown): value is { [key: string]: unknown } {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }`,
   isArray: String.raw`
@@ -426,7 +426,7 @@ class Compiler {
   /** A hoisted RegExp for a schema pattern, or null (reported) when JS cannot compile it. */
   private regex(pattern: string, pointer: string): string | null {
     try {
-      new RegExp(pattern, "u");
+      new RegExp(pattern, "u").test(""); // V8 compiles lazily: "too large" only shows on first use
     } catch {
       this.report(pointer);
       return null;

@@ -68,5 +68,6 @@ export function commentText(value: string, max = 120): string {
   const flat = value.replace(/[\r\n\u2028\u2029\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   const paired = flat.replace(/\p{Cs}/gu, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
   const safe = paired.replace(/\*\//g, "*\\/");
-  return safe.length > max ? safe.slice(0, max) + "…" : safe;
+  const chars = [...safe]; // by code point: never cut a surrogate pair in two
+  return chars.length > max ? chars.slice(0, max).join("") + "…" : safe;
 }

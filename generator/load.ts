@@ -62,6 +62,25 @@ export function createSourceMap(text: string, root: Node | undefined): SourceMap
   };
 }
 
+const MAX_DEPTH = 512;
+
+/** The offset where nesting first exceeds MAX_DEPTH (-1 if never): checked before any recursive parser runs. */
+function nestingDepth(text: string): { offset: number } {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > MAX_DEPTH) return { offset: i };
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  return { offset: -1 };
+}
+
 /** Duplicate keys: KrakenD's Go parser silently keeps the last one. We keep it too, and say so. */
 function findDuplicateKeys(node: Node, pointer: string, out: { pointer: string; offset: number }[]): void {
   if (node.type === "object") {
@@ -82,8 +101,24 @@ function findDuplicateKeys(node: Node, pointer: string, out: { pointer: string; 
 
 export function load(text: string, file: string): Loaded {
   const diagnostics: Diagnostic[] = [];
-  let body = text;
-  if (body.charCodeAt(0) === 0xfeff) body = " " + body.slice(1); // keep offsets: replace the BOM with a space
+  // A UTF-8 BOM is not part of the document (Go's parser would refuse it; editors add it).
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const depth = nestingDepth(body);
+  if (depth.offset >= 0) {
+    const source = createSourceMap(body, undefined);
+    const { line, column } = source.position(depth.offset);
+    diagnostics.push({
+      code: "AG001",
+      severity: "error",
+      message: `Invalid JSON: nested more than ${MAX_DEPTH} levels deep.`,
+      file,
+      line,
+      column,
+      pointer: "",
+      hint: "No KrakenD config needs this depth: look for a generated or corrupted value here.",
+    });
+    return { value: undefined, source, diagnostics };
+  }
   const errors: ParseError[] = [];
   const root = parseTree(body, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const source = createSourceMap(body, root);

@@ -33,8 +33,8 @@ function words(route: RouteIR): string[] {
   return parts;
 }
 
-function shortHash(route: RouteIR): string {
-  return createHash("sha256").update(`${route.method} ${route.path}`).digest("hex").slice(0, 6);
+function shortHash(route: RouteIR, length: number): string {
+  return createHash("sha256").update(`${route.method} ${route.path}`).digest("hex").slice(0, length);
 }
 
 /** `produce` → `Produce`; a part starting with a digit gets `_` so that `a-1` and `a1` stay apart. */
@@ -56,8 +56,20 @@ export function plan(program: ProgramIR): RoutePlan[] {
   const count = new Map<string, number>();
   for (const b of bases) count.set(b.kebab, (count.get(b.kebab) ?? 0) + 1);
 
-  return bases.map(({ route, kebab, trimmed }) => {
-    const unique = (count.get(kebab) ?? 0) > 1 || trimmed ? `${kebab}-${shortHash(route)}` : kebab;
+  // A hashed name could still equal another route's plain name (`GET /x/<hash>`): lengthen the
+  // hash of the routes involved until every name is unique. Decided on the whole set, so the
+  // outcome does not depend on endpoint order.
+  let hashLength = 6;
+  let names: string[] = [];
+  for (;;) {
+    names = bases.map(({ route, kebab, trimmed }) =>
+      (count.get(kebab) ?? 0) > 1 || trimmed ? `${kebab}-${shortHash(route, hashLength)}` : kebab,
+    );
+    if (new Set(names).size === names.length || hashLength >= 64) break;
+    hashLength += 2;
+  }
+  return bases.map(({ route }, index) => {
+    const unique = names[index] as string;
     const parts = unique.split("-");
     const typeName = parts.map(capitalise).join("");
     const id = typeName.charAt(0).toLowerCase() + typeName.slice(1);

@@ -4,7 +4,7 @@
 //
 // Golden files are rewritten only with UPDATE_GOLDEN=1 (`npm run test:update`); the test then
 // prints every file it wrote or removed.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -90,6 +90,11 @@ for (const c of validCases) {
     const actual = toMap(result.files);
     if (UPDATE_GOLDEN) {
       const done = rewriteGolden(goldenDir, actual);
+      if (c.name === "showcase") {
+        // generated/ is a CLI output folder: its manifest follows what was written.
+        const { renderManifest } = await import("../generator/write.js");
+        writeFileSync(join(goldenDir, ".amqp-gen-manifest.json"), renderManifest(result.files));
+      }
       console.log(done.length > 0 ? `\n[UPDATE_GOLDEN] ${c.name}:\n  ${done.join("\n  ")}` : `\n[UPDATE_GOLDEN] ${c.name}: up to date`);
     }
     const diff = diffTrees(readTree(goldenDir, true), actual);

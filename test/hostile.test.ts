@@ -407,7 +407,7 @@ test("corpus: importing the generated code runs nothing else, and every value ro
 // the password must appear in no generated file. Fix: in stripCredentials(), return null (AG211,
 // hint "percent-encode '/', '?', '#' and '@' in the user name and password") when
 // url.pathname + url.search + url.hash contains "@".
-test.skip("BUG-4: a user name with a raw '/', '?' or '#' moves the password into the generated brokers list", async () => {
+test("BUG-4: a user name with a raw '/', '?' or '#' moves the password into the generated brokers list", async () => {
   for (const host of ["amqp://a/b:S3cr3t@broker:5672/", "amqp://a?b:S3cr3t@broker:5672/", "amqp://a#b:S3cr3t@broker:5672/", "amqp://*/x:S3cr3t@broker.test:5672/v", "amqp://\n/x:S3cr3t@broker"]) {
     const { result } = await gen(H.config([H.endpoint({ endpoint: "/a" })], { host: [host] }));
     for (const f of result.files) assert.not.ok(f.content.includes("S3cr3t"), `${f.path} contains the password of ${JSON.stringify(host)}`);
@@ -419,7 +419,7 @@ test.skip("BUG-4: a user name with a raw '/', '?' or '#' moves the password into
 // lines, 200 for the `// Source:` line) leaves a lone high surrogate in the generated file, before "…".
 // Correct: no lone surrogate in any generated file. Fix: cut on a code point boundary, e.g.
 // `Array.from(safe).slice(0, max).join("")`, or drop a trailing high surrogate after slicing.
-test.skip("BUG-1: a long path or exchange with emojis leaves a lone surrogate in a generated comment", async () => {
+test("BUG-1: a long path or exchange with emojis leaves a lone surrogate in a generated comment", async () => {
   for (const over of [
     { endpoint: "/seg/" + "😀".repeat(150) },
     { endpoint: "/a", producer: H.producer({ exchange: "a".repeat(113) + "😀".repeat(8) }) },
@@ -438,7 +438,7 @@ test.skip("BUG-1: a long path or exchange with emojis leaves a lone surrogate in
 // replace U+2028/U+2029 with their \u escapes and lone surrogates/NUL with \u escapes (they are
 // only in comments and string literals there), or strip title/description and pass property names
 // through tsString-escaping before compile().
-test.skip("BUG-2: U+2028, U+2029, NUL and lone surrogates reach the body types raw", async () => {
+test("BUG-2: U+2028, U+2029, NUL and lone surrogates reach the body types raw", async () => {
   for (const s of ["a\u2028b", "a\u2029b", "a\u0000b", "a\uD800b"]) {
     const schema = { type: "object", description: s, properties: H.own([[s.replace("\uD800", ""), { enum: [s.replace("\uD800", "")], description: s }]]) };
     const { result } = await gen(H.config([H.endpoint({ endpoint: "/a", extra: { extra_config: { [H.VALIDATION]: schema } } })]));
@@ -460,7 +460,7 @@ test.skip("BUG-2: U+2028, U+2029, NUL and lone surrogates reach the body types r
 // Correct: the body is validated. Fix: in bodyCode(), when compile() throws but the validator
 // compiled, keep the validator and emit `export type XBody = unknown;` (with a warning that the
 // type is not derived); and sanitise keys (toWellFormed) before compile().
-test.skip("BUG-3: a property name that breaks the body types disables body validation", async () => {
+test("BUG-3: a property name that breaks the body types disables body validation", async () => {
   for (const name of ["\uD800", "\uDC00x", "hasOwnProperty"]) {
     const schema = { type: "object", properties: H.own([[name, { type: "string" }]]), required: [name] };
     const { result } = await gen(H.config([H.endpoint({ endpoint: "/a", extra: { extra_config: { [H.VALIDATION]: schema } } })]));
@@ -491,7 +491,7 @@ test("body schema: nested titles that name global types (Record, Array, Map, …
 // so the generated code does not compile. Correct: it type-checks. Fix: have the validator use
 // `{ [key: string]: unknown }` instead of `Record<…>` (and no other global type names), or strip
 // nested titles too (body.ts already strips the root title), or rename colliding titles.
-test.skip("BUG-7: a nested title \"Record\" breaks the body module's types", async () => {
+test("BUG-7: a nested title \"Record\" breaks the body module's types", async () => {
   const folder = new H.CaseFolder("hostile/titles-record");
   const schema = { type: "object", properties: { a: { title: "Record", type: "object", properties: { b: { type: "string" } } } } };
   const { result } = await gen(H.config([H.endpoint({ endpoint: "/a", extra: { extra_config: { [H.VALIDATION]: schema } } })]));
@@ -506,7 +506,7 @@ test.skip("BUG-7: a nested title \"Record\" breaks the body module's types", asy
 // 400 "the body is nested too deeply to validate". Correct: reported at generation time (AG222,
 // not enforced, like other patterns JS cannot run), the endpoint usable. Fix: in Compiler.regex,
 // also run the regex once (`new RegExp(pattern, "u").test("")`) inside the try.
-test.skip("BUG-8: a huge pattern makes every request fail instead of a generation-time warning", async () => {
+test("BUG-8: a huge pattern makes every request fail instead of a generation-time warning", async () => {
   const pattern = "^" + "x".repeat(100_000) + "$";
   const { result } = await gen(H.config([H.endpoint({ endpoint: "/a", extra: { extra_config: { [H.VALIDATION]: { type: "string", pattern } } } })]));
   const folder = new H.CaseFolder("hostile/huge-pattern");
@@ -527,7 +527,7 @@ test.skip("BUG-8: a huge pattern makes every request fail instead of a generatio
 // validate.ts and for pointers in the AG222/AG225 messages, or escape control characters once for
 // every diagnostic in generate()'s done() (and also U+2028/U+2029 and bidi controls, which
 // JSON.stringify leaves raw).
-test.skip("BUG-9: control characters from config keys reach diagnostic messages raw", async () => {
+test("BUG-9: control characters from config keys reach diagnostic messages raw", async () => {
   const key = "A\u001b[2J\u0007\nZ";
   for (const cfg of [
     H.config([H.endpoint({ endpoint: "/a", producer: H.own([...Object.entries(H.producer()), [key, 1]]) })]),
@@ -724,7 +724,7 @@ test("file names: the same map whatever the order of the endpoints", async () =>
 // type and route names: two files with one path (the second silently overwrites the first on
 // disk) and duplicate exports. Correct: unique names. Fix: after suffixing, check every name
 // against the set of all names and extend the hash (or add the next 6 hex digits) until unique.
-test.skip("BUG-5: a hash-suffixed name can equal another route's plain name", async () => {
+test("BUG-5: a hash-suffixed name can equal another route's plain name", async () => {
   const { createHash } = await import("node:crypto");
   const h = createHash("sha256").update("GET /x").digest("hex").slice(0, 6);
   const { result } = await gen(H.config(["/x", "/X", `/x/${h}`].map((p, i) => H.endpoint({ endpoint: p, method: "GET", producer: H.producer({ exchange: `x${i}` }) }))));
@@ -871,7 +871,7 @@ test("deep nesting that the generator survives today: 500 levels in an unrelated
 // depth iteratively before parseTree (count brackets outside strings) and report AG001 past a
 // limit (e.g. 1,000), and make findDuplicateKeys iterative with lazily built pointers; in
 // compileBodies(), catch RangeError from bodyCode() and report AG225.
-test.skip("BUG-6: 100,000 levels of nesting give a diagnostic, not a stack overflow", async () => {
+test("BUG-6: 100,000 levels of nesting give a diagnostic, not a stack overflow", async () => {
   const big = deep(100_000);
   await survives(`{"version":3,"extra_config":{"x/y":${big}},"endpoints":[]}`, "100,000 levels in an unrelated namespace");
   await survives(withSchema(`{"type":"array","items":{"enum":[${big}]}}`), "100,000 levels in a body schema's enum");
@@ -887,7 +887,7 @@ test.skip("BUG-6: 100,000 levels of nesting give a diagnostic, not a stack overf
 // "\uFEFF{\"version\": 2}" reports AG104 at 1:14, the same file without BOM at 1:13. Correct: the
 // same line:column with and without the BOM. Fix: drop the BOM (`body = text.slice(1)`) instead of
 // replacing it; the source map and code frames are built from `body` already.
-test.skip("BUG-11: a BOM shifts the columns of line 1 by one", async () => {
+test("BUG-11: a BOM shifts the columns of line 1 by one", async () => {
   for (const text of ['{"version": 2}', '{"version": 3,}', '{"version": 3, "endpoints": [{"endpoint": 5}]}']) {
     const plain = await generate(text, { file: FILE });
     const bom = await generate("\uFEFF" + text, { file: FILE });
@@ -903,7 +903,7 @@ test.skip("BUG-11: a BOM shifts the columns of line 1 by one", async () => {
 // an error or warning at generation time (AG221) or a timeout the runtime can wait for. Fix: in
 // analyse.ts, report AG221 for timeoutMs > 2147483647 (or clamp it with a warning), or have the
 // runtime treat such values as "no timer".
-test.skip("BUG-10: a timeout above 2^31-1 ms becomes an immediate 504", async () => {
+test("BUG-10: a timeout above 2^31-1 ms becomes an immediate 504", async () => {
   for (const timeout of ["600h", "2147483648ms", "99999h"]) {
     const { result } = await gen(H.config([H.endpoint({ endpoint: "/a", extra: { timeout } })]));
     if (errorCodes(result).includes("AG221")) continue;

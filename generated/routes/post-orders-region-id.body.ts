@@ -65,7 +65,7 @@ function validatePostOrdersRegionIdBody_ptr(key: string): string {
   return key.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
-function validatePostOrdersRegionIdBody_isObject(value: unknown): value is Record<string, unknown> {
+function validatePostOrdersRegionIdBody_isObject(value: unknown): value is { [key: string]: unknown } {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
