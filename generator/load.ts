@@ -3,7 +3,7 @@
  * jsonc-parser (VS Code's own JSON parser) gives us offsets for every node and every syntax
  * error, so each later diagnostic can point at the exact key or value.
  */
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
+import { findNodeAtLocation, parseTree, printParseErrorCode, visit, type Node, type ParseError } from "jsonc-parser";
 import { joinPointer, parsePointer, type Diagnostic } from "./diagnostics.js";
 
 export interface SourceMap {
@@ -21,27 +21,39 @@ export interface Loaded {
   diagnostics: Diagnostic[];
 }
 
-export function createSourceMap(text: string, root: Node | undefined): SourceMap {
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) lineStarts.push(i + 1);
-    else if (c === 13 && text.charCodeAt(i + 1) !== 10) lineStarts.push(i + 1);
-  }
+/**
+ * Positions are computed only when a diagnostic needs one: the line index on the first
+ * position(), the syntax tree (the heavy part: a node per value) on the first locate().
+ */
+export function createSourceMap(text: string, tree: () => Node | undefined): SourceMap {
+  let lineStarts: number[] | null = null;
+  let root: Node | undefined | null = null;
+  const lines = (): number[] => {
+    if (lineStarts) return lineStarts;
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+    }
+    return (lineStarts = starts);
+  };
   const position = (offset: number) => {
+    const starts = lines();
     let lo = 0;
-    let hi = lineStarts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
+      if ((starts[mid] ?? 0) <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1 };
+    return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
   };
   return {
     text,
     position,
     locate(pointer, prefer = "value") {
+      if (root === null) root = tree();
       if (!root) return { line: 1, column: 1 };
       const path: (string | number)[] = [];
       let node: Node | undefined = root;
@@ -81,22 +93,29 @@ function nestingDepth(text: string): { offset: number } {
   return { offset: -1 };
 }
 
-/** Duplicate keys: KrakenD's Go parser silently keeps the last one. We keep it too, and say so. */
-function findDuplicateKeys(node: Node, pointer: string, out: { pointer: string; offset: number }[]): void {
-  if (node.type === "object") {
-    const seen = new Set<string>();
-    for (const prop of node.children ?? []) {
-      const keyNode = prop.children?.[0];
-      const valueNode = prop.children?.[1];
-      if (!keyNode || typeof keyNode.value !== "string") continue;
-      const key = keyNode.value;
-      if (seen.has(key)) out.push({ pointer: joinPointer(pointer, key), offset: keyNode.offset });
-      seen.add(key);
-      if (valueNode) findDuplicateKeys(valueNode, joinPointer(pointer, key), out);
-    }
-  } else if (node.type === "array") {
-    (node.children ?? []).forEach((child, i) => findDuplicateKeys(child, joinPointer(pointer, i), out));
-  }
+/** Duplicate keys, found in one streaming pass (no tree): KrakenD's Go parser silently keeps the last one. */
+function duplicateKeys(text: string): { pointer: string; offset: number }[] {
+  const found: { pointer: string; offset: number }[] = [];
+  const open: Set<string>[] = [];
+  visit(
+    text,
+    {
+      onObjectBegin: () => {
+        open.push(new Set());
+      },
+      onObjectEnd: () => {
+        open.pop();
+      },
+      onObjectProperty: (property, offset, _length, _line, _column, pathSupplier) => {
+        const keys = open[open.length - 1];
+        if (!keys) return;
+        if (keys.has(property)) found.push({ pointer: joinPointer("", ...pathSupplier(), property), offset });
+        keys.add(property);
+      },
+    },
+    { disallowComments: true, allowTrailingComma: false },
+  );
+  return found;
 }
 
 export function load(text: string, file: string): Loaded {
@@ -105,7 +124,7 @@ export function load(text: string, file: string): Loaded {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const depth = nestingDepth(body);
   if (depth.offset >= 0) {
-    const source = createSourceMap(body, undefined);
+    const source = createSourceMap(body, () => undefined);
     const { line, column } = source.position(depth.offset);
     diagnostics.push({
       code: "AG001",
@@ -119,37 +138,45 @@ export function load(text: string, file: string): Loaded {
     });
     return { value: undefined, source, diagnostics };
   }
-  const errors: ParseError[] = [];
-  const root = parseTree(body, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const source = createSourceMap(body, root);
-  const reported = new Set<number>();
-  for (const err of errors) {
-    // jsonc-parser can report one mistake twice at one offset (a trailing comma in an object).
-    if (reported.has(err.offset)) continue;
-    reported.add(err.offset);
-    const { line, column } = source.position(err.offset);
-    const kind = printParseErrorCode(err.error);
-    diagnostics.push({
-      code: "AG001",
-      severity: "error",
-      message: `Invalid JSON: ${describeParseError(kind)}.`,
-      file,
-      line,
-      column,
-      pointer: "",
-      hint:
-        kind === "InvalidCommentToken"
-          ? "KrakenD reads plain JSON: remove the comment, or move it into a key starting with \"@comment\"."
-          : kind === "PropertyNameExpected" || kind === "ValueExpected"
-            ? "Check for a trailing comma or a missing value just before this position."
-            : "Fix the JSON syntax at this position; a JSON-aware editor shows the exact token.",
-    });
+  const parseOptions = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
+  const source = createSourceMap(body, () => parseTree(body, [], parseOptions));
+  // The fast path: JSON.parse gives plain data (`__proto__` an ordinary own key, the last
+  // duplicate winning, as in Go). Only when it fails does the tolerant parser say where and why.
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    const errors: ParseError[] = [];
+    parseTree(body, errors, parseOptions);
+    const reported = new Set<number>();
+    for (const err of errors) {
+      // jsonc-parser can report one mistake twice at one offset (a trailing comma in an object).
+      if (reported.has(err.offset)) continue;
+      reported.add(err.offset);
+      const { line, column } = source.position(err.offset);
+      const kind = printParseErrorCode(err.error);
+      diagnostics.push({
+        code: "AG001",
+        severity: "error",
+        message: `Invalid JSON: ${describeParseError(kind)}.`,
+        file,
+        line,
+        column,
+        pointer: "",
+        hint:
+          kind === "InvalidCommentToken"
+            ? "KrakenD reads plain JSON: remove the comment, or move it into a key starting with \"@comment\"."
+            : kind === "PropertyNameExpected" || kind === "ValueExpected"
+              ? "Check for a trailing comma or a missing value just before this position."
+              : "Fix the JSON syntax at this position; a JSON-aware editor shows the exact token.",
+      });
+    }
+    if (diagnostics.length === 0) {
+      diagnostics.push({ code: "AG001", severity: "error", message: "Invalid JSON.", file, line: 1, column: 1, pointer: "", hint: "Check the file with a JSON-aware editor." });
+    }
+    return { value: undefined, source, diagnostics };
   }
-  if (errors.length > 0 || !root) return { value: undefined, source, diagnostics };
-
-  const dups: { pointer: string; offset: number }[] = [];
-  findDuplicateKeys(root, "", dups);
-  for (const d of dups) {
+  for (const d of duplicateKeys(body)) {
     const { line, column } = source.position(d.offset);
     diagnostics.push({
       code: "AG002",
@@ -162,8 +189,6 @@ export function load(text: string, file: string): Loaded {
       hint: "Remove the duplicate so that the config says one thing.",
     });
   }
-  // JSON.parse gives plain data with `__proto__` as an ordinary own key, and the last duplicate wins.
-  const value: unknown = JSON.parse(body);
   return { value, source, diagnostics };
 }
 
