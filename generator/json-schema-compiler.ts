@@ -426,7 +426,11 @@ class Compiler {
   /** A hoisted RegExp for a schema pattern, or null (reported) when JS cannot compile it. */
   private regex(pattern: string, pointer: string): string | null {
     try {
-      new RegExp(pattern, "u").test(""); // V8 compiles lazily: "too large" only shows on first use
+      // V8 compiles lazily, once for one-byte and once for two-byte strings: "too large" shows
+      // only on first use of each, so exercise both here rather than in every request.
+      const re = new RegExp(pattern, "u");
+      re.test("");
+      re.test("\u2028");
     } catch {
       this.report(pointer);
       return null;

@@ -4,7 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject } from "ajv";
+import precompiled from "./krakend-validator.js";
 import { joinPointer, parsePointer, type Diagnostic } from "./diagnostics.js";
 import type { SourceMap } from "./load.js";
 import { SCHEMA_DIR } from "./paths.js";
@@ -13,20 +14,14 @@ import { closest } from "./text.js";
 export const KRAKEND_SCHEMA_FILE = "krakend.schema.json";
 export const PRODUCER_SCHEMA_FILE = "amqp-producer.schema.json";
 
-let compiled: { validate: ValidateFunction; producer: Record<string, unknown> } | null = null;
+/** The producer schema's field names, for "did you mean" hints on unknown fields. */
+let producerFields: string[] | null = null;
 
-function readSchema(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(SCHEMA_DIR, name), "utf8")) as Record<string, unknown>;
-}
-
-function validator(): { validate: ValidateFunction; producer: Record<string, unknown> } {
-  if (!compiled) {
-    const producer = readSchema(PRODUCER_SCHEMA_FILE);
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    ajv.addSchema(producer);
-    compiled = { validate: ajv.compile(readSchema(KRAKEND_SCHEMA_FILE)), producer };
-  }
-  return compiled;
+function fieldsOfProducer(): string[] {
+  producerFields ??= Object.keys(
+    ((JSON.parse(readFileSync(join(SCHEMA_DIR, PRODUCER_SCHEMA_FILE), "utf8")) as Record<string, unknown>)["properties"] ?? {}) as Record<string, unknown>,
+  );
+  return producerFields;
 }
 
 function typeOf(value: unknown): string {
@@ -52,12 +47,12 @@ function fieldName(pointer: string): string {
 }
 
 export function validate(config: unknown, file: string, source: SourceMap): Diagnostic[] {
-  const { validate: check, producer } = validator();
+  // Compiled ahead of time from schema/ (scripts/gen-validator.ts): no schema compilation per run.
+  const check = precompiled;
   if (check(config)) return [];
-  const producerFields = Object.keys((producer["properties"] ?? {}) as Record<string, unknown>);
   const out = new Map<string, Diagnostic>();
   for (const error of check.errors ?? []) {
-    const d = describe(error, config, producerFields);
+    const d = describe(error, config, fieldsOfProducer());
     if (!d) continue;
     const { line, column } = source.locate(d.pointer, d.prefer);
     const key = `${d.pointer}\u0000${d.message}`;

@@ -380,4 +380,9 @@ test("generator/types/producer-config.ts is up to date with the schemas", async 
   assert.not.match(code, /\bany\b/, "generated types use `any`");
 });
 
+test("generator/krakend-validator.js (Ajv standalone) is compiled from the current schema/", async () => {
+  const { renderValidator, VALIDATOR_FILE } = await import("../scripts/gen-validator.js");
+  assert.ok(readFileSync(VALIDATOR_FILE, "utf8") === renderValidator(), "generator/krakend-validator.js is stale: run `npm run gen:types`");
+});
+
 test.run();

@@ -240,69 +240,6 @@ export function resultProblems(result: ResultLike, opts: { text?: string; file?:
 }
 
 // ---------------------------------------------------------------------------------------------
-// Known bugs: their exact symptoms, so that broad checks can set them aside and count them
-// (test/hostile.test.ts keeps one skipped test per bug asserting the correct behaviour).
-// ---------------------------------------------------------------------------------------------
-
-export class KnownBugs {
-  readonly hits = new Map<string, number>();
-
-  /** Counts a hit; returns true so that it can be used in conditions. */
-  hit(bug: string): true {
-    this.hits.set(bug, (this.hits.get(bug) ?? 0) + 1);
-    return true;
-  }
-
-  /**
-   * Whether a forbidden raw character is a known bug:
-   *  - BUG-1: commentText() cuts at 120/200 UTF-16 units and can split a surrogate pair, leaving
-   *    a lone high surrogate right before the "…" it appends;
-   *  - BUG-2: json-schema-to-typescript's part of a `.body.ts` (everything before the validator)
-   *    holds U+2028/U+2029/NUL/lone surrogates raw, in JSDoc comments and string literal types.
-   */
-  rawChar(file: GeneratedFile, index: number): boolean {
-    const ch = file.content.charCodeAt(index);
-    if (ch >= 0xd800 && ch <= 0xdbff && file.content[index + 1] === "…") return this.hit("BUG-1 comment cut splits a surrogate pair");
-    if (file.path.endsWith(".body.ts") && index < file.content.indexOf("export function validate")) return this.hit("BUG-2 raw characters in body types");
-    return false;
-  }
-
-  /**
-   * BUG-4: a raw "/", "?" or "#" in the user name of a host ends the URL's authority, so the
-   * password lands in the path, query or fragment, which stripCredentials() keeps.
-   */
-  leakedByUserName(secret: string, hosts: readonly string[]): boolean {
-    const outside = hosts.some((host) => {
-      if (!host.includes(secret)) return false;
-      try {
-        const url = new URL(host);
-        return !decodeURIComponent(url.password).includes(secret) && `${url.pathname}${url.search}${url.hash}`.includes(secret);
-      } catch {
-        return false;
-      }
-    });
-    return outside && this.hit("BUG-4 password outside the userinfo reaches brokers");
-  }
-
-  /** resultProblems() without the known bugs' symptoms (which are counted instead). */
-  problems(result: ResultLike, opts: { text?: string; file?: string; secrets?: readonly string[]; hosts?: readonly string[] } = {}): string[] {
-    return resultProblems(result, opts).filter((p) => {
-      const leak = / contains the secret "([^"]*)"$/.exec(p);
-      if (leak?.[1] !== undefined && !/: the message or hint/.test(p)) return !this.leakedByUserName(leak[1], opts.hosts ?? []);
-      if (/ in a message or hint$/.test(p) && / (AG103|AG222|AG225) /.test(` ${p}`)) return !this.hit("BUG-9 raw control characters in diagnostic messages");
-      const m = /^(.*): raw "(?:[^"]|\\.)*" at offset (\d+)$/.exec(p);
-      if (!m) return true;
-      const file = result.files.find((f) => f.path === m[1]);
-      return !(file && this.rawChar(file, Number(m[2])));
-    });
-  }
-
-  summary(): string {
-    return [...this.hits].map(([bug, n]) => `${bug} ×${n}`).join("; ");
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Writing, type-checking and importing generated folders
 // ---------------------------------------------------------------------------------------------
 
@@ -776,30 +713,18 @@ export const fuzzInput: fc.Arbitrary<FuzzInput> = fc.oneof(
 );
 
 /** The argument generate() receives for a fuzz input, and the text (for line checks), if any. */
-/** Every string in a `host` array anywhere in a value. */
-export function hostsIn(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) for (const item of value) hostsIn(item, out);
-  else if (value !== null && typeof value === "object") {
-    for (const [key, child] of Object.entries(value)) {
-      if (key === "host" && Array.isArray(child)) out.push(...child.filter((h): h is string => typeof h === "string"));
-      else hostsIn(child, out);
-    }
-  }
-  return out;
-}
-
-export function fuzzArgument(input: FuzzInput): { arg: string | object; text: string; secrets: readonly string[]; hosts: readonly string[] } {
+export function fuzzArgument(input: FuzzInput): { arg: string | object; text: string; secrets: readonly string[] } {
   switch (input.kind) {
     case "text":
     case "mangled-text":
-      return { arg: input.text, text: input.text, secrets: [], hosts: [] };
+      return { arg: input.text, text: input.text, secrets: [] };
     case "json-value": {
       const text = JSON.stringify(input.value, null, 2) ?? "";
-      return { arg: input.asObject ? (input.value as object) : text, text, secrets: [], hosts: [] };
+      return { arg: input.asObject ? (input.value as object) : text, text, secrets: [] };
     }
     default: {
       const text = JSON.stringify(input.config, null, 2);
-      return { arg: input.asObject ? input.config : text, text, secrets: input.secrets, hosts: hostsIn(input.config) };
+      return { arg: input.asObject ? input.config : text, text, secrets: input.secrets };
     }
   }
 }
