@@ -10,7 +10,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import type { Diagnostic } from "./diagnostics.js";
-import { formatDiagnostic, summary } from "./format.js";
+import { formatDiagnostic, loadCodeFrames, summary } from "./format.js";
 import { generate, type GenerateResult } from "./index.js";
 import { PACKAGE_ROOT, SCHEMA_DIR } from "./paths.js";
 import { ConflictError, planFolder, writeFolder, type FolderPlan } from "./write.js";
@@ -136,6 +136,7 @@ async function runOnce(configPath: string, options: CliOptions, out: Output): Pr
     ...(options.adapter && options.adapter.length > 0 ? { adapters: options.adapter } : {}),
   });
   report.diagnostics = result.diagnostics;
+  if (result.diagnostics.length > 0 && !options.json) await loadCodeFrames();
   for (const d of result.diagnostics) {
     if (options.quiet && d.severity !== "error") continue;
     const frame = d.file === configPath ? { text: maskCredentials(text) } : {};

@@ -1,5 +1,12 @@
 /** One formatter for every diagnostic: `file:line:col severity CODE message`, a code frame, the pointer and the fix. */
-import { codeFrameColumns } from "@babel/code-frame";
+type CodeFrame = typeof import("@babel/code-frame").codeFrameColumns;
+
+/** Code frames come from @babel/code-frame, loaded only when there is a diagnostic to show. */
+let codeFrameColumns: CodeFrame | null = null;
+
+export async function loadCodeFrames(): Promise<void> {
+  codeFrameColumns ??= (await import("@babel/code-frame")).codeFrameColumns;
+}
 import type { Diagnostic } from "./diagnostics.js";
 
 export interface FormatOptions {
@@ -27,7 +34,7 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string 
     d.code,
   )} ${terminalSafe(d.message)}`;
   const lines = [head];
-  if (options.text !== undefined) {
+  if (options.text !== undefined && codeFrameColumns) {
     // Control characters in the source (invalid JSON, but there) shown as "?": same columns.
     const shown = options.text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?");
     const frame = codeFrameColumns(shown, { start: { line: d.line, column: d.column } }, { highlightCode: options.color, linesAbove: 1, linesBelow: 1 });
