@@ -37,6 +37,7 @@ import {
   type RawResponse,
 } from "./helpers/broker.js";
 import { diffTrees, describeDiff, HEADER, isClean, readTree, rewriteGolden, UPDATE_GOLDEN } from "./helpers/golden.js";
+import { strictProject } from "./helpers/typecheck.js";
 
 const unhandled: string[] = [];
 process.on("unhandledRejection", (reason) => unhandled.push(`unhandledRejection: ${String(reason)}`));
@@ -140,23 +141,8 @@ test("imports: generated code never imports amqp-gen; runtime.ts no framework; e
 });
 
 test("typecheck: the generated adapters, strict, against the installed frameworks; no `any`", async () => {
-  const { Project, SyntaxKind, ts } = await import("ts-morph");
-  const project = new Project({
-    skipAddingFilesFromTsConfig: true,
-    compilerOptions: {
-      strict: true,
-      noUncheckedIndexedAccess: true,
-      exactOptionalPropertyTypes: true,
-      noUnusedLocals: true,
-      noImplicitReturns: true,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      target: ts.ScriptTarget.ES2022,
-      types: ["node"],
-      noEmit: true,
-      skipLibCheck: true,
-    },
-  });
+  const { SyntaxKind } = await import("ts-morph");
+  const project = await strictProject();
   const dirs = [OUT, FIXTURE_EXPECTED];
   for (const dir of dirs) for (const path of readTree(dir).keys()) if (path.endsWith(".ts")) project.addSourceFileAtPath(join(dir, path));
   const diagnostics = project.getPreEmitDiagnostics();

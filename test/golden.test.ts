@@ -25,6 +25,7 @@ import {
   type ExpectedDiagnostic,
   type FixtureCase,
 } from "./helpers/golden.js";
+import { strictProject } from "./helpers/typecheck.js";
 
 const FILE = "krakend.json";
 const cases = listCases();
@@ -197,23 +198,7 @@ test("golden files: no `any`, no credentials, no absolute path, no date", () => 
 });
 
 test("typecheck: every golden output and generated/ in one strict program", async () => {
-  const { Project, ts } = await import("ts-morph");
-  const project = new Project({
-    skipAddingFilesFromTsConfig: true,
-    compilerOptions: {
-      strict: true,
-      noUncheckedIndexedAccess: true,
-      exactOptionalPropertyTypes: true,
-      noUnusedLocals: true,
-      noImplicitReturns: true,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      target: ts.ScriptTarget.ES2022,
-      types: ["node"],
-      noEmit: true,
-      skipLibCheck: true,
-    },
-  });
+  const project = await strictProject();
   const files = goldenFiles().filter((f) => f.path.endsWith(".ts"));
   assert.ok(files.some((f) => f.path.startsWith("generated/")), "generated/ holds no file: run `npm run generate`");
   for (const f of files) project.addSourceFileAtPath(join(REPO_ROOT, f.path));

@@ -10,6 +10,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import fc from "fast-check";
 import type { Diagnostic, GeneratedFile } from "../../generator/index.js";
+import { strictProject } from "./typecheck.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const PRODUCER = "backend/amqp/producer";
@@ -301,24 +302,8 @@ export interface TypecheckResult {
 /** One strict ts-morph program over the given case folders of `folder` (the golden type-check's options). */
 export async function typecheck(dirs: readonly string[], folder: CaseFolder): Promise<TypecheckResult> {
   const started = performance.now();
-  const { Project, ts } = await import("ts-morph");
-  const project = new Project({
-    skipAddingFilesFromTsConfig: true,
-    skipFileDependencyResolution: true,
-    compilerOptions: {
-      strict: true,
-      noUncheckedIndexedAccess: true,
-      exactOptionalPropertyTypes: true,
-      noUnusedLocals: true,
-      noImplicitReturns: true,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      target: ts.ScriptTarget.ES2022,
-      types: ["node"],
-      noEmit: true,
-      skipLibCheck: true,
-    },
-  });
+  const { ts } = await import("ts-morph");
+  const project = await strictProject({ skipFileDependencyResolution: true });
   for (const shared of folder.shared.values()) project.addSourceFileAtPath(shared);
   for (const dir of dirs) for (const file of folder.filesOf.get(dir) ?? []) if (file.endsWith(".ts")) project.addSourceFileAtPath(file);
   const program = project.getProgram().compilerObject;
