@@ -11,13 +11,11 @@ import { basename, dirname, join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import type { Diagnostic } from "./diagnostics.js";
 import { formatDiagnostic, loadCodeFrames, summary } from "./format.js";
-import { generate, type GenerateResult } from "./index.js";
+import { ADAPTERS, generate, type Adapter, type GenerateResult } from "./index.js";
 import { PACKAGE_ROOT, SCHEMA_DIR } from "./paths.js";
 import { ConflictError, planFolder, writeFolder, type FolderPlan } from "./write.js";
 
 export const EXIT = { ok: 0, drift: 1, invalid: 2, internal: 3 } as const;
-const ADAPTERS = ["express", "fastify", "hono"] as const;
-type Adapter = (typeof ADAPTERS)[number];
 
 interface CliOptions {
   out: string;

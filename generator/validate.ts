@@ -11,7 +11,6 @@ import type { SourceMap } from "./load.js";
 import { SCHEMA_DIR } from "./paths.js";
 import { closest } from "./text.js";
 
-export const KRAKEND_SCHEMA_FILE = "krakend.schema.json";
 export const PRODUCER_SCHEMA_FILE = "amqp-producer.schema.json";
 
 /** The producer schema's field names, for "did you mean" hints on unknown fields. */

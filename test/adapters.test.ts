@@ -36,7 +36,18 @@ import {
   type GeneratedModule,
   type RawResponse,
 } from "./helpers/broker.js";
-import { diffTrees, describeDiff, HEADER, isClean, readTree, rewriteGolden, UPDATE_GOLDEN } from "./helpers/golden.js";
+import {
+  diffTrees,
+  describeDiff,
+  HEADER,
+  isClean,
+  readTree,
+  rewriteGolden,
+  SHARED_RUNTIME,
+  sharedRuntime,
+  splitSharedRuntime,
+  UPDATE_GOLDEN,
+} from "./helpers/golden.js";
 import { strictProject } from "./helpers/typecheck.js";
 
 const unhandled: string[] = [];
@@ -84,8 +95,9 @@ writeTree(OUT, showcaseFiles);
 const fixtureText = readFileSync(join(ROOT, FIXTURE), "utf8");
 
 test("fixtures/adapters: generated with every adapter, exactly fixtures/adapters/expected/", async () => {
-  const actual = new Map((await generateFiles(fixtureText, FIXTURE)).map((f) => [f.path, f.content]));
+  const { rest: actual, runtime } = splitSharedRuntime(new Map((await generateFiles(fixtureText, FIXTURE)).map((f) => [f.path, f.content])));
   assert.ok(["adapters/express.ts", "adapters/fastify.ts", "adapters/hono.ts"].every((p) => actual.has(p)));
+  if (!UPDATE_GOLDEN) assert.ok(runtime === sharedRuntime(), "fixtures/adapters: runtime.ts differs from generated/runtime.ts");
   if (UPDATE_GOLDEN) {
     const done = rewriteGolden(FIXTURE_EXPECTED, actual);
     console.log(done.length > 0 ? `\n[UPDATE_GOLDEN] adapters:\n  ${done.join("\n  ")}` : "\n[UPDATE_GOLDEN] adapters: up to date");
@@ -145,6 +157,7 @@ test("typecheck: the generated adapters, strict, against the installed framework
   const project = await strictProject();
   const dirs = [OUT, FIXTURE_EXPECTED];
   for (const dir of dirs) for (const path of readTree(dir).keys()) if (path.endsWith(".ts")) project.addSourceFileAtPath(join(dir, path));
+  project.createSourceFile(join(FIXTURE_EXPECTED, SHARED_RUNTIME), sharedRuntime(), { overwrite: true }); // kept once, in generated/
   const diagnostics = project.getPreEmitDiagnostics();
   if (diagnostics.length > 0) console.error(project.formatDiagnosticsWithColorAndContext(diagnostics.slice(0, 50)));
   assert.is(diagnostics.length, 0, `${diagnostics.length} TypeScript diagnostic(s) in the generated adapters (printed above)`);

@@ -66,6 +66,27 @@ export function listCases(): FixtureCase[] {
 }
 
 /** Every file under `dir` (recursively), keyed by its `/`-separated path relative to `dir`. */
+/**
+ * runtime.ts does not depend on the config, so its golden copy is kept once, as
+ * generated/runtime.ts (the showcase's output); fixtures' expected/ folders leave it out.
+ */
+export const SHARED_RUNTIME = "runtime.ts";
+
+export function sharedRuntime(): string {
+  return readFileSync(join(REPO_ROOT, "generated", SHARED_RUNTIME), "utf8");
+}
+
+/**
+ * What a fixture's expected/ folder holds of `files`: all but runtime.ts, which is returned apart
+ * so that the caller can compare it with the shared copy.
+ */
+export function splitSharedRuntime(files: ReadonlyMap<string, string>): { rest: Map<string, string>; runtime: string | undefined } {
+  const rest = new Map(files);
+  const runtime = rest.get(SHARED_RUNTIME);
+  rest.delete(SHARED_RUNTIME);
+  return { rest, runtime };
+}
+
 /** Every file below `dir`; with `skipManifest`, not the CLI's manifest (it is not generate() output). */
 export function readTree(dir: string, skipManifest = false): Map<string, string> {
   const out = new Map<string, string>();
