@@ -35,6 +35,9 @@ import {
   type GenPublisher,
   type GeneratedModule,
   type RawResponse,
+  brokerTests,
+  TEST_TIMEOUT_MS,
+  withTimeout,
 } from "./helpers/broker.js";
 import {
   diffTrees,
@@ -207,15 +210,6 @@ interface Target {
   readonly limited: string;
 }
 
-const TEST_TIMEOUT_MS = 15_000;
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 const servers: Server[] = [];
 const fastifies: FastifyInstance[] = [];
 
@@ -333,17 +327,8 @@ if (probe instanceof Error) {
   }
 }
 
-/** Registers a broker test: skipped without a broker (outside CI), failing if the set-up failed. */
-function t(name: string, fn: () => Promise<void>): void {
-  if (skipAll) {
-    test.skip(name, fn);
-    return;
-  }
-  test(name, async () => {
-    if (setupError) throw setupError;
-    await withTimeout(fn(), TEST_TIMEOUT_MS, `test "${name}"`);
-  });
-}
+/** Registers a broker test (see brokerTests). */
+const t = brokerTests(skipAll, () => setupError);
 
 test.before.each(async () => {
   if (skipAll || setupError) return;

@@ -28,6 +28,9 @@ import {
   type GenPublisher,
   type GenPublisherOptions,
   type Generated,
+  brokerTests,
+  TEST_TIMEOUT_MS,
+  withTimeout,
 } from "./helpers/broker.js";
 
 const CLIENT_UA = "e2e-client/1.0";
@@ -72,16 +75,6 @@ async function startEnv(gen: Generated): Promise<Env> {
   return { gen, publisher, logger, port, ...topologyOf(gen.mod) };
 }
 
-/** A hung publish or ready() fails the test instead of hanging the run. */
-const TEST_TIMEOUT_MS = 15_000;
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 const probe = await probeBroker();
 const skipAll = probe instanceof Error && !process.env["CI"];
 let setupError: Error | null = null;
@@ -122,17 +115,8 @@ if (probe instanceof Error) {
   }
 }
 
-/** Registers a test: skipped without a broker (outside CI), failing if the set-up failed. */
-function t(name: string, fn: () => Promise<void>): void {
-  if (skipAll) {
-    test.skip(name, fn);
-    return;
-  }
-  test(name, async () => {
-    if (setupError) throw setupError;
-    await withTimeout(fn(), TEST_TIMEOUT_MS, `test "${name}"`);
-  });
-}
+/** Registers a broker test (see brokerTests). */
+const t = brokerTests(skipAll, () => setupError);
 
 test.before.each(async () => {
   if (skipAll || setupError) return;

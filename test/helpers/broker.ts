@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { connect, type Channel, type ChannelModel, type GetMessage } from "amqplib";
 import * as assert from "uvu/assert";
 import { generate, type Diagnostic } from "../../generator/index.js";
+import { test } from "uvu";
 
 export const AMQP_URL = "amqp://guest:guest@127.0.0.1:5672";
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -357,4 +358,33 @@ export function assertMessage(message: GetMessage, expected: ExpectedMessage): v
   delete headers["X-Forwarded-Host"];
   delete headers["User-Agent"];
   assert.equal(headers, expected.headers, "forwarded headers");
+}
+
+/** A hung publish or ready() fails the test instead of hanging the run. */
+export const TEST_TIMEOUT_MS = 15_000;
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Registers broker tests: skipped without a broker (outside CI), failing if the set-up failed,
+ * each bounded by TEST_TIMEOUT_MS.
+ */
+export function brokerTests(skipAll: boolean, setupError: () => Error | null): (name: string, fn: () => Promise<void>) => void {
+  return (name, fn) => {
+    if (skipAll) {
+      test.skip(name, fn);
+      return;
+    }
+    test(name, async () => {
+      const error = setupError();
+      if (error) throw error;
+      await withTimeout(fn(), TEST_TIMEOUT_MS, `test "${name}"`);
+    });
+  };
 }
