@@ -3,84 +3,17 @@
  * `templates/`. Every value from the config reaches the templates already rendered as a
  * TypeScript literal (literal.ts) or as comment-safe text; templates never see raw JSON.
  */
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
-import Handlebars from "handlebars";
 import type { BrokerIR, ProgramIR, RouteIR } from "./ir.js";
 import { commentText, propertyKey, tsLiteral, tsString, typeKey } from "./literal.js";
 import type { RoutePlan } from "./plan.js";
-import { TEMPLATE_DIR } from "./paths.js";
+import { ADAPTERS, type Adapter, type Templates } from "./templates.js";
+
+export { ADAPTERS, loadTemplates, type Adapter, type Templates } from "./templates.js";
 
 export interface GeneratedFile {
   /** Relative to the output folder, with `/` separators. */
   path: string;
   content: string;
-}
-
-type Template = (view: object) => string;
-
-export interface Templates {
-  route: Template;
-  index: Template;
-  runtime: Template;
-  body: Template;
-  adapters: Record<Adapter, Template>;
-}
-
-/** HTTP frameworks an adapter can be generated for (`adapters/<name>.ts`), besides `node:http`. */
-export const ADAPTERS = ["express", "fastify", "hono"] as const;
-export type Adapter = (typeof ADAPTERS)[number];
-
-const TEMPLATE_FILES = {
-  route: "route.ts.hbs",
-  index: "index.ts.hbs",
-  runtime: "runtime.ts.hbs",
-  body: "body.ts.hbs",
-  express: "adapter-express.ts.hbs",
-  fastify: "adapter-fastify.ts.hbs",
-  hono: "adapter-hono.ts.hbs",
-} as const;
-
-/** Compiles the templates, each from `overrides` when it has one (`--templates`), else from the package. */
-export function loadTemplates(overrides?: string): Templates {
-  const hb = Handlebars.create();
-  const pick = (name: string) => {
-    if (overrides) {
-      try {
-        return readFileSync(join(overrides, name), "utf8");
-      } catch {
-        /* not overridden */
-      }
-    }
-    return readFileSync(join(TEMPLATE_DIR, name), "utf8");
-  };
-  for (const file of readdirSync(TEMPLATE_DIR)) {
-    if (file.endsWith(".hbs") && !Object.values(TEMPLATE_FILES).includes(file as never)) {
-      hb.registerPartial(file.replace(/\.hbs$/, ""), pick(file));
-    }
-  }
-  const compile = (file: string): Template => {
-    const render = hb.compile(pick(file), { noEscape: true, strict: true, knownHelpersOnly: true });
-    return (view) => {
-      try {
-        return render(view);
-      } catch (err) {
-        // Name the template: with --templates, the error is in the user's file.
-        throw new Error(`${file}: ${err instanceof Error ? err.message.replace(/ in \[object Object\]/, "") : String(err)}`);
-      }
-    };
-  };
-  return {
-    route: compile(TEMPLATE_FILES.route),
-    index: compile(TEMPLATE_FILES.index),
-    runtime: compile(TEMPLATE_FILES.runtime),
-    body: compile(TEMPLATE_FILES.body),
-    adapters: {
-      express: compile(TEMPLATE_FILES.express),
-      fastify: compile(TEMPLATE_FILES.fastify),
-      hono: compile(TEMPLATE_FILES.hono),
-    },
-  };
 }
 
 /**
@@ -119,6 +52,22 @@ function brokerLiteral(broker: BrokerIR): string {
   return `{ urls: ${tsLiteral(broker.urls)}, maxRetries: ${broker.maxRetries}, backoff: ${tsString(broker.backoff)} }`;
 }
 
+/** Everything a route file can import from runtime.ts, in the order it imports them (sorted once, not per route). */
+const RUNTIME_IMPORT_NAMES = [
+  "RequestError",
+  "contentType",
+  "expiration as checkExpiration",
+  "forwardHeaders",
+  "priority as checkPriority",
+  "shortString",
+  "timestampSeconds",
+  "type Outgoing",
+  "type PublishOptions",
+  "type Route",
+] as const;
+type RuntimeImport = (typeof RUNTIME_IMPORT_NAMES)[number];
+const RUNTIME_IMPORTS: readonly RuntimeImport[] = [...RUNTIME_IMPORT_NAMES].sort((a, b) => a.replace(/^type /, "").localeCompare(b.replace(/^type /, "")));
+
 function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string | null) {
   const route = p.route;
   const access = (name: string) => `params${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `.${name}` : `[${tsString(name)}]`}`;
@@ -131,7 +80,7 @@ function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string | null) 
     checks.push({ name: "routingKey", call: `shortString(${access(route.routingKey.ref.param.name)}, ${label(route.routingKey.ref.param.name, "routing key")})` });
     routingKeyExpr = "routingKey";
   }
-  const runtime = new Set(["RequestError", "contentType", "forwardHeaders", "timestampSeconds", "type Outgoing", "type PublishOptions", "type Route"]);
+  const runtime = new Set<RuntimeImport>(["RequestError", "contentType", "forwardHeaders", "timestampSeconds", "type Outgoing", "type PublishOptions", "type Route"]);
   if (route.persistent) options.push("persistent: true");
   if (route.expiration) {
     checks.push({ name: "expiration", call: `checkExpiration(${access(route.expiration.param.name)}, ${label(route.expiration.param.name, "expiration")})` });
@@ -153,7 +102,7 @@ function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string | null) 
   }
   if (checks.some((c) => c.call.startsWith("shortString("))) runtime.add("shortString");
   options.push("headers: forwardHeaders(request, INPUT_HEADERS)", "timestamp: timestampSeconds()");
-  const sortedImports = [...runtime].sort((a, b) => a.replace(/^type /, "").localeCompare(b.replace(/^type /, "")));
+  const sortedImports = RUNTIME_IMPORTS.filter((name) => runtime.has(name));
 
   return {
     source: sourceLine(program, route),
@@ -249,16 +198,27 @@ export function emit(
   templates: Templates,
   bodies: ReadonlyMap<RoutePlan, BodyCode>,
   adapters: readonly Adapter[] = [],
+  onFile?: (file: GeneratedFile) => void,
 ): GeneratedFile[] {
   const files: GeneratedFile[] = [];
-  const tidy = (text: string) => text.replace(/\r\n?/g, "\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
-  files.push({ path: "runtime.ts", content: tidy(templates.runtime({ source: false })) });
+  const add = (file: GeneratedFile) => {
+    files.push(file);
+    onFile?.(file);
+  };
+  // The regex passes run only when needed: a template checked out with CRLF, or runs of blank
+  // lines where a section was left out.
+  const tidy = (text: string) => {
+    if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
+    if (text.includes("\n\n\n")) text = text.replace(/\n{3,}/g, "\n\n");
+    return text.trimEnd() + "\n";
+  };
+  add({ path: "runtime.ts", content: tidy(templates.runtime({ source: false })) });
   for (const p of plans) {
     const body = bodies.get(p);
     const bodyModule = p.bodyFile && body ? p.bodyFile.replace(/^routes\//, "").replace(/\.ts$/, ".js") : null;
-    files.push({ path: p.file, content: tidy(templates.route(routeView(program, p, bodyModule))) });
+    add({ path: p.file, content: tidy(templates.route(routeView(program, p, bodyModule))) });
     if (p.bodyFile && body) {
-      files.push({
+      add({
         path: p.bodyFile,
         content: tidy(
           templates.body({
@@ -272,7 +232,7 @@ export function emit(
       });
     }
   }
-  files.push({
+  add({
     path: "index.ts",
     content: tidy(
       templates.index({
@@ -287,10 +247,10 @@ export function emit(
     // Adapters route through index.ts's dispatch tree: they only need to say what they serve.
     const view = { source: sourceLine(program), routes: plans.map((p) => commentText(`${p.route.method} ${p.route.path}`)) };
     for (const adapter of ADAPTERS.filter((a) => adapters.includes(a))) {
-      files.push({ path: `adapters/${adapter}.ts`, content: tidy(templates.adapters[adapter](view)) });
+      add({ path: `adapters/${adapter}.ts`, content: tidy(templates.adapters[adapter](view)) });
     }
   }
   // Review tools (GitHub's linguist, and others reading .gitattributes) fold generated files.
-  files.push({ path: ".gitattributes", content: GITATTRIBUTES });
+  add({ path: ".gitattributes", content: GITATTRIBUTES });
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -6,15 +6,16 @@
  */
 import { analyse } from "./analyse.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
-import { ADAPTERS, emit, loadTemplates, type Adapter, type BodyCode, type GeneratedFile, type Templates } from "./emit.js";
+import { emit, type BodyCode, type GeneratedFile } from "./emit.js";
 import { load } from "./load.js";
 import { plan, type RoutePlan } from "./plan.js";
 import { terminalSafe } from "./format.js";
+import { ADAPTERS, loadTemplates, type Adapter, type Templates } from "./templates.js";
 import { validate } from "./validate.js";
 
 export type { Diagnostic, Severity } from "./diagnostics.js";
-export type { Adapter, GeneratedFile } from "./emit.js";
-export { ADAPTERS } from "./emit.js";
+export type { GeneratedFile } from "./emit.js";
+export { ADAPTERS, type Adapter } from "./templates.js";
 export type { ProgramIR, RouteIR } from "./ir.js";
 
 export interface GenerateOptions {
@@ -27,6 +28,13 @@ export interface GenerateOptions {
    * listener. Default none. An unknown name throws a TypeError (check against `ADAPTERS`).
    */
   adapters?: readonly Adapter[];
+  /**
+   * Called with each file as soon as it is rendered, before generate() returns (the result lists
+   * them all again), so that a writer can work while the rest render. Only called once the config
+   * is known to be valid; if a template then fails, the result has no files and an AG901 error:
+   * discard what was received.
+   */
+  onFile?: (file: GeneratedFile) => void;
 }
 
 export interface GenerateResult {
@@ -94,7 +102,7 @@ export async function generate(config: string | object, options: GenerateOptions
   lap("bodies");
   let files: GeneratedFile[];
   try {
-    files = emit(program, plans, templatesFor(options.templates), bodies, adapters);
+    files = emit(program, plans, templatesFor(options.templates), bodies, adapters, options.onFile);
   } catch (err) {
     // A custom template that fails to render is the user's input, not a bug: say which folder.
     if (options.templates === undefined) throw err;

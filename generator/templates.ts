@@ -1,0 +1,127 @@
+/**
+ * The handlebars templates of `templates/`, ready to render.
+ *
+ * The built-in templates are precompiled ahead of time (`templates.precompiled.js`, written by
+ * `npm run gen:templates`), so a run loads only handlebars' small runtime and compiles nothing.
+ * The precompiled file carries a fingerprint of the sources it came from: when a template was
+ * edited since (a contributor who has not regenerated yet), the sources are compiled instead, so
+ * an edit is never silently ignored. `--templates` overrides are always compiled, with the full
+ * handlebars compiler, loaded only then.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import type HandlebarsNamespace from "handlebars";
+import { TEMPLATE_DIR } from "./paths.js";
+import * as builtIn from "./templates.precompiled.js";
+
+type Handlebars = typeof HandlebarsNamespace;
+type Render = (view: object) => string;
+
+/** HTTP frameworks an adapter can be generated for (`adapters/<name>.ts`), besides `node:http`. */
+export const ADAPTERS = ["express", "fastify", "hono"] as const;
+export type Adapter = (typeof ADAPTERS)[number];
+
+export interface Templates {
+  route: Render;
+  index: Render;
+  runtime: Render;
+  body: Render;
+  adapters: Record<Adapter, Render>;
+  /** Whether the built-in precompiled templates were used, or sources were compiled at load. */
+  origin: "precompiled" | "compiled";
+}
+
+const TEMPLATE_FILES = {
+  route: "route.ts.hbs",
+  index: "index.ts.hbs",
+  runtime: "runtime.ts.hbs",
+  body: "body.ts.hbs",
+  express: "adapter-express.ts.hbs",
+  fastify: "adapter-fastify.ts.hbs",
+  hono: "adapter-hono.ts.hbs",
+} as const;
+
+/** Options every template is compiled with: output is TypeScript (no HTML escaping), variables are strict. */
+export const COMPILE_OPTIONS = { noEscape: true, strict: true, knownHelpersOnly: true } as const;
+
+/** Every `*.hbs` file of a folder, name → text, sorted by name. */
+export function readTemplateSources(dir: string = TEMPLATE_DIR): Map<string, string> {
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith(".hbs"))
+    .sort();
+  return new Map(names.map((name) => [name, readFileSync(join(dir, name), "utf8")]));
+}
+
+/** Identifies a set of template sources: a precompiled set is used only for the sources it came from. */
+export function templateFingerprint(sources: ReadonlyMap<string, string>): string {
+  const hash = createHash("sha256");
+  for (const [name, text] of [...sources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    hash.update(`${name}\0${text.length}\0${text}\0`);
+  }
+  return hash.digest("hex");
+}
+
+const isPartial = (name: string) => !(Object.values(TEMPLATE_FILES) as string[]).includes(name);
+const partialName = (file: string) => file.replace(/\.hbs$/, "");
+
+const require = createRequire(import.meta.url);
+
+export interface Precompiled {
+  fingerprint: string;
+  specs: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Loads the templates: each from `overrides` when that folder has a file of the same name
+ * (`--templates`), else the built-in one. `precompiled` is for tests (default: the built-in set).
+ */
+export function loadTemplates(overrides?: string, precompiled: Precompiled = builtIn): Templates {
+  const sources = readTemplateSources();
+  const fresh = overrides === undefined && templateFingerprint(sources) === precompiled.fingerprint;
+  let template: (file: string) => (view: object) => string;
+  if (fresh) {
+    const hb = (require("handlebars/runtime") as Handlebars).create();
+    const spec = (file: string) => precompiled.specs[file] as Parameters<Handlebars["template"]>[0];
+    for (const file of sources.keys()) if (isPartial(file)) hb.registerPartial(partialName(file), hb.template(spec(file)));
+    template = (file) => hb.template(spec(file));
+  } else {
+    const hb = (require("handlebars") as Handlebars).create();
+    const pick = (file: string): string => {
+      if (overrides !== undefined) {
+        try {
+          return readFileSync(join(overrides, file), "utf8");
+        } catch {
+          /* not overridden */
+        }
+      }
+      return sources.get(file) ?? readFileSync(join(TEMPLATE_DIR, file), "utf8");
+    };
+    for (const file of sources.keys()) if (isPartial(file)) hb.registerPartial(partialName(file), pick(file));
+    template = (file) => hb.compile(pick(file), COMPILE_OPTIONS);
+  }
+  const named = (file: string): Render => {
+    const render = template(file);
+    return (view) => {
+      try {
+        return render(view);
+      } catch (err) {
+        // Name the template: with --templates, the error is in the user's file.
+        throw new Error(`${file}: ${err instanceof Error ? err.message.replace(/ in \[object Object\]/, "") : String(err)}`);
+      }
+    };
+  };
+  return {
+    route: named(TEMPLATE_FILES.route),
+    index: named(TEMPLATE_FILES.index),
+    runtime: named(TEMPLATE_FILES.runtime),
+    body: named(TEMPLATE_FILES.body),
+    adapters: {
+      express: named(TEMPLATE_FILES.express),
+      fastify: named(TEMPLATE_FILES.fastify),
+      hono: named(TEMPLATE_FILES.hono),
+    },
+    origin: fresh ? "precompiled" : "compiled",
+  };
+}

@@ -1,0 +1,61 @@
+// The built-in templates are precompiled (generator/templates.precompiled.js, `npm run
+// gen:templates`): the committed file matches templates/, a run uses it, and it renders exactly
+// what compiling the sources renders. A stale precompiled set is never used.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { ADAPTERS, generate } from "../generator/index.js";
+import { TEMPLATE_DIR } from "../generator/paths.js";
+import * as precompiled from "../generator/templates.precompiled.js";
+import { loadTemplates, readTemplateSources, templateFingerprint } from "../generator/templates.js";
+import { FIXTURES_DIR, listCases } from "./helpers/golden.js";
+
+test("generator/templates.precompiled.js is compiled from the current templates/", async () => {
+  const { renderPrecompiled, PRECOMPILED_FILE } = await import("../scripts/gen-templates.js");
+  assert.ok(readFileSync(PRECOMPILED_FILE, "utf8") === renderPrecompiled(), "generator/templates.precompiled.js is stale: run `npm run gen:templates`");
+  assert.is(precompiled.fingerprint, templateFingerprint(readTemplateSources()));
+  assert.equal(Object.keys(precompiled.specs).sort(), [...readTemplateSources().keys()]);
+});
+
+test("a run uses the precompiled templates; a stale set (templates edited since) is compiled from the sources instead", () => {
+  assert.is(loadTemplates().origin, "precompiled");
+  const stale = loadTemplates(undefined, { fingerprint: "0".repeat(64), specs: precompiled.specs });
+  assert.is(stale.origin, "compiled");
+  assert.is(stale.runtime({ source: false }), loadTemplates().runtime({ source: false }));
+  assert.is(loadTemplates(TEMPLATE_DIR).origin, "compiled", "--templates always compiles");
+});
+
+test("the fingerprint changes with any template's name or text", () => {
+  const sources = readTemplateSources();
+  const base = templateFingerprint(sources);
+  const edited = new Map(sources);
+  edited.set("route.ts.hbs", `${sources.get("route.ts.hbs") ?? ""} `);
+  assert.is.not(templateFingerprint(edited), base);
+  const renamed = new Map([...sources].map(([name, text]) => [name === "header.hbs" ? "header2.hbs" : name, text]));
+  assert.is.not(templateFingerprint(renamed), base);
+});
+
+test("precompiled and compiled templates render the same bytes, for every valid fixture and every adapter", async () => {
+  const configs = [
+    ...listCases()
+      .filter((c) => c.kind === "valid")
+      .map((c) => ({ name: c.name, text: c.text })),
+    { name: "adapters", text: readFileSync(join(FIXTURES_DIR, "adapters", "krakend.json"), "utf8") },
+  ];
+  assert.ok(configs.length >= 8, "the fixtures were not found");
+  for (const { name, text } of configs) {
+    const fast = await generate(text, { adapters: [...ADAPTERS] });
+    // The package's own folder as --templates: every template compiled from its source.
+    const slow = await generate(text, { adapters: [...ADAPTERS], templates: TEMPLATE_DIR });
+    assert.ok(fast.files.length > 0, `${name}: nothing generated`);
+    assert.equal(
+      fast.files.map((f) => f.path),
+      slow.files.map((f) => f.path),
+      name,
+    );
+    for (const [i, file] of fast.files.entries()) assert.ok(file.content === slow.files[i]?.content, `${name}: ${file.path} differs`);
+  }
+});
+
+test.run();
