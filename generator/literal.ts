@@ -1,3 +1,5 @@
+const LINE_SEPARATORS = /[\u2028\u2029]/;
+
 /**
  * The one way a value from krakend.json enters generated source: as an exact literal.
  * JSON.stringify escapes quotes, backslashes and control characters, and leaves U+2028 and
@@ -5,7 +7,8 @@
  * are escaped by JSON.stringify itself (well-formed JSON.stringify, ES2019).
  */
 export function tsString(value: string): string {
-  return JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  const json = JSON.stringify(value);
+  return LINE_SEPARATORS.test(json) ? json.replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029") : json;
 }
 
 /**
@@ -43,6 +46,7 @@ function literal(value: unknown, stack: object[]): string {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** An object-literal key: bare when it is a plain identifier, else a string; `__proto__` as `["__proto__"]`. */
 export function propertyKey(name: string): string {
@@ -65,6 +69,8 @@ export function propertyAccess(name: string): string {
  * end the comment or be read as code.
  */
 export function commentText(value: string, max = 120): string {
+  // Most config text is short printable ASCII without `*/`: nothing to do (and nothing to allocate).
+  if (value.length <= max && PRINTABLE_ASCII.test(value) && !value.includes("*/")) return value;
   const flat = value.replace(/[\r\n\u2028\u2029\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   const paired = flat.replace(/\p{Cs}/gu, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
   const safe = paired.replace(/\*\//g, "*\\/");

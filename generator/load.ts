@@ -3,8 +3,12 @@
  * jsonc-parser (VS Code's own JSON parser) gives us offsets for every node and every syntax
  * error, so each later diagnostic can point at the exact key or value.
  */
-import { findNodeAtLocation, parseTree, printParseErrorCode, visit, type Node, type ParseError } from "jsonc-parser";
+import { createRequire } from "node:module";
+import type { Node, ParseError } from "jsonc-parser";
 import { joinPointer, parsePointer, type Diagnostic } from "./diagnostics.js";
+
+/** jsonc-parser is loaded only when needed: a position to report, a syntax error, a duplicate key. */
+const jsonc = (): typeof import("jsonc-parser") => createRequire(import.meta.url)("jsonc-parser") as typeof import("jsonc-parser");
 
 export interface SourceMap {
   /** Location of the value at `pointer`, or of its nearest existing ancestor. */
@@ -61,7 +65,7 @@ export function createSourceMap(text: string, tree: () => Node | undefined): Sou
       for (const token of parsePointer(pointer)) {
         const step: string | number = node?.type === "array" && /^\d+$/.test(token) ? Number(token) : token;
         path.push(step);
-        node = findNodeAtLocation(root, path);
+        node = jsonc().findNodeAtLocation(root, path);
         if (!node) break;
         best = node;
       }
@@ -93,11 +97,60 @@ function nestingDepth(text: string): { offset: number } {
   return { offset: -1 };
 }
 
-/** Duplicate keys, found in one streaming pass (no tree): KrakenD's Go parser silently keeps the last one. */
-function duplicateKeys(text: string): { pointer: string; offset: number }[] {
+function isJsonSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+/**
+ * How many object keys valid JSON text spells out. Outside strings valid JSON has no `"`, so
+ * the string tokens are found by jumping from quote to quote, and a key is a string followed by
+ * `:`. Only for text that JSON.parse accepted.
+ */
+export function keysInText(text: string): number {
+  let keys = 0;
+  let open = text.indexOf('"');
+  while (open !== -1) {
+    let close = open;
+    for (;;) {
+      close = text.indexOf('"', close + 1);
+      if (close === -1) return keys; // not reached for valid JSON
+      let backslashes = 0;
+      while (text.charCodeAt(close - 1 - backslashes) === 92) backslashes++;
+      if (backslashes % 2 === 0) break;
+    }
+    let next = close + 1;
+    while (isJsonSpace(text.charCodeAt(next))) next++;
+    if (text.charCodeAt(next) === 58 /* : */) keys++;
+    open = text.indexOf('"', next);
+  }
+  return keys;
+}
+
+/** How many keys a parsed JSON value has, all objects counted (its depth was checked before). */
+export function keysInValue(value: unknown): number {
+  if (typeof value !== "object" || value === null) return 0;
+  let keys = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) keys += keysInValue(item);
+    return keys;
+  }
+  for (const key in value) {
+    keys++;
+    keys += keysInValue((value as Record<string, unknown>)[key]);
+  }
+  return keys;
+}
+
+/**
+ * Duplicate keys: KrakenD's Go parser silently keeps the last one. A parsed value has fewer keys
+ * than its text spells out exactly when some are duplicated; only then is the text walked again
+ * (streaming, no tree) to say where.
+ */
+function duplicateKeys(text: string, value: unknown): { pointer: string; offset: number }[] {
+  if (keysInText(text) === keysInValue(value)) return [];
   const found: { pointer: string; offset: number }[] = [];
   const open: Set<string>[] = [];
-  visit(
+  jsonc().visit(
     text,
     {
       onObjectBegin: () => {
@@ -139,13 +192,14 @@ export function load(text: string, file: string): Loaded {
     return { value: undefined, source, diagnostics };
   }
   const parseOptions = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
-  const source = createSourceMap(body, () => parseTree(body, [], parseOptions));
+  const source = createSourceMap(body, () => jsonc().parseTree(body, [], parseOptions));
   // The fast path: JSON.parse gives plain data (`__proto__` an ordinary own key, the last
   // duplicate winning, as in Go). Only when it fails does the tolerant parser say where and why.
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
+    const { parseTree, printParseErrorCode } = jsonc();
     const errors: ParseError[] = [];
     parseTree(body, errors, parseOptions);
     const reported = new Set<number>();
@@ -176,7 +230,7 @@ export function load(text: string, file: string): Loaded {
     }
     return { value: undefined, source, diagnostics };
   }
-  for (const d of duplicateKeys(body)) {
+  for (const d of duplicateKeys(body, value)) {
     const { line, column } = source.position(d.offset);
     diagnostics.push({
       code: "AG002",
