@@ -11,11 +11,15 @@ import { basename, dirname, join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import type { Diagnostic } from "./diagnostics.js";
 import { formatDiagnostic, loadCodeFrames, summary } from "./format.js";
-import { ADAPTERS, generate, type Adapter, type GenerateResult } from "./index.js";
+import { ADAPTERS, generate, type Adapter, type GeneratedFile, type GenerateResult } from "./index.js";
 import { PACKAGE_ROOT, SCHEMA_DIR } from "./paths.js";
-import { ConflictError, planFolder, writeFolder, type FolderPlan } from "./write.js";
+import { ConflictError, planFolder, StagedFolder, writeFolder, type FolderPlan } from "./write.js";
 
 export const EXIT = { ok: 0, drift: 1, invalid: 2, internal: 3 } as const;
+
+/** Milliseconds from the process's start to this module's first line: Node and the module graph. */
+const STARTUP_MS = performance.now();
+let firstRun = true;
 
 interface CliOptions {
   out: string;
@@ -128,11 +132,53 @@ async function runOnce(configPath: string, options: CliOptions, out: Output): Pr
     out.problem(text.error);
     return { ...report, exitCode: EXIT.invalid, message: text.error };
   }
+  // A new output folder is written by a worker thread while the templates render (StagedFolder).
+  let staged: StagedFolder | null = null;
+  try {
+    if (mode === "write" && !options.verify) staged = StagedFolder.start(options.out, { background: true });
+  } catch {
+    staged = null; // the folder cannot be made: writeFolder reports why, after generation
+  }
+  try {
+    return await generateAndWrite(configPath, text, options, out, report, started, staged);
+  } finally {
+    await staged?.discard(); // a no-op once committed
+  }
+}
+
+async function generateAndWrite(
+  configPath: string,
+  text: string,
+  options: CliOptions,
+  out: Output,
+  report: Report,
+  started: number,
+  staged: StagedFolder | null,
+): Promise<Report> {
+  const mode = report.mode;
+  const timings: Record<string, number> = {};
+  if (firstRun) timings["start-up"] = STARTUP_MS;
+  firstRun = false;
+  let lap = performance.now();
+  const time = (phase: string) => {
+    const now = performance.now();
+    timings[phase] = now - lap;
+    lap = now;
+  };
+  /** The last line of a run that went through: `--verbose` timings first. */
+  const finish = (message: string, result: Report): Report => {
+    if (options.verbose) for (const [phase, ms] of Object.entries(timings)) out.line(`  ${phase.padEnd(9)} ${ms.toFixed(1)} ms`);
+    out.line(message);
+    return { ...result, message };
+  };
   const result: GenerateResult = await generate(text, {
     file: configPath,
     ...(options.templates ? { templates: resolve(options.templates) } : {}),
     ...(options.adapter && options.adapter.length > 0 ? { adapters: options.adapter } : {}),
+    ...(staged ? { onFile: (file: GeneratedFile) => staged.add(file) } : {}),
   });
+  Object.assign(timings, result.timings);
+  lap = performance.now();
   report.diagnostics = result.diagnostics;
   if (result.diagnostics.length > 0 && !options.json) await loadCodeFrames();
   for (const d of result.diagnostics) {
@@ -154,6 +200,7 @@ async function runOnce(configPath: string, options: CliOptions, out: Output): Pr
       out.problem(report.message);
       return { ...report, exitCode: EXIT.invalid };
     }
+    time("verify");
   }
   let plan: FolderPlan;
   try {
@@ -165,33 +212,35 @@ async function runOnce(configPath: string, options: CliOptions, out: Output): Pr
     return { ...report, exitCode: EXIT.invalid, message: problem };
   }
   report.files = fileList(plan);
-  const ms = Math.round(performance.now() - started);
+  time("compare");
 
   if (mode === "check") {
     const drift = plan.added.length + plan.changed.length + plan.stale.length;
     if (!plan.exists) {
-      report.message = `${options.out} does not exist: ${result.files.length} files would be generated. Run \`amqp-gen ${configPath} --out ${options.out}\` and commit the result.`;
-      out.line(report.message);
-      return { ...report, exitCode: EXIT.drift };
+      return finish(
+        `${options.out} does not exist: ${result.files.length} files would be generated. Run \`amqp-gen ${configPath} --out ${options.out}\` and commit the result.`,
+        { ...report, exitCode: EXIT.drift },
+      );
     }
     for (const path of plan.added) out.line(`missing  ${join(options.out, path)}`);
     for (const c of plan.changed) out.line(`changed  ${join(options.out, c.path)}:${c.line}`);
     for (const path of plan.stale) out.line(`stale    ${join(options.out, path)}`);
-    report.message =
+    return finish(
       drift === 0
         ? `${options.out} is up to date (${result.files.length} files).`
-        : `${options.out} is out of date: ${drift} file(s) differ. Run \`amqp-gen ${configPath} --out ${options.out}\` and commit the result.`;
-    out.line(report.message);
-    return { ...report, exitCode: drift === 0 ? EXIT.ok : EXIT.drift };
+        : `${options.out} is out of date: ${drift} file(s) differ. Run \`amqp-gen ${configPath} --out ${options.out}\` and commit the result.`,
+      { ...report, exitCode: drift === 0 ? EXIT.ok : EXIT.drift },
+    );
   }
   if (mode === "dry-run") {
     for (const f of report.files) if (f.status !== "unchanged") out.line(`${f.status.padEnd(9)}${join(options.out, f.path)}`);
-    report.message = `dry run: ${plan.added.length} to add, ${plan.changed.length} to change, ${plan.stale.length} to remove, ${plan.unchanged.length} unchanged; nothing written.`;
-    out.line(report.message);
-    return report;
+    return finish(
+      `dry run: ${plan.added.length} to add, ${plan.changed.length} to change, ${plan.stale.length} to remove, ${plan.unchanged.length} unchanged; nothing written.`,
+      report,
+    );
   }
   try {
-    await writeFolder(options.out, result.files, { force: options.force === true });
+    await writeFolder(options.out, result.files, { force: options.force === true, plan, staged });
   } catch (err) {
     const problem = fsProblem(err, options.out);
     if (problem) {
@@ -210,12 +259,12 @@ async function runOnce(configPath: string, options: CliOptions, out: Output): Pr
     out.problem(report.message);
     return { ...report, exitCode: EXIT.invalid };
   }
-  if (options.verbose) {
-    for (const [phase, t] of Object.entries(result.timings)) out.line(`  ${phase.padEnd(9)} ${t.toFixed(1)} ms`);
-  }
-  report.message = `${result.files.length} files in ${options.out}: ${plan.added.length} added, ${plan.changed.length} changed, ${plan.stale.length} removed, ${plan.unchanged.length} unchanged (${ms} ms).`;
-  out.line(report.message);
-  return report;
+  time("write");
+  const ms = Math.round(performance.now() - started);
+  return finish(
+    `${result.files.length} files in ${options.out}: ${plan.added.length} added, ${plan.changed.length} changed, ${plan.stale.length} removed, ${plan.unchanged.length} unchanged (${ms} ms).`,
+    report,
+  );
 }
 
 /** `--watch`: regenerate when the config changes (debounced); a bad config keeps the last good output. */
@@ -289,7 +338,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--verify", "type-check the generated code in memory before writing anything")
     .option("--templates <dir>", "use the *.hbs files in <dir> instead of the built-in templates of the same name")
     .addOption(new Option("--adapter <name...>", "also generate adapters for these frameworks").choices([...ADAPTERS]))
-    .option("--verbose", "print per-phase timings")
+    .option("--verbose", "print the time of each phase, start-up and writing included")
     .option("-q, --quiet", "print errors only")
     .option("--no-color", "never colour output (NO_COLOR is honoured too)")
     .showSuggestionAfterError(true)
@@ -336,6 +385,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw err;
   }
   return code;
+}
+
+// A reader that goes away (`amqp-gen … | head -1`) ends the output, not the run: the files are
+// still written and the exit code still says how it went.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") process.exitCode = EXIT.internal;
+  });
 }
 
 main(process.argv.slice(2)).then(

@@ -4,7 +4,7 @@
 // says which files are amqp-gen's; every other file is the user's and is never touched.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "uvu";
@@ -188,11 +188,13 @@ test("invalid: --check on an invalid config exits 2 (invalid), not 1 (drift), an
   assert.equal(snapshotFolder(out), before);
 });
 
-test("invalid: a folder with no output yet is not created for an invalid config", () => {
-  const out = join(tempDir("never-created"), "out");
+test("invalid: a folder with no output yet is not created for an invalid config, nor anything beside it", () => {
+  const parent = tempDir("never-created");
+  const out = join(parent, "out");
   const r = cli(byName("error-no-host").configPath, "--out", out);
   assert.is(r.status, 2, explain(r));
   assert.not.ok(existsSync(out), "the CLI created the output folder for an invalid config");
+  assert.equal(readdirSync(parent), [], "a temporary folder was left behind");
 });
 
 test("invalid: a failed run leaves the previous output, manifest included, byte for byte", () => {
@@ -740,10 +742,28 @@ test("diagnostics: on a TTY they are coloured, unless NO_COLOR is set or --no-co
   assert.not.ok(onTty({ NO_COLOR: undefined }, "--no-color").includes(ANSI), "colour on a TTY despite --no-color");
 });
 
-test("--verbose: prints the time of each phase", () => {
-  const r = cli(valid.configPath, "--out", join(tempDir("verbose"), "out"), "--verbose");
-  assert.is(r.status, 0, explain(r));
-  for (const phase of ["load", "validate", "analyse", "plan", "emit"]) assert.match(r.stdout, new RegExp(`^\\s+${phase}\\s+\\d+(\\.\\d+)? ms$`, "m"));
+test("a closed stdout (`amqp-gen … | head -1`): the files are written, the exit code is 0, no stack trace", async () => {
+  const dir = join(tempDir("closed-stdout"), "out");
+  const child = spawn(process.execPath, [...CLI_ARGS, valid.configPath, "--out", dir, "--verbose"], { cwd: REPO_ROOT, env: cliEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout.destroy(); // the reader is gone before the CLI prints anything
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((done) => child.on("close", (c) => done(c)));
+  assert.is(code, 0, stderr);
+  assert.not.match(stderr, /EPIPE|Error:|\n\s+at /);
+  assert.equal(readTree(dir, true), expected);
+});
+
+test("--verbose: prints the time of each phase, start-up and writing included, in every mode", () => {
+  const out = join(tempDir("verbose"), "out");
+  const phases = ["start-up", "load", "validate", "analyse", "plan", "emit", "compare"];
+  const timed = (r: Run, extra: string[]) => {
+    assert.is(r.status, 0, explain(r));
+    for (const phase of [...phases, ...extra]) assert.match(r.stdout, new RegExp(`^\\s+${phase}\\s+\\d+(\\.\\d+)? ms$`, "m"), phase);
+  };
+  timed(cli(valid.configPath, "--out", out, "--verbose"), ["write"]);
+  timed(cli(valid.configPath, "--out", out, "--verbose", "--check"), []);
+  timed(cli(valid.configPath, "--out", out, "--verbose", "--dry-run"), []);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -840,6 +860,8 @@ test("--templates: a template referencing an unknown variable exits 2 and names 
   assert.match(r.stderr, /nope/);
   assert.not.match(r.stderr, /internal error|bug in amqp-gen|\[object Object\]/);
   assert.not.ok(existsSync(dir));
+  // The template fails after runtime.ts was rendered and handed to the writer thread.
+  assert.equal(readdirSync(dirname(dir)), [], "a temporary folder was left behind");
 });
 
 test("--templates: a folder that does not exist exits 2", () => {
