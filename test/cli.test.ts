@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { syntheticConfig } from "../bench/configs.js";
 import { generate } from "../generator/index.js";
 import { HEADER, listCases, readTree, REPO_ROOT, snapshotFolder, type FixtureCase } from "./helpers/golden.js";
 
@@ -740,6 +741,34 @@ test("diagnostics: on a TTY they are coloured, unless NO_COLOR is set or --no-co
   assert.ok(onTty({ NO_COLOR: undefined }).includes(ANSI), "no colour on a TTY");
   assert.not.ok(onTty({ NO_COLOR: "1" }).includes(ANSI), "colour on a TTY despite NO_COLOR");
   assert.not.ok(onTty({ NO_COLOR: undefined }, "--no-color").includes(ANSI), "colour on a TTY despite --no-color");
+});
+
+test("a big config (its new folder written by a worker thread): exactly generate()'s files and manifest, --check agrees, nothing left beside it", async () => {
+  const parent = tempDir("writer-thread");
+  const config = join(parent, "krakend.json");
+  const text = JSON.stringify(syntheticConfig(120), null, 2);
+  assert.ok(text.length > 64 * 1024, "the config must be big enough for the writer thread");
+  writeFileSync(config, text);
+  const out = join(parent, "out");
+  const r = cli(config, "--out", out);
+  assert.is(r.status, 0, explain(r));
+  const { files } = await generate(text, { file: config });
+  assert.equal(readTree(out, true), new Map(files.map((f) => [f.path, f.content])));
+  assert.equal(readdirSync(parent).sort(), ["krakend.json", "out"]);
+  assert.is(cli(config, "--out", out, "--check").status, 0);
+});
+
+test("a big config whose template fails mid-way: the writer thread's folder is removed, nothing is left", () => {
+  const parent = tempDir("writer-thread-fails");
+  const config = join(parent, "krakend.json");
+  writeFileSync(config, JSON.stringify(syntheticConfig(120), null, 2));
+  const templates = tempDir("writer-thread-templates");
+  // index.ts is rendered last: every route file has gone to the writer thread by then.
+  writeFileSync(join(templates, "index.ts.hbs"), "{{nope}}\n");
+  const r = cli(config, "--out", join(parent, "out"), "--templates", templates);
+  assert.is(r.status, 2, explain(r));
+  assert.match(r.stderr, /index\.ts\.hbs/);
+  assert.equal(readdirSync(parent), ["krakend.json"]);
 });
 
 test("a closed stdout (`amqp-gen … | head -1`): the files are written, the exit code is 0, no stack trace", async () => {
