@@ -11,7 +11,7 @@
  */
 import * as crypto from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, join } from "node:path";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 
 /** The first line of every generated TypeScript file. */
@@ -45,18 +45,12 @@ export function isGeneratedPlace(path) {
  */
 
 /**
- * @typedef {object} SeenFile
- * @property {string} hash SHA-256 of the file's content.
- * @property {boolean} header Whether it starts with HEADER.
- */
-
-/**
  * What an output folder holds, as far as amqp-gen cares.
  * @typedef {object} FolderSnapshot
  * @property {boolean} exists
  * @property {string[]} listed Every file in it, recursively: relative, `/`-separated.
  * @property {Manifest | null} manifest
- * @property {Map<string, SeenFile>} seen The files read: those the manifest lists, those at places amqp-gen writes to, and those asked for (`also`).
+ * @property {Map<string, string>} seen The files read, path → content: those the manifest lists, those at places amqp-gen writes to, and those asked for (`also`).
  */
 
 /** @param {string} path */
@@ -86,11 +80,12 @@ export function readManifest(outDir) {
 }
 
 /**
+ * Every file under `dir`, as `prefix` + its `/`-separated path below `dir`.
  * @param {string} dir
- * @param {string} root
+ * @param {string} prefix
  * @param {string[]} out
  */
-function walk(dir, root, out) {
+function walk(dir, prefix, out) {
   /** @type {import("node:fs").Dirent[]} */
   let entries;
   try {
@@ -99,9 +94,8 @@ function walk(dir, root, out) {
     return;
   }
   for (const entry of entries) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) walk(full, root, out);
-    else if (entry.isFile()) out.push(relative(root, full).split(sep).join("/"));
+    if (entry.isDirectory()) walk(join(dir, entry.name), `${prefix}${entry.name}/`, out);
+    else if (entry.isFile()) out.push(prefix + entry.name);
   }
 }
 
@@ -120,14 +114,14 @@ export function snapshotFolder(outDir, also = []) {
   } catch {
     return snapshot;
   }
-  walk(outDir, outDir, snapshot.listed);
+  walk(outDir, "", snapshot.listed);
   snapshot.manifest = readManifest(outDir);
   const present = new Set(snapshot.listed);
   const ours = snapshot.manifest ? Object.keys(snapshot.manifest.files) : [];
   for (const path of new Set([...ours, ...snapshot.listed.filter(isGeneratedPlace), ...also])) {
     if (!present.has(path)) continue;
     const text = readOrNull(join(outDir, path));
-    if (text !== null) snapshot.seen.set(path, { hash: sha256(text), header: text.startsWith(HEADER) });
+    if (text !== null) snapshot.seen.set(path, text);
   }
   return snapshot;
 }

@@ -15,15 +15,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } 
 import { basename, dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { GeneratedFile } from "./emit.js";
-import {
-  isGeneratedPlace,
-  MANIFEST,
-  sha256,
-  snapshotFolder,
-  writeInto,
-  type SeenFile,
-  type WriteFailure,
-} from "./folder-io.js";
+import { HEADER, isGeneratedPlace, MANIFEST, sha256, snapshotFolder, writeInto, type WriteFailure } from "./folder-io.js";
 
 export { HEADER, MANIFEST, sha256 } from "./folder-io.js";
 export type { Manifest } from "./folder-io.js";
@@ -100,33 +92,32 @@ export async function planFolder(outDir: string, files: readonly GeneratedFile[]
   const previous = manifest ? Object.keys(manifest.files) : folder.listed.filter(isGeneratedPlace);
 
   /** Whether amqp-gen may replace or remove what is at `path` now. */
-  const ours = (path: string, file: SeenFile): "yes" | "edited" | "not-ours" => {
+  const ours = (path: string, text: string): "yes" | "edited" | "not-ours" => {
     if (manifest) {
       const hash = manifest.files[path];
       if (hash === undefined) return "not-ours";
-      return file.hash === hash ? "yes" : "edited";
+      return sha256(text) === hash ? "yes" : "edited";
     }
-    return file.header ? "yes" : "not-ours"; // before manifests: our header marks our files
+    return text.startsWith(HEADER) ? "yes" : "not-ours"; // before manifests: our header marks our files
   };
 
   for (const file of files) {
-    const found = seen.get(file.path);
-    if (!found) {
+    const text = seen.get(file.path);
+    if (text === undefined) {
       plan.added.push(file.path);
-    } else if (found.hash === sha256(file.content)) {
+    } else if (text === file.content) {
       plan.unchanged.push(file.path);
     } else {
-      // Only a changed file is read again: for the first line that differs.
-      plan.changed.push({ path: file.path, line: firstDifferentLine(readOrNull(join(outDir, file.path)) ?? "", file.content) });
-      const verdict = ours(file.path, found);
+      plan.changed.push({ path: file.path, line: firstDifferentLine(text, file.content) });
+      const verdict = ours(file.path, text);
       if (verdict !== "yes") plan.conflicts.push({ path: file.path, reason: verdict });
     }
   }
   for (const path of previous.sort()) {
     if (wanted.has(path)) continue;
-    const found = seen.get(path);
-    if (!found) continue;
-    const verdict = ours(path, found);
+    const text = seen.get(path);
+    if (text === undefined) continue;
+    const verdict = ours(path, text);
     if (verdict === "yes") plan.stale.push(path);
     else if (verdict === "edited") plan.conflicts.push({ path, reason: "edited" });
   }
