@@ -40,8 +40,12 @@ test("npm run example: starts, publishes through the generated handlers, shuts d
     for (let i = 0; i < 40 && !stdout.includes("/produce/"); i++) await new Promise((r) => setTimeout(r, 50));
     assert.match(stdout, "POST   /produce/{a}/{b}/{id}/{prio}/{route}");
     const model = await connect(AMQP_URL);
+    // On a fresh broker the queue does not exist until the service declares it: the purge is then
+    // refused (404), which closes only this channel.
+    const purger = await model.createChannel();
+    purger.on("error", () => {});
+    await purger.purgeQueue("amqpgen.showcase.produce").catch(() => undefined);
     const channel = await model.createChannel();
-    await channel.purgeQueue("amqpgen.showcase.produce").catch(() => undefined);
     let res: Response | null = null;
     for (let i = 0; i < 50 && res?.status !== 200; i++) {
       res = await fetch(`http://127.0.0.1:${port}/produce/60000/replies/example-1/5/eu.orders`, { method: "POST", body: "hello" });

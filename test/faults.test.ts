@@ -102,8 +102,9 @@ async function startService(options: PublisherOptions = {}): Promise<Service> {
 async function purge(queue: string): Promise<void> {
   const model = await connect(AMQP_URL);
   const channel = await model.createChannel();
+  channel.on("error", () => {}); // a queue not declared yet: 404 closes this channel, nothing to purge
   await channel.purgeQueue(queue).catch(() => undefined);
-  await model.close();
+  await model.close().catch(() => undefined);
 }
 
 /** Every message id in the queue (consumed). */
