@@ -49,17 +49,22 @@ export async function benchGeneration(): Promise<GenerationFigure[]> {
     writeFileSync(manifest, JSON.stringify(result.files));
     const gen: number[] = [];
     const base: number[] = [];
-    // One warm-up each (file-system caches), then alternate so noise hits both alike.
-    time(process.execPath, ["dist/generator/cli.js", configPath, "--out", join(OUT, `gen-${routes}-w`), "-q"]);
-    time(process.execPath, ["bench/baseline-write.mjs", configPath, manifest, join(OUT, `base-${routes}-w`)]);
+    // One warm-up each (file-system caches), then alternate so noise hits both alike. Each run
+    // writes a folder of its own, and starts with the disk's write cache flushed (sync): no run
+    // pays for the writing, or the deleting, of the one before. Folders are deleted at the end.
+    const dirs: string[] = [];
+    const run = (script: string, args: string[], dir: string) => {
+      dirs.push(dir);
+      spawnSync("sync");
+      return time(process.execPath, [script, ...args, dir]);
+    };
+    run("dist/generator/cli.js", ["-q", configPath, "--out"], join(OUT, `gen-${routes}-w`));
+    run("bench/baseline-write.mjs", [configPath, manifest], join(OUT, `base-${routes}-w`));
     for (let i = 0; i < RUNS; i++) {
-      const g = join(OUT, `gen-${routes}-${i}`);
-      const b = join(OUT, `base-${routes}-${i}`);
-      gen.push(time(process.execPath, ["dist/generator/cli.js", configPath, "--out", g, "-q"]));
-      base.push(time(process.execPath, ["bench/baseline-write.mjs", configPath, manifest, b]));
-      rmSync(g, { recursive: true, force: true });
-      rmSync(b, { recursive: true, force: true });
+      gen.push(run("dist/generator/cli.js", ["-q", configPath, "--out"], join(OUT, `gen-${routes}-${i}`)));
+      base.push(run("bench/baseline-write.mjs", [configPath, manifest], join(OUT, `base-${routes}-${i}`)));
     }
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     const amqpGenMs = median(gen);
     const baselineMs = median(base);
     figures.push({ routes, files: result.files.length, amqpGenMs, baselineMs, ratio: amqpGenMs / baselineMs });

@@ -3,7 +3,7 @@
  * table of medians and ratios against the targets (BENCHMARKS.md), the raw figures in
  * bench/.out/results.json and the chart in bench/generation.svg.
  *
- *   BENCH_SIZES=100,1000,10000  BENCH_RUNS=5  BENCH_HTTP_SECONDS=8  BENCH_HTTP_RUNS=3
+ *   BENCH_SIZES=100,1000,10000  BENCH_RUNS=7  BENCH_HTTP_SECONDS=8  BENCH_HTTP_RUNS=4
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -14,7 +14,7 @@ import { benchGeneration, type GenerationFigure } from "./generate.js";
 import { benchHttp } from "./http.js";
 
 const OUT = "bench/.out";
-const RUNS = Number(process.env["BENCH_RUNS"] ?? 5);
+const RUNS = Number(process.env["BENCH_RUNS"] ?? 7);
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
