@@ -9,6 +9,7 @@ import { readFileSync, statSync, watch } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import type { Diagnostic } from "./diagnostics.js";
 import { formatDiagnostic, loadCodeFrames, summary } from "./format.js";
 import { ADAPTERS, generate, type Adapter, type GeneratedFile, type GenerateResult } from "./index.js";
@@ -139,25 +140,33 @@ async function runOnce(configPath: string, options: CliOptions, out: Output): Pr
   // A new output folder for a big config is written by a worker thread as its files are
   // rendered (StagedFolder), so that the disk works while the main thread generates.
   let staged: StagedFolder | null = null;
-  if (mode === "write" && !options.verify && text.length >= BACKGROUND_IO_MIN_CONFIG_BYTES) {
+  if (mode === "write" && !options.verify && text.length >= WRITER_THREAD_MIN_CONFIG_CHARS && availableParallelism() > 1) {
     try {
       staged = StagedFolder.start(options.out, { background: true });
     } catch {
       staged = null; // the folder cannot be made: writeFolder reports why, after generation
     }
   }
+  // Ctrl-C while it is being built: handled at the run's next wait (generation itself does not
+  // stop for it), where the half-built folder goes too. The folder is then whole or absent.
+  const interrupted = (signal: NodeJS.Signals) => {
+    staged?.abandon();
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  if (staged) for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, interrupted);
   try {
     return await generateAndWrite(configPath, text, options, out, report, started, staged);
   } finally {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.removeListener(signal, interrupted);
     await staged?.discard(); // a no-op once committed
   }
 }
 
 /**
- * From this size on (about 50 endpoints), the writer thread pays for its start (~80 ms, on the
- * other core); below it, generation is over before the thread could write anything.
+ * From this config size on (about 50 endpoints), the writer thread pays for its start (~80 ms,
+ * on another core); below it, generation is over before the thread could write anything.
  */
-const BACKGROUND_IO_MIN_CONFIG_BYTES = 32 * 1024;
+const WRITER_THREAD_MIN_CONFIG_CHARS = 32 * 1024;
 
 async function generateAndWrite(
   configPath: string,
@@ -402,15 +411,16 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 // A reader that goes away (`amqp-gen … | head -1`) ends the output, not the run: the files are
 // still written and the exit code still says how it went.
+let outputFailed = false;
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code !== "EPIPE") process.exitCode = EXIT.internal;
+    if (err.code !== "EPIPE") outputFailed = true;
   });
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = outputFailed ? EXIT.internal : code;
   },
   (err: unknown) => {
     process.stderr.write(

@@ -41,11 +41,15 @@ export function hasErrors(list: readonly Diagnostic[]): boolean {
 
 /** RFC 6901 escaping of one reference token. */
 export function pointerToken(token: string | number): string {
-  return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
+  const text = String(token);
+  // Most tokens (keys, indexes) have nothing to escape.
+  return text.includes("~") || text.includes("/") ? text.replace(/~/g, "~0").replace(/\//g, "~1") : text;
 }
 
 export function joinPointer(base: string, ...tokens: (string | number)[]): string {
-  return base + tokens.map((t) => "/" + pointerToken(t)).join("");
+  let pointer = base;
+  for (const token of tokens) pointer += "/" + pointerToken(token);
+  return pointer;
 }
 
 export function parsePointer(pointer: string): string[] {

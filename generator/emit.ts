@@ -8,8 +8,6 @@ import { commentText, propertyKey, tsLiteral, tsString, typeKey } from "./litera
 import type { RoutePlan } from "./plan.js";
 import { ADAPTERS, type Adapter, type Templates } from "./templates.js";
 
-export { ADAPTERS, loadTemplates, type Adapter, type Templates } from "./templates.js";
-
 export interface GeneratedFile {
   /** Relative to the output folder, with `/` separators. */
   path: string;
@@ -52,21 +50,24 @@ function brokerLiteral(broker: BrokerIR): string {
   return `{ urls: ${tsLiteral(broker.urls)}, maxRetries: ${broker.maxRetries}, backoff: ${tsString(broker.backoff)} }`;
 }
 
-/** Everything a route file can import from runtime.ts, in the order it imports them (sorted once, not per route). */
-const RUNTIME_IMPORT_NAMES = [
-  "RequestError",
+/**
+ * Everything a route file can import from runtime.ts, in the order a route imports the ones it
+ * uses: by name, case-insensitively, `type ` ignored. Written out rather than sorted with
+ * localeCompare, whose order depends on the machine's locale.
+ */
+const RUNTIME_IMPORTS = [
   "contentType",
   "expiration as checkExpiration",
   "forwardHeaders",
+  "type Outgoing",
   "priority as checkPriority",
+  "type PublishOptions",
+  "RequestError",
+  "type Route",
   "shortString",
   "timestampSeconds",
-  "type Outgoing",
-  "type PublishOptions",
-  "type Route",
 ] as const;
-type RuntimeImport = (typeof RUNTIME_IMPORT_NAMES)[number];
-const RUNTIME_IMPORTS: readonly RuntimeImport[] = [...RUNTIME_IMPORT_NAMES].sort((a, b) => a.replace(/^type /, "").localeCompare(b.replace(/^type /, "")));
+type RuntimeImport = (typeof RUNTIME_IMPORTS)[number];
 
 function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string | null) {
   const route = p.route;
@@ -171,7 +172,7 @@ export function dispatchTree(plans: readonly RoutePlan[]): string {
     }
     if (node.param) parts.push(`${inner}param: ${render(node.param, inner)},`);
     if (node.routes.size > 0) {
-      const entries = [...node.routes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([m, i]) => `${m}: ${i}`);
+      const entries = [...node.routes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([m, i]) => `${m}: ${i}`);
       parts.push(`${inner}routes: { ${entries.join(", ")} },`);
     }
     return parts.length === 0 ? "{}" : `{\n${parts.join("\n")}\n${indent}}`;

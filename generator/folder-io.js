@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * The output folder's file-system calls: what a folder holds now (snapshotFolder) and writing a
- * file (writeInto). A new folder's files are written by a worker thread running this very file
- * while the main thread renders the rest (StagedFolder in write.ts).
+ * file (writeInto). For a big config, a new folder's files are written by a worker thread running
+ * this very file while the main thread renders the rest (StagedFolder in write.ts).
  *
  * Plain JavaScript with JSDoc types, checked by tsc: a worker thread starts from this file, which
  * must run as it is, from `dist/` and under tsx alike. It imports only Node. The calls are

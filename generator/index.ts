@@ -101,11 +101,24 @@ export async function generate(config: string | object, options: GenerateOptions
   const bodies = await compileBodies(plans, file, loaded.source, diagnostics);
   lap("bodies");
   let files: GeneratedFile[];
+  // The caller's onFile failing is the caller's error, never one of a template's.
+  const callerFailures = new WeakSet<object>();
+  const onFile = options.onFile;
+  const reportFile = onFile
+    ? (file: GeneratedFile) => {
+        try {
+          onFile(file);
+        } catch (err) {
+          if (typeof err === "object" && err !== null) callerFailures.add(err);
+          throw err;
+        }
+      }
+    : undefined;
   try {
-    files = emit(program, plans, templatesFor(options.templates), bodies, adapters, options.onFile);
+    files = emit(program, plans, templatesFor(options.templates), bodies, adapters, reportFile);
   } catch (err) {
     // A custom template that fails to render is the user's input, not a bug: say which folder.
-    if (options.templates === undefined) throw err;
+    if (options.templates === undefined || (typeof err === "object" && err !== null && callerFailures.has(err))) throw err;
     const message = (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
     diagnostics.push({
       code: "AG901",

@@ -8,7 +8,8 @@ import type { Node, ParseError } from "jsonc-parser";
 import { joinPointer, parsePointer, type Diagnostic } from "./diagnostics.js";
 
 /** jsonc-parser is loaded only when needed: a position to report, a syntax error, a duplicate key. */
-const jsonc = (): typeof import("jsonc-parser") => createRequire(import.meta.url)("jsonc-parser") as typeof import("jsonc-parser");
+let jsoncModule: typeof import("jsonc-parser") | null = null;
+const jsonc = (): typeof import("jsonc-parser") => (jsoncModule ??= createRequire(import.meta.url)("jsonc-parser") as typeof import("jsonc-parser"));
 
 export interface SourceMap {
   /** Location of the value at `pointer`, or of its nearest existing ancestor. */
@@ -134,7 +135,8 @@ export function keysInValue(value: unknown): number {
     for (const item of value) keys += keysInValue(item);
     return keys;
   }
-  for (const key in value) {
+  // Own keys only: an enumerable property someone added to Object.prototype is not in the text.
+  for (const key of Object.keys(value)) {
     keys++;
     keys += keysInValue((value as Record<string, unknown>)[key]);
   }

@@ -74,18 +74,32 @@ export interface Precompiled {
 }
 
 /**
+ * The precompiled templates, ready to render; null when this handlebars runtime refuses them (a
+ * compiler revision it does not know), so that the sources are compiled instead.
+ */
+function fromPrecompiled(precompiled: Precompiled, sources: ReadonlyMap<string, string>): ((file: string) => Render) | null {
+  try {
+    const hb = (require("handlebars/runtime") as Handlebars).create();
+    const spec = (file: string) => precompiled.specs[file] as Parameters<Handlebars["template"]>[0];
+    for (const file of sources.keys()) if (isPartial(file)) hb.registerPartial(partialName(file), hb.template(spec(file)));
+    const made = new Map<string, Render>(Object.values(TEMPLATE_FILES).map((file) => [file, hb.template(spec(file))]));
+    return (file) => made.get(file) ?? hb.template(spec(file));
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Loads the templates: each from `overrides` when that folder has a file of the same name
  * (`--templates`), else the built-in one. `precompiled` is for tests (default: the built-in set).
  */
 export function loadTemplates(overrides?: string, precompiled: Precompiled = builtIn): Templates {
   const sources = readTemplateSources();
-  const fresh = overrides === undefined && templateFingerprint(sources) === precompiled.fingerprint;
+  const ready = overrides === undefined && templateFingerprint(sources) === precompiled.fingerprint ? fromPrecompiled(precompiled, sources) : null;
+  const fresh = ready !== null;
   let template: (file: string) => (view: object) => string;
-  if (fresh) {
-    const hb = (require("handlebars/runtime") as Handlebars).create();
-    const spec = (file: string) => precompiled.specs[file] as Parameters<Handlebars["template"]>[0];
-    for (const file of sources.keys()) if (isPartial(file)) hb.registerPartial(partialName(file), hb.template(spec(file)));
-    template = (file) => hb.template(spec(file));
+  if (ready) {
+    template = ready;
   } else {
     const hb = (require("handlebars") as Handlebars).create();
     const pick = (file: string): string => {

@@ -11,7 +11,7 @@
  *
  * The file-system calls themselves are in folder-io.js, which a writer thread also runs.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { GeneratedFile } from "./emit.js";
@@ -67,13 +67,38 @@ function firstDifferentLine(a: string, b: string): number {
   return 1;
 }
 
-/** A worker thread writing files into `root` (folder-io.js). */
-function writerThread(root: string): Worker {
-  // Plain JavaScript, importing only Node: it needs none of the parent's flags or loaders (tsx).
-  const worker = new Worker(new URL("./folder-io.js", import.meta.url), { workerData: { amqpGen: "write", root }, execArgv: [] });
-  // An unexpected death of the thread surfaces where its answer is awaited.
-  worker.on("error", () => {});
-  return worker;
+/** A worker thread writing files into `root` (folder-io.js), and how it ended, if it did. */
+class WriterThread {
+  private readonly worker: Worker;
+  /** Its answer to the final `null`; or, if it stopped before answering, why. */
+  private readonly answer: Promise<WriteFailure | null>;
+
+  constructor(root: string) {
+    // Plain JavaScript, importing only Node: it needs none of the parent's flags or loaders (tsx).
+    const worker = new Worker(new URL("./folder-io.js", import.meta.url), { workerData: { amqpGen: "write", root }, execArgv: [] });
+    this.worker = worker;
+    this.answer = new Promise((resolveAnswer) => {
+      let error: Error | null = null;
+      worker.on("error", (err: Error) => (error = err));
+      worker.once("message", (failure: WriteFailure | null) => resolveAnswer(failure));
+      // Listening from the start: a thread that died early is known at finish(), not waited for.
+      worker.once("exit", () => resolveAnswer({ code: "EIO", message: `the writer thread stopped${error ? `: ${error.message}` : ""}`, path: "" }));
+    });
+  }
+
+  send(file: GeneratedFile): void {
+    this.worker.postMessage({ path: file.path, content: file.content });
+  }
+
+  /** Waits until every file sent is written: the first failure, or null. */
+  finish(): Promise<WriteFailure | null> {
+    this.worker.postMessage(null);
+    return this.answer;
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
 }
 
 /** What writing `files` into `outDir` would do. Reads only; writes nothing. */
@@ -131,7 +156,7 @@ export class ConflictError extends Error {
 }
 
 /**
- * A new output folder, built whole under a temporary name beside it (`.name.amqp-gen-PID.tmp`)
+ * A new output folder, built whole under a temporary name beside it (`.name.amqp-gen-XXXXXX`)
  * and renamed into place in one step: a thousand files cost one rename, and a failed run leaves
  * no output folder at all. Files can be added while the rest are still being generated; with
  * `background`, a worker thread writes them, so the disk works while the templates render.
@@ -146,7 +171,7 @@ export class StagedFolder {
   private constructor(
     readonly outDir: string,
     private readonly root: string,
-    private readonly writer: Worker | null,
+    private readonly writer: WriterThread | null,
   ) {}
 
   /**
@@ -159,33 +184,33 @@ export class StagedFolder {
     const parent = dirname(outDir);
     if (options.background && !exists(parent)) return null;
     mkdirSync(parent, { recursive: true });
-    const root = join(parent, `.${basename(outDir)}.amqp-gen-${process.pid}.tmp`);
-    rmSync(root, { recursive: true, force: true }); // a leftover of a crashed run with the same pid
-    mkdirSync(root);
-    const writer = options.background ? writerThread(root) : null;
-    return new StagedFolder(outDir, root, writer);
+    // A unique name: two runs (or a leftover of a killed one) never share it.
+    const root = mkdtempSync(join(parent, `.${basename(outDir)}.amqp-gen-`));
+    try {
+      return new StagedFolder(outDir, root, options.background ? new WriterThread(root) : null);
+    } catch (err) {
+      rmSync(root, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   /** Writes a file into the folder (or has the writer thread do it). Never throws: commit() reports the first failure. */
   add(file: GeneratedFile): void {
     if (this.done || this.written.has(file.path)) return;
     this.written.add(file.path);
-    if (this.writer) {
-      this.writer.postMessage({ path: file.path, content: file.content });
-      return;
-    }
-    this.failure ??= writeInto(this.root, file, this.folders);
+    if (this.writer) this.writer.send(file);
+    else this.failure ??= writeInto(this.root, file, this.folders);
   }
 
   /**
    * Writes what was not added yet and the manifest, then renames the folder into place. Returns
    * false, having left nothing behind, when `outDir` appeared meanwhile. Throws (having left
-   * nothing behind) a file-system error, with the path it would have had in `outDir`.
+   * nothing behind) a file-system error, naming the path it would have had in `outDir`.
    */
   async commit(files: readonly GeneratedFile[], manifestText: string): Promise<boolean> {
     try {
       for (const file of files) this.add(file);
-      const failure = await this.finishWriter();
+      const failure = this.writer ? await this.writer.finish() : this.failure;
       if (failure) throw Object.assign(new Error(failure.message), { code: failure.code, path: join(this.outDir, failure.path) });
       writeFileSync(join(this.root, MANIFEST), manifestText, "utf8");
       if (exists(this.outDir)) {
@@ -197,7 +222,7 @@ export class StagedFolder {
       return true;
     } catch (err) {
       await this.discard();
-      throw err;
+      throw this.inOutDir(err);
     }
   }
 
@@ -205,18 +230,23 @@ export class StagedFolder {
   async discard(): Promise<void> {
     if (this.done) return;
     this.done = true;
-    if (this.writer) await this.writer.terminate();
-    rmSync(this.root, { recursive: true, force: true });
+    await this.writer?.stop();
+    rmSync(this.root, { recursive: true, force: true, maxRetries: 3 });
   }
 
-  private finishWriter(): Promise<WriteFailure | null> {
-    const writer = this.writer;
-    if (!writer) return Promise.resolve(this.failure);
-    return new Promise((resolveAnswer) => {
-      writer.once("message", (failure: WriteFailure | null) => resolveAnswer(failure));
-      writer.once("exit", () => resolveAnswer({ code: "EIO", message: "the writer thread stopped", path: "" }));
-      writer.postMessage(null);
-    });
+  /** discard() for a process about to exit (Ctrl-C): the folder is removed now, the thread dies with the process. */
+  abandon(): void {
+    if (this.done) return;
+    this.done = true;
+    void this.writer?.stop();
+    rmSync(this.root, { recursive: true, force: true, maxRetries: 3 });
+  }
+
+  /** A file-system error names the temporary folder, gone by now: name the output folder instead. */
+  private inOutDir(err: unknown): unknown {
+    const e = err as NodeJS.ErrnoException;
+    if (typeof e?.path === "string" && e.path.startsWith(this.root)) e.path = this.outDir + e.path.slice(this.root.length);
+    return err;
   }
 }
 

@@ -771,6 +771,31 @@ test("a big config whose template fails mid-way: the writer thread's folder is r
   assert.equal(readdirSync(parent), ["krakend.json"]);
 });
 
+test("Ctrl-C while a big config's new folder is being built: the folder is then whole or absent, never half-built, and no temporary folder stays", async () => {
+  const parent = tempDir("interrupted");
+  const config = join(parent, "krakend.json");
+  writeFileSync(config, JSON.stringify(syntheticConfig(3000), null, 2));
+  const child = spawn(process.execPath, [...CLI_ARGS, config, "--out", join(parent, "out")], { cwd: REPO_ROOT, env: cliEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const closed = new Promise<number | null>((done) => child.on("close", (code) => done(code)));
+  // Wait until the temporary folder exists, then interrupt.
+  for (let i = 0; i < 2000 && !readdirSync(parent).some((name) => name.startsWith(".out.amqp-gen-")); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(readdirSync(parent).some((name) => name.startsWith(".out.amqp-gen-")), "the temporary folder never appeared");
+  child.kill("SIGINT");
+  const code = await closed;
+  // The signal is handled at the run's next wait: before the rename (exit 130, nothing written)
+  // or after it (exit 0, the whole folder).
+  if (code === 130) {
+    assert.equal(readdirSync(parent), ["krakend.json"]);
+  } else {
+    assert.is(code, 0, stderr);
+    assert.equal(readdirSync(parent).sort(), ["krakend.json", "out"]);
+    const { files } = await generate(readFileSync(config, "utf8"), { file: config });
+    assert.equal(readTree(join(parent, "out"), true), new Map(files.map((f) => [f.path, f.content])));
+  }
+});
+
 test("a closed stdout (`amqp-gen … | head -1`): the files are written, the exit code is 0, no stack trace", async () => {
   const dir = join(tempDir("closed-stdout"), "out");
   const child = spawn(process.execPath, [...CLI_ARGS, valid.configPath, "--out", dir, "--verbose"], { cwd: REPO_ROOT, env: cliEnv(), stdio: ["ignore", "pipe", "pipe"] });
@@ -889,7 +914,8 @@ test("--templates: a template referencing an unknown variable exits 2 and names 
   assert.match(r.stderr, /nope/);
   assert.not.match(r.stderr, /internal error|bug in amqp-gen|\[object Object\]/);
   assert.not.ok(existsSync(dir));
-  // The template fails after runtime.ts was rendered and handed to the writer thread.
+  // The template fails after runtime.ts was rendered (a small config: written in this thread; the
+  // writer thread's case is the big-config test below).
   assert.equal(readdirSync(dirname(dir)), [], "a temporary folder was left behind");
 });
 

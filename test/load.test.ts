@@ -47,6 +47,17 @@ test("duplicate keys: found at any depth, with their pointer; none reported for 
   assert.equal(duplicates('{"a":1,"\\u0061":2}'), ["/a"]);
 });
 
+test("duplicate keys are found even when a library has added an enumerable property to Object.prototype", () => {
+  const proto = Object.prototype as Record<string, unknown>;
+  proto["polluted"] = { nested: 1 };
+  try {
+    assert.equal(duplicates('{"a":1,"a":2}'), ["/a"]);
+    assert.equal(duplicates('{"a":{"b":1}}'), []);
+  } finally {
+    delete proto["polluted"];
+  }
+});
+
 test("property: for any JSON document, the text and its parsed value count the same keys", () => {
   fc.assert(
     fc.property(fc.jsonValue({ maxDepth: 6 }), fc.integer({ min: 0, max: 4 }), (value, indent) => {

@@ -3,7 +3,7 @@
 // Whatever happens, the parent folder ends with the finished output folder or with nothing at
 // all: no temporary folder, no half-written output. (test/cli.test.ts covers the folder that
 // exists already, with its manifest and the user's files.)
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -85,6 +85,40 @@ for (const background of [true, false]) {
     assert.equal(readTree(out), expected, "discard() after commit() must not touch the output");
   });
 }
+
+test("a writer thread that died before commit(): commit() fails with the reason at once (no hang), and nothing is left", async () => {
+  const { parent, out } = place("dead-writer");
+  const staged = StagedFolder.start(out, { background: true });
+  assert.ok(staged);
+  for (const file of files.slice(0, 5)) staged.add(file);
+  // Fault injection: the thread dies (as on a crash or out of memory) before the commit.
+  await (staged as unknown as { writer: { stop(): Promise<void> } }).writer.stop();
+  const settled = await Promise.race([
+    staged.commit(files, renderManifest(files)).then(
+      () => "committed",
+      (err: NodeJS.ErrnoException) => `${err.code}: ${err.message}`,
+    ),
+    new Promise<string>((resolve) => setTimeout(() => resolve("hung"), 5_000)),
+  ]);
+  assert.match(settled, /^EIO: the writer thread stopped/);
+  assert.equal(readdirSync(parent), []);
+});
+
+test("a rename that fails (a dangling symlink where the folder goes): the error names the output folder, not the temporary one", async () => {
+  const { parent, out } = place("dangling");
+  symlinkSync(join(parent, "nowhere"), out);
+  const staged = StagedFolder.start(out, { background: false });
+  assert.ok(staged, "a dangling link is not a folder that exists");
+  try {
+    await staged.commit(files, renderManifest(files));
+    assert.unreachable("commit() should have thrown");
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    assert.ok(typeof e.code === "string", String(err));
+    assert.is(e.path, out);
+  }
+  assert.equal(readdirSync(parent), ["generated"], "only the user's link is left");
+});
 
 test("start(): null when the folder exists; a background build also needs its parent (a failed run must not leave one behind)", () => {
   const { parent, out } = place("start");
