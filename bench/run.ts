@@ -44,6 +44,7 @@ function benchCheck(): { ms: number; baselineMs: number } {
     times.push(r.ms);
     base.push(measure(["bench/baseline-write.mjs", config, join(OUT, "files-1000.json"), join(OUT, `check-base-${i}`)]).ms);
   }
+  for (let i = 0; i < RUNS; i++) rmSync(join(OUT, `check-base-${i}`), { recursive: true, force: true });
   return { ms: median(times), baselineMs: median(base) };
 }
 
