@@ -14,7 +14,7 @@ import type { Diagnostic } from "./diagnostics.js";
 import { formatDiagnostic, loadCodeFrames, summary } from "./format.js";
 import { ADAPTERS, generate, type Adapter, type GeneratedFile, type GenerateResult } from "./index.js";
 import { PACKAGE_ROOT, SCHEMA_DIR } from "./paths.js";
-import { ConflictError, planFolder, StagedFolder, writeFolder, type FolderPlan } from "./write.js";
+import { ConflictError, planFolder, removals, StagedFolder, writeFolder, type FolderPlan } from "./write.js";
 
 // commander is CommonJS: required directly, it loads in half the time an ESM import takes
 // (15 ms against 29 ms), which every run pays.
@@ -140,25 +140,28 @@ async function runOnce(configPath: string, options: CliOptions, out: Output): Pr
   // A new output folder for a big config is written by a worker thread as its files are
   // rendered (StagedFolder), so that the disk works while the main thread generates.
   let staged: StagedFolder | null = null;
-  if (mode === "write" && !options.verify && text.length >= WRITER_THREAD_MIN_CONFIG_CHARS && availableParallelism() > 1) {
-    try {
-      staged = StagedFolder.start(options.out, { background: true });
-    } catch {
-      staged = null; // the folder cannot be made: writeFolder reports why, after generation
-    }
-  }
-  // Ctrl-C while it is being built: handled at the run's next wait (generation itself does not
-  // stop for it), where the half-built folder goes too. The folder is then whole or absent.
+  const withWriter = mode === "write" && !options.verify && text.length >= WRITER_THREAD_MIN_CONFIG_CHARS && availableParallelism() > 1;
+  // Ctrl-C while the folder is being built: handled at the run's next wait (generation itself
+  // does not stop for it), where the half-built folder goes too. The folder is then whole or
+  // absent. The handlers are in place before the folder exists, and until it is committed or gone.
+  const signals = ["SIGINT", "SIGTERM"] as const;
   const interrupted = (signal: NodeJS.Signals) => {
     staged?.abandon();
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
-  if (staged) for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, interrupted);
+  if (withWriter) for (const signal of signals) process.once(signal, interrupted);
   try {
+    if (withWriter) {
+      try {
+        staged = StagedFolder.start(options.out, { background: true });
+      } catch {
+        staged = null; // the folder cannot be made: writeFolder reports why, after generation
+      }
+    }
     return await generateAndWrite(configPath, text, options, out, report, started, staged);
   } finally {
-    for (const signal of ["SIGINT", "SIGTERM"] as const) process.removeListener(signal, interrupted);
     await staged?.discard(); // a no-op once committed
+    for (const signal of signals) process.removeListener(signal, interrupted);
   }
 }
 
@@ -284,7 +287,7 @@ async function generateAndWrite(
   time("write");
   const ms = Math.round(performance.now() - started);
   return finish(
-    `${result.files.length} files in ${options.out}: ${plan.added.length} added, ${plan.changed.length} changed, ${plan.stale.length} removed, ${plan.unchanged.length} unchanged (${ms} ms).`,
+    `${result.files.length} files in ${options.out}: ${plan.added.length} added, ${plan.changed.length} changed, ${removals(plan, options.force === true).length} removed, ${plan.unchanged.length} unchanged (${ms} ms).`,
     report,
   );
 }

@@ -149,6 +149,17 @@ export async function planFolder(outDir: string, files: readonly GeneratedFile[]
   return plan;
 }
 
+/**
+ * What a write removes: the stale files, and with `force` also the generated files edited by hand
+ * whose endpoint is gone (otherwise they would stay behind, no longer in the manifest).
+ */
+export function removals(plan: FolderPlan, force: boolean): string[] {
+  if (!force) return plan.stale;
+  const changed = new Set(plan.changed.map((c) => c.path));
+  const edited = plan.conflicts.filter((c) => c.reason === "edited" && !changed.has(c.path)).map((c) => c.path);
+  return [...plan.stale, ...edited].sort();
+}
+
 export class ConflictError extends Error {
   constructor(readonly conflicts: FolderPlan["conflicts"]) {
     super("the output folder has files amqp-gen will not overwrite");
@@ -278,7 +289,8 @@ async function writeFiles(outDir: string, files: readonly GeneratedFile[], optio
   const targets = [...plan.added, ...plan.changed.map((c) => c.path)];
   const manifestText = renderManifest(files);
   const manifestChanged = readOrNull(join(outDir, MANIFEST)) !== manifestText;
-  if (targets.length === 0 && plan.stale.length === 0 && !manifestChanged) return plan;
+  const removed = removals(plan, options.force === true);
+  if (targets.length === 0 && removed.length === 0 && !manifestChanged) return plan;
   if (!plan.exists) {
     const staged = options.staged ?? StagedFolder.start(outDir, { background: false });
     if (staged && (await staged.commit(files, manifestText))) return plan;
@@ -315,6 +327,6 @@ async function writeFiles(outDir: string, files: readonly GeneratedFile[], optio
     removeTemps();
     throw err;
   }
-  for (const path of plan.stale) rmSync(join(outDir, path), { force: true });
+  for (const path of removed) rmSync(join(outDir, path), { force: true });
   return plan;
 }
