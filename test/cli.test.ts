@@ -789,6 +789,25 @@ test("a big config whose template fails mid-way: the writer thread's folder is r
   assert.equal(readdirSync(parent), ["krakend.json"]);
 });
 
+test("a big config where no worker thread may start (Node's permission model): written by the CLI's own thread, nothing left beside it", async () => {
+  const parent = tempDir("no-worker");
+  const config = join(parent, "krakend.json");
+  const text = JSON.stringify(syntheticConfig(120), null, 2);
+  writeFileSync(config, text);
+  const out = join(parent, "out");
+  // The built CLI (npm test builds first): tsx's loader itself needs a thread.
+  const res = spawnSync(process.execPath, ["--experimental-permission", "--allow-fs-read=*", "--allow-fs-write=*", "dist/generator/cli.js", config, "--out", out], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+    env: cliEnv(),
+    timeout: 60_000,
+  });
+  assert.is(res.status, 0, `${res.stdout}${res.stderr}`);
+  const { files } = await generate(text, { file: config });
+  assert.equal(readTree(out, true), new Map(files.map((f) => [f.path, f.content])));
+  assert.equal(readdirSync(parent).sort(), ["krakend.json", "out"]);
+});
+
 test("Ctrl-C while a big config's new folder is being built: the folder is then whole or absent, never half-built, and no temporary folder stays", async () => {
   const parent = tempDir("interrupted");
   const config = join(parent, "krakend.json");
