@@ -149,19 +149,23 @@ async function runOnce(configPath: string, options: CliOptions, out: Output): Pr
     staged?.abandon();
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
-  if (withWriter) for (const signal of signals) process.once(signal, interrupted);
-  try {
-    if (withWriter) {
-      try {
-        staged = StagedFolder.start(options.out, { background: true });
-      } catch {
-        staged = null; // the folder cannot be made: writeFolder reports why, after generation
-      }
+  const unlisten = () => {
+    for (const signal of signals) process.removeListener(signal, interrupted);
+  };
+  if (withWriter) {
+    for (const signal of signals) process.once(signal, interrupted);
+    try {
+      staged = StagedFolder.start(options.out, { background: true });
+    } catch {
+      staged = null; // the folder cannot be made: writeFolder reports why, after generation
     }
+    if (!staged) unlisten(); // an existing folder: updated file by file, as without a writer
+  }
+  try {
     return await generateAndWrite(configPath, text, options, out, report, started, staged);
   } finally {
     await staged?.discard(); // a no-op once committed
-    for (const signal of signals) process.removeListener(signal, interrupted);
+    unlisten();
   }
 }
 
