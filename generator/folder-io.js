@@ -53,12 +53,28 @@ export function isGeneratedPlace(path) {
  * @property {Map<string, string>} seen The files read, path → content: those the manifest lists, those at places amqp-gen writes to, and those asked for (`also`).
  */
 
-/** @param {string} path */
-function readOrNull(path) {
+/**
+ * A file's text, or null when it cannot be read (missing, a folder, no permission).
+ * @param {string} path
+ */
+export function readOrNull(path) {
   try {
     return readFileSync(path, "utf8");
   } catch {
     return null;
+  }
+}
+
+/**
+ * Whether anything (file, folder, or what a link points to) is at `path`.
+ * @param {string} path
+ */
+export function exists(path) {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -107,13 +123,8 @@ function walk(dir, prefix, out) {
  */
 export function snapshotFolder(outDir, also = []) {
   /** @type {FolderSnapshot} */
-  const snapshot = { exists: false, listed: [], manifest: null, seen: new Map() };
-  try {
-    statSync(outDir);
-    snapshot.exists = true;
-  } catch {
-    return snapshot;
-  }
+  const snapshot = { exists: exists(outDir), listed: [], manifest: null, seen: new Map() };
+  if (!snapshot.exists) return snapshot;
   walk(outDir, "", snapshot.listed);
   snapshot.manifest = readManifest(outDir);
   const present = new Set(snapshot.listed);

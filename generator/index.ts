@@ -10,7 +10,7 @@ import { emit, type BodyCode, type GeneratedFile } from "./emit.js";
 import { load } from "./load.js";
 import { plan, type RoutePlan } from "./plan.js";
 import { terminalSafe } from "./format.js";
-import { ADAPTERS, loadTemplates, type Adapter, type Templates } from "./templates.js";
+import { ADAPTERS, loadTemplates, TemplateError, type Adapter, type Templates } from "./templates.js";
 import { validate } from "./validate.js";
 
 export type { Diagnostic, Severity } from "./diagnostics.js";
@@ -101,25 +101,13 @@ export async function generate(config: string | object, options: GenerateOptions
   const bodies = await compileBodies(plans, file, loaded.source, diagnostics);
   lap("bodies");
   let files: GeneratedFile[];
-  // The caller's onFile failing is the caller's error, never one of a template's.
-  const callerFailures = new WeakSet<object>();
-  const onFile = options.onFile;
-  const reportFile = onFile
-    ? (file: GeneratedFile) => {
-        try {
-          onFile(file);
-        } catch (err) {
-          if (typeof err === "object" && err !== null) callerFailures.add(err);
-          throw err;
-        }
-      }
-    : undefined;
   try {
-    files = emit(program, plans, templatesFor(options.templates), bodies, adapters, reportFile);
+    files = emit(program, plans, templatesFor(options.templates), bodies, adapters, options.onFile);
   } catch (err) {
     // A custom template that fails to render is the user's input, not a bug: say which folder.
-    if (options.templates === undefined || (typeof err === "object" && err !== null && callerFailures.has(err))) throw err;
-    const message = (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+    // Anything else (a bug, or the caller's onFile failing) is thrown as it is.
+    if (options.templates === undefined || !(err instanceof TemplateError)) throw err;
+    const message = err.message.split("\n")[0] ?? "";
     diagnostics.push({
       code: "AG901",
       severity: "error",

@@ -89,6 +89,26 @@ function fromPrecompiled(precompiled: Precompiled, sources: ReadonlyMap<string, 
   }
 }
 
+/** The templates compiled from their sources, each from `overrides` when that folder has it. */
+function fromSources(sources: ReadonlyMap<string, string>, overrides: string | undefined): (file: string) => Render {
+  const hb = (require("handlebars") as Handlebars).create();
+  const pick = (file: string): string => {
+    if (overrides !== undefined) {
+      try {
+        return readFileSync(join(overrides, file), "utf8");
+      } catch {
+        /* not overridden */
+      }
+    }
+    return sources.get(file) ?? readFileSync(join(TEMPLATE_DIR, file), "utf8");
+  };
+  for (const file of sources.keys()) if (isPartial(file)) hb.registerPartial(partialName(file), pick(file));
+  return (file) => hb.compile(pick(file), COMPILE_OPTIONS);
+}
+
+/** A template failed to render (the message names it): with `--templates`, the user's input. */
+export class TemplateError extends Error {}
+
 /**
  * Loads the templates: each from `overrides` when that folder has a file of the same name
  * (`--templates`), else the built-in one. `precompiled` is for tests (default: the built-in set).
@@ -96,25 +116,7 @@ function fromPrecompiled(precompiled: Precompiled, sources: ReadonlyMap<string, 
 export function loadTemplates(overrides?: string, precompiled: Precompiled = builtIn): Templates {
   const sources = readTemplateSources();
   const ready = overrides === undefined && templateFingerprint(sources) === precompiled.fingerprint ? fromPrecompiled(precompiled, sources) : null;
-  const fresh = ready !== null;
-  let template: (file: string) => (view: object) => string;
-  if (ready) {
-    template = ready;
-  } else {
-    const hb = (require("handlebars") as Handlebars).create();
-    const pick = (file: string): string => {
-      if (overrides !== undefined) {
-        try {
-          return readFileSync(join(overrides, file), "utf8");
-        } catch {
-          /* not overridden */
-        }
-      }
-      return sources.get(file) ?? readFileSync(join(TEMPLATE_DIR, file), "utf8");
-    };
-    for (const file of sources.keys()) if (isPartial(file)) hb.registerPartial(partialName(file), pick(file));
-    template = (file) => hb.compile(pick(file), COMPILE_OPTIONS);
-  }
+  const template = ready ?? fromSources(sources, overrides);
   const named = (file: string): Render => {
     const render = template(file);
     return (view) => {
@@ -122,7 +124,7 @@ export function loadTemplates(overrides?: string, precompiled: Precompiled = bui
         return render(view);
       } catch (err) {
         // Name the template: with --templates, the error is in the user's file.
-        throw new Error(`${file}: ${err instanceof Error ? err.message.replace(/ in \[object Object\]/, "") : String(err)}`);
+        throw new TemplateError(`${file}: ${err instanceof Error ? err.message.replace(/ in \[object Object\]/, "") : String(err)}`);
       }
     };
   };
@@ -136,6 +138,6 @@ export function loadTemplates(overrides?: string, precompiled: Precompiled = bui
       fastify: named(TEMPLATE_FILES.fastify),
       hono: named(TEMPLATE_FILES.hono),
     },
-    origin: fresh ? "precompiled" : "compiled",
+    origin: ready ? "precompiled" : "compiled",
   };
 }

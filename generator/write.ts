@@ -11,11 +11,11 @@
  *
  * The file-system calls themselves are in folder-io.js, which a writer thread also runs.
  */
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { GeneratedFile } from "./emit.js";
-import { HEADER, isGeneratedPlace, MANIFEST, sha256, snapshotFolder, writeInto, type WriteFailure } from "./folder-io.js";
+import { exists, HEADER, isGeneratedPlace, MANIFEST, readOrNull, sha256, snapshotFolder, writeInto, type WriteFailure } from "./folder-io.js";
 
 export { HEADER, MANIFEST, sha256 } from "./folder-io.js";
 export type { Manifest } from "./folder-io.js";
@@ -36,23 +36,6 @@ export interface FolderPlan {
   conflicts: { path: string; reason: "edited" | "not-ours" }[];
   /** Whether the folder exists at all. */
   exists: boolean;
-}
-
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function readOrNull(path: string): string | null {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return null;
-  }
 }
 
 export function renderManifest(files: readonly GeneratedFile[]): string {
@@ -240,9 +223,8 @@ export class StagedFolder {
   /** Stops the writer and removes the temporary folder. Safe to call more than once, and after commit(). */
   async discard(): Promise<void> {
     if (this.done) return;
-    this.done = true;
-    await this.writer?.stop();
-    rmSync(this.root, { recursive: true, force: true, maxRetries: 3 });
+    await this.writer?.stop(); // first: no write lands in the folder while it is removed
+    this.abandon();
   }
 
   /** discard() for a process about to exit (Ctrl-C): the folder is removed now, the thread dies with the process. */
