@@ -9,9 +9,11 @@
  * - 200 with KrakenD's body only once the broker has confirmed the message;
  * - 503 + Retry-After while the broker is unreachable or blocked, or too many publishes are in flight;
  * - 502 when the broker nacks or returns (mandatory) the message; 504 when the confirm is late;
- * - 400/404/405/413 for requests that cannot be published, with a short JSON error.
+ * - 400/404/405/413 for requests that cannot be published, with a short JSON error: no value a
+ *   request controls can make the broker close the channel or the connection.
  */
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type Options } from "amqplib";
+import { isUtf8 } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -101,7 +103,9 @@ export interface BrokerInfo {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Checks used by the generated routes (spec B4). Each returns the value or a RequestError.
+// Checks used by the generated routes. Each returns the value or a RequestError: whatever
+// RabbitMQ would refuse at publish time (closing the channel, and failing every publish in
+// flight on it) is a 400 for this request alone.
 // ---------------------------------------------------------------------------------------------
 
 const SHORT_STRING_BYTES = 255;
@@ -130,6 +134,21 @@ export function priority(value: string, what: string): number | RequestError {
   return Number(value);
 }
 
+/**
+ * RabbitMQ's direct reply-to pseudo-queue. A message whose reply-to is exactly this name makes
+ * the broker close the publishing channel (406 "fast reply consumer does not exist") unless that
+ * channel consumes from it, which the publisher's never does.
+ */
+export const DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
+
+/** A reply-to address: a short string, and not the direct reply-to pseudo-queue itself. */
+export function replyTo(value: string, what: string): string | RequestError {
+  if (value === DIRECT_REPLY_TO) {
+    return new RequestError(400, `${what} may not be "${DIRECT_REPLY_TO}", which only the publishing connection itself can use`);
+  }
+  return shortString(value, what);
+}
+
 /** Go's http.CanonicalHeaderKey: `x-forwarded-for` → `X-Forwarded-For`. */
 export function canonicalHeader(name: string): string {
   return name.toLowerCase().replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
@@ -139,37 +158,88 @@ export function canonicalHeader(name: string): string {
 export const USER_AGENT = "amqp-gen";
 
 /**
+ * Hop-by-hop headers (RFC 9110 §7.6.1), lower-cased: they describe one HTTP connection, not the
+ * message, and are never forwarded. Nor is any header that the request's `Connection` names.
+ */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
+
+/** The header names a request's `Connection` header lists (lower-cased), or null when it has none. */
+function connectionOptions(request: IncomingMessage): Set<string> | null {
+  const value = request.headers.connection;
+  if (value === undefined) return null;
+  return new Set(value.split(",").map((token) => token.trim().toLowerCase()));
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * A header value as the client sent it. Node decodes header bytes as latin1 (one character per
+ * byte) and amqplib encodes strings as UTF-8, so anything beyond ASCII would arrive mangled:
+ * the bytes are taken back and read as the UTF-8 they are. Null when they are not UTF-8.
+ */
+export function headerText(value: string): string | null {
+  if (!NON_ASCII.test(value)) return value;
+  const bytes = Buffer.from(value, "latin1");
+  return isUtf8(bytes) ? bytes.toString("utf8") : null;
+}
+
+function notUtf8(name: string): RequestError {
+  return new RequestError(400, `header ${name} is not valid UTF-8; send its value as UTF-8 (or ASCII, percent-encoded)`);
+}
+
+/**
  * AMQP headers for a request, as KrakenD builds them: each forwarded header becomes an array
  * of strings, plus X-Forwarded-For, X-Forwarded-Host, and User-Agent (or X-Forwarded-Via when
- * the client's User-Agent is forwarded).
+ * the client's User-Agent is forwarded). Values are passed byte for byte; hop-by-hop headers
+ * never are. A value that is not UTF-8 is a 400.
  */
-export function forwardHeaders(request: IncomingMessage, inputHeaders: "*" | readonly string[]): Record<string, string[]> {
+export function forwardHeaders(request: IncomingMessage, inputHeaders: "*" | readonly string[]): Record<string, string[]> | RequestError {
   const headers: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   const distinct = request.headersDistinct;
+  const named = connectionOptions(request);
+  const forward = (lowerName: string, headerName: string): RequestError | null => {
+    const values = distinct[lowerName];
+    if (!values || named?.has(lowerName)) return null;
+    const texts: string[] = [];
+    for (const value of values) {
+      const text = headerText(value);
+      if (text === null) return notUtf8(headerName);
+      texts.push(text);
+    }
+    headers[headerName] = texts;
+    return null;
+  };
   if (inputHeaders === "*") {
     for (const name of Object.keys(distinct)) {
-      const values = distinct[name];
       // Go keeps Host out of the header map (it is request.Host), so KrakenD's "*" never sends it.
-      if (values && name !== "host") headers[canonicalHeader(name)] = values;
+      if (name === "host" || HOP_BY_HOP.has(name)) continue;
+      const problem = forward(name, canonicalHeader(name));
+      if (problem) return problem;
     }
   } else {
     for (const name of inputHeaders) {
-      const values = distinct[name.toLowerCase()];
-      if (values) headers[name] = values;
+      const problem = forward(name.toLowerCase(), name);
+      if (problem) return problem;
     }
   }
   headers["X-Forwarded-For"] = [request.socket.remoteAddress ?? ""];
-  headers["X-Forwarded-Host"] = [request.headers.host ?? ""];
+  const host = headerText(request.headers.host ?? "");
+  if (host === null) return notUtf8("Host");
+  headers["X-Forwarded-Host"] = [host];
   // As KrakenD: a forwarded client User-Agent stays, and ours goes in X-Forwarded-Via.
   if (headers["User-Agent"]) headers["X-Forwarded-Via"] = [USER_AGENT];
   else headers["User-Agent"] = [USER_AGENT];
   return headers;
 }
 
-/** The forwarded Content-Type, when the endpoint forwards it. */
-export function contentType(request: IncomingMessage, inputHeaders: "*" | readonly string[]): string | undefined {
+/** The forwarded Content-Type, byte for byte, when the endpoint forwards it. */
+export function contentType(request: IncomingMessage, inputHeaders: "*" | readonly string[]): string | undefined | RequestError {
   if (inputHeaders !== "*" && !inputHeaders.includes("Content-Type")) return undefined;
-  return request.headers["content-type"];
+  const value = request.headers["content-type"];
+  if (value === undefined) return undefined;
+  const text = headerText(value);
+  if (text === null) return notUtf8("Content-Type");
+  return shortString(text, "header Content-Type");
 }
 
 /** AMQP timestamps are whole seconds. */
@@ -231,8 +301,25 @@ export interface PublisherOptions {
    * nodes so that it survives the loss of one (quorum queues are always durable).
    */
   queueType?: "classic" | "quorum";
-  /** TCP connect timeout per broker URL, in milliseconds. Default 5000. */
+  /** Connect timeout per broker URL (TCP and the AMQP handshake), in milliseconds. Default 5000. */
   connectTimeoutMs?: number;
+  /**
+   * AMQP heartbeat proposed to the broker, in seconds (0: none). Default 10. A `heartbeat` in the
+   * URL's query wins. amqplib drops a connection that has been silent for two intervals.
+   */
+  heartbeatSeconds?: number;
+  /**
+   * A connection with publishes awaiting confirms, on which no confirm has arrived for this long
+   * (and which the broker has not said is blocked), is taken for dead: it is destroyed and the
+   * next URL is tried. Catches a silent network path long before heartbeats do. Default 5000;
+   * 0 turns it off. Only with `confirm` on.
+   */
+  confirmWatchdogMs?: number;
+  /**
+   * The largest message the broker accepts (RabbitMQ's `max_message_size`, 128 MiB by default):
+   * a larger body is a 413 instead of a publish the broker would answer by closing the channel.
+   */
+  maxMessageBytes?: number;
   /**
    * Wait for the broker's confirm before answering 200. Default true. `false` is KrakenD's
    * fire-and-forget mode: a 200 then only means the message was written to the socket, and it
@@ -247,7 +334,28 @@ export interface PublisherOptions {
 
 export type PublishResult =
   | { readonly ok: true }
-  | { readonly ok: false; readonly status: 400 | 502 | 503 | 504; readonly message: string; readonly retryAfter?: number };
+  | { readonly ok: false; readonly status: 400 | 413 | 502 | 503 | 504; readonly message: string; readonly retryAfter?: number };
+
+/** A snapshot of one broker link, for probes, metrics and tests. Plain numbers: no dependency. */
+export interface BrokerStats {
+  /** The URL of the current connection, credentials redacted; null while disconnected. */
+  readonly url: string | null;
+  readonly connected: boolean;
+  /** The broker has said it blocks publishers (a resource alarm). */
+  readonly blocked: boolean;
+  /** Publishes awaiting the broker (a confirm, or room in the socket). */
+  readonly inFlight: number;
+  /** Connections opened so far (the first one included). */
+  readonly connections: number;
+  /** Connections taken for dead: no confirm within `confirmWatchdogMs`, or missed heartbeats. */
+  readonly deadConnections: number;
+  /** Publishes that found the socket full and waited for it to drain (back-pressure). */
+  readonly drainWaits: number;
+}
+
+export interface PublisherStats {
+  readonly brokers: readonly BrokerStats[];
+}
 
 export interface Publisher {
   /** Resolves once every broker has been connected to once (or rejects on close). */
@@ -258,6 +366,8 @@ export interface Publisher {
   availability(route: RouteInfo): PublishResult;
   /** Stops accepting, waits (bounded) for outstanding confirms, closes connections. */
   close(): Promise<void>;
+  /** Counters and states of every broker link, in the order of `brokers`. */
+  stats(): PublisherStats;
 }
 
 const RETRY_AFTER_SECONDS = 1;
@@ -315,6 +425,58 @@ function publishError(err: unknown): Extract<PublishResult, { ok: false }> {
   return { ok: false, status: 503, message: `publish failed: ${errorText(err)}`, retryAfter: RETRY_AFTER_SECONDS };
 }
 
+/**
+ * The socket under an amqplib connection. amqplib does not type it, and closing the connection
+ * politely cannot work on a silent path (the close handshake would wait for an answer): the
+ * socket is destroyed instead.
+ */
+function socketOf(model: ChannelModel): { destroy(error?: Error): void } | undefined {
+  return (model.connection as unknown as { stream?: { destroy(error?: Error): void } }).stream;
+}
+
+/** The frame size the broker negotiated (RabbitMQ's default 128 KiB when amqplib does not say). */
+function frameMaxOf(model: ChannelModel): number {
+  const frameMax = (model.connection as unknown as { frameMax?: unknown }).frameMax;
+  return typeof frameMax === "number" && frameMax > 0 ? frameMax : 131072;
+}
+
+/** `url` with `?heartbeat=seconds` added, unless it names its own. */
+export function withHeartbeat(url: string, seconds: number): string {
+  const hash = url.indexOf("#");
+  const base = hash === -1 ? url : url.slice(0, hash);
+  if (/[?&]heartbeat=/.test(base)) return url;
+  return `${base}${base.includes("?") ? "&" : "?"}heartbeat=${seconds}${hash === -1 ? "" : url.slice(hash)}`;
+}
+
+/**
+ * Bytes amqplib writes for a header table: per entry a name and a typed value (arrays of
+ * strings here). A content header frame holds the table and at most ~1.6 KiB of other
+ * properties, and it cannot be split across frames.
+ */
+function headerTableBytes(headers: Readonly<Record<string, unknown>>): number {
+  let size = 4;
+  for (const name of Object.keys(headers)) {
+    size += 2 + Buffer.byteLength(name);
+    const value = headers[name];
+    if (Array.isArray(value)) {
+      size += 4;
+      for (const item of value) size += 5 + Buffer.byteLength(String(item));
+    } else {
+      size += 5 + Buffer.byteLength(String(value));
+    }
+  }
+  return size;
+}
+
+/** Room in a content header frame for everything but the header table. */
+const HEADER_FRAME_OVERHEAD = 8 + 14 + 6 * (1 + SHORT_STRING_BYTES) + 64;
+
+/** Confirms awaited on one connection: how many, and when the last one came (or the first was sent). */
+interface ConfirmWatch {
+  outstanding: number;
+  progressAt: number;
+}
+
 interface Pending {
   readonly exchange: string;
   readonly routingKey: string;
@@ -334,6 +496,14 @@ class BrokerLink {
   private openedAt = 0;
   private inFlight = 0;
   private drained: Promise<void> | null = null;
+  /** Index in `urls` of the current connection, or of the one to try first. */
+  private urlIndex = 0;
+  private frameMax = 131072;
+  private watch: ConfirmWatch = { outstanding: 0, progressAt: 0 };
+  private watchdog: NodeJS.Timeout | null = null;
+  private connections = 0;
+  private deadConnections = 0;
+  private drainWaits = 0;
   private readonly mandatoryPending: Pending[] = [];
   /** Routes whose exchange or queue the broker refused: they are never published to. */
   private readonly refused = new Map<string, string>();
@@ -363,6 +533,19 @@ class BrokerLink {
     return this.firstConnect;
   }
 
+  stats(): BrokerStats {
+    const connected = this.channel !== null;
+    return {
+      url: connected ? redactUrl(this.urls[this.urlIndex] ?? "") : null,
+      connected,
+      blocked: this.blocked,
+      inFlight: this.inFlight,
+      connections: this.connections,
+      deadConnections: this.deadConnections,
+      drainWaits: this.drainWaits,
+    };
+  }
+
   availability(route: RouteInfo): PublishResult {
     if (this.closing) return { ok: false, status: 503, message: "the service is shutting down", retryAfter: RETRY_AFTER_SECONDS };
     if (this.failed) {
@@ -384,8 +567,11 @@ class BrokerLink {
   async publish(route: RouteInfo, outgoing: Outgoing, body: Buffer): Promise<PublishResult> {
     const available = this.availability(route);
     if (!available.ok) return available;
+    const refused = this.refusal(outgoing, body);
+    if (refused) return refused;
     this.inFlight++;
     try {
+      if (this.drained) this.drainWaits++;
       if (this.drained && !(await settlesWithin(this.drained, route.timeoutMs))) {
         return { ok: false, status: 504, message: `the broker did not accept the message within ${route.timeoutMs} ms` };
       }
@@ -402,6 +588,20 @@ class BrokerLink {
       this.inFlight--;
       if (this.inFlight === 0) for (const wake of this.idle) wake();
     }
+  }
+
+  /** What the broker would refuse by closing the channel or the connection, whatever its content. */
+  private refusal(outgoing: Outgoing, body: Buffer): Extract<PublishResult, { ok: false }> | null {
+    if (body.length > this.options.maxMessageBytes) {
+      return { ok: false, status: 413, message: `the body is larger than the broker's ${this.options.maxMessageBytes}-byte message limit` };
+    }
+    // amqplib's own 64 KiB limit on the header table (a RangeError, see publishError) is below
+    // RabbitMQ's default frame; only a broker configured with smaller frames needs this count.
+    const headers = outgoing.options.headers as Readonly<Record<string, unknown>> | undefined;
+    if (headers && this.frameMax < 65536 + HEADER_FRAME_OVERHEAD && headerTableBytes(headers) > this.frameMax - HEADER_FRAME_OVERHEAD) {
+      return { ok: false, status: 400, message: `the request's headers do not fit in one AMQP frame (the broker's frame_max is ${this.frameMax} bytes)` };
+    }
+    return null;
   }
 
   private publishConfirmed(channel: ConfirmChannel, route: RouteInfo, outgoing: Outgoing, body: Buffer): Promise<PublishResult> {
@@ -422,7 +622,11 @@ class BrokerLink {
         () => finish({ ok: false, status: 504, message: `the broker did not confirm within ${route.timeoutMs} ms` }),
         route.timeoutMs,
       );
+      const watch = this.watch;
+      if (watch.outstanding++ === 0) watch.progressAt = Date.now();
       const onConfirm = (err: unknown) => {
+        watch.outstanding--;
+        watch.progressAt = Date.now();
         if (err) {
           const closed = /closed/i.test(errorText(err));
           finish(
@@ -459,6 +663,7 @@ class BrokerLink {
       ? (channel as ConfirmChannel).publish(route.exchange.name, outgoing.routingKey, body, options, callback)
       : channel.publish(route.exchange.name, outgoing.routingKey, body, options);
     if (!ok && !this.drained) {
+      // The socket's buffer is full: later publishes wait for `drain` (bounded by their timeout).
       this.drained = new Promise<void>((resolve) => {
         const done = () => {
           channel.off("drain", done);
@@ -484,8 +689,13 @@ class BrokerLink {
     this.reconnectTimer = null;
     if (this.closing) return;
     this.connecting = true;
-    for (const url of this.urls) {
+    const first = this.urlIndex;
+    for (let k = 0; k < this.urls.length; k++) {
+      // From the URL in use last (or the one after a dead one) around the list.
+      const index = (first + k) % this.urls.length;
+      const url = this.urls[index] as string;
       try {
+        this.urlIndex = index;
         await this.open(url);
         this.connecting = false;
         this.failed = null;
@@ -515,24 +725,34 @@ class BrokerLink {
   }
 
   private async open(url: string): Promise<void> {
-    const model = await connect(url, {
+    const target = this.options.heartbeatSeconds > 0 ? withHeartbeat(url, this.options.heartbeatSeconds) : url;
+    const model = await connect(target, {
       timeout: this.options.connectTimeoutMs,
       clientProperties: { connection_name: "amqp-gen publisher" },
     });
     if (this.closing) {
-      await model.close().catch(() => undefined); // close() ran while we were connecting
+      await closeModel(model); // close() ran while we were connecting
       throw new Error("the publisher was closed");
     }
     this.model = model;
     this.blocked = false;
     this.openedAt = Date.now();
-    model.on("error", (err: unknown) => this.options.logger.warn(`connection error: ${errorText(err)}`));
+    this.frameMax = frameMaxOf(model);
+    this.watch = { outstanding: 0, progressAt: Date.now() };
+    this.connections++;
+    model.on("error", (err: unknown) => {
+      const text = errorText(err);
+      this.options.logger.warn(`connection error: ${text}`);
+      // amqplib ends the connection itself; the next URL is the one to try.
+      if (/heartbeat timeout/i.test(text)) this.markDead(model, "no heartbeat from the broker");
+    });
     model.on("blocked", (reason: string) => {
       this.blocked = true;
       this.options.logger.warn(`broker blocked publishing: ${reason}`);
     });
     model.on("unblocked", () => {
       this.blocked = false;
+      this.watch.progressAt = Date.now(); // confirms were held back, not lost
       this.options.logger.info("broker unblocked publishing");
     });
     model.on("close", () => this.onClosed(model));
@@ -547,12 +767,47 @@ class BrokerLink {
       if (this.channel === channel) {
         this.channel = null;
         // A channel closed by the broker while the connection lives: start over on a new connection.
-        if (!this.closing) void model.close().catch(() => undefined);
+        if (!this.closing) void closeModel(model);
       }
     });
     if (this.closing) throw new Error("the publisher was closed");
     this.channel = channel;
+    this.startWatchdog(model);
     this.options.logger.info(`connected to ${redactUrl(url)}`);
+  }
+
+  /** Checks, a few times per bound, that confirms still arrive while publishes await them. */
+  private startWatchdog(model: ChannelModel): void {
+    const bound = this.options.confirmWatchdogMs;
+    if (!this.options.confirm || bound <= 0) return;
+    const watch = this.watch;
+    this.watchdog = setInterval(() => {
+      if (this.model !== model || this.watch !== watch) return;
+      const silentFor = Date.now() - watch.progressAt;
+      if (watch.outstanding > 0 && !this.blocked && silentFor > bound) {
+        this.markDead(model, `no confirm for ${silentFor} ms with ${watch.outstanding} publishes awaiting one`);
+      }
+    }, Math.max(50, Math.min(1000, Math.floor(bound / 5))));
+    this.watchdog.unref();
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+  }
+
+  /**
+   * A connection that no longer answers: counted, its socket destroyed (which fails its pending
+   * confirms at once, as 503s), and the next URL tried first.
+   */
+  private markDead(model: ChannelModel, reason: string): void {
+    if (this.model !== model) return;
+    this.deadConnections++;
+    const url = this.urls[this.urlIndex] ?? "";
+    this.urlIndex = (this.urlIndex + 1) % this.urls.length;
+    this.options.logger.warn(`connection to ${redactUrl(url)} taken for dead (${reason}); trying the next URL`);
+    this.stopWatchdog();
+    socketOf(model)?.destroy(new Error(`connection taken for dead: ${reason}`));
   }
 
   /** Exchanges, queues and bindings on their own channel: a refusal cannot kill the publish path. */
@@ -614,7 +869,10 @@ class BrokerLink {
   }
 
   private onClosed(model: ChannelModel): void {
+    // amqplib only ends its socket: on a silent path that would linger for minutes.
+    socketOf(model)?.destroy();
     if (this.model !== model || this.connecting) return;
+    this.stopWatchdog();
     this.model = null;
     this.channel = null;
     this.blocked = false;
@@ -628,7 +886,8 @@ class BrokerLink {
     const model = this.model;
     this.model = null;
     this.channel = null;
-    if (model) await model.close().catch(() => undefined);
+    this.stopWatchdog();
+    if (model) await closeModel(model);
   }
 
   async close(): Promise<void> {
@@ -646,6 +905,12 @@ class BrokerLink {
     this.rejectFirst(new Error("the publisher was closed"));
     await this.dispose();
   }
+}
+
+/** Closes a connection politely, but never waits more than a second for the broker to agree. */
+async function closeModel(model: ChannelModel): Promise<void> {
+  await settlesWithin(model.close().catch(() => undefined), 1000);
+  socketOf(model)?.destroy();
 }
 
 async function openTopologyChannel(model: ChannelModel, logger: Logger): Promise<Channel> {
@@ -674,6 +939,9 @@ export function createPublisherFor(
     declareQueues: options.declareQueues ?? true,
     queueType: options.queueType ?? "classic",
     connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+    heartbeatSeconds: options.heartbeatSeconds ?? 10,
+    confirmWatchdogMs: options.confirmWatchdogMs ?? 5000,
+    maxMessageBytes: options.maxMessageBytes ?? 128 * 1024 * 1024,
     confirm: options.confirm ?? true,
     maxInFlight: options.maxInFlight ?? 1000,
     logger: options.logger ?? stderrLogger,
@@ -691,6 +959,7 @@ export function createPublisherFor(
     availability: (route) => linkOf(route).availability(route),
     publish: (route, outgoing, body) => linkOf(route).publish(route, outgoing, body),
     close: () => Promise.all(links.map((l) => l.close())).then(() => undefined),
+    stats: () => ({ brokers: links.map((l) => l.stats()) }),
   };
 }
 

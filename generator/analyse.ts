@@ -394,7 +394,7 @@ function analyseRoute(
     );
   }
 
-  const inputHeaders = headerList(endpoint.input_headers);
+  const inputHeaders = headerList(report, endpoint.input_headers, joinPointer(endpointPointer, "input_headers"));
   const validation = endpoint.extra_config?.[VALIDATION_NAMESPACE];
   const bodySchema =
     validation !== undefined ? { schema: validation, pointer: joinPointer(endpointPointer, "extra_config", VALIDATION_NAMESPACE) } : null;
@@ -471,10 +471,40 @@ function assignBrokers(report: Reporter, routes: RouteIR[]): BrokerIR[] {
   return brokers;
 }
 
-function headerList(input: string[] | undefined): "*" | string[] {
+/** Headers that describe one HTTP connection (RFC 9110 §7.6.1): the runtime never forwards them. */
+const HOP_BY_HOP_HEADERS = new Set(["Connection", "Keep-Alive", "Proxy-Connection", "Te", "Trailer", "Transfer-Encoding", "Upgrade"]);
+const CREDENTIAL_HEADERS = ["Authorization", "Cookie", "Proxy-Authorization"];
+
+/** The endpoint's forwarded headers, canonical; `"*"` (with a warning: credentials travel too) for all. */
+function headerList(report: Reporter, input: string[] | undefined, pointer: string): "*" | string[] {
   if (input === undefined) return ["Content-Type"];
-  if (input.includes("*")) return "*";
-  return [...new Set(input.map(canonicalHeader))];
+  const star = input.indexOf("*");
+  if (star !== -1) {
+    report.add(
+      "AG226",
+      "warning",
+      joinPointer(pointer, star),
+      `"input_headers": ["*"] copies every request header into every message, credentials included (${CREDENTIAL_HEADERS.join(", ")}).`,
+      'List the headers the consumers need instead, for example "input_headers": ["Content-Type", "X-Request-Id"].',
+    );
+    return "*";
+  }
+  const names: string[] = [];
+  input.forEach((raw, index) => {
+    const name = canonicalHeader(raw);
+    if (HOP_BY_HOP_HEADERS.has(name)) {
+      report.add(
+        "AG227",
+        "warning",
+        joinPointer(pointer, index),
+        `${quote(raw)} is a hop-by-hop header: it describes the client's HTTP connection, and amqp-gen never forwards it.`,
+        `Remove ${quote(raw)} from "input_headers".`,
+      );
+    } else if (!names.includes(name)) {
+      names.push(name);
+    }
+  });
+  return names;
 }
 
 /** `amqp://user:pass@host:5672/vhost` → `amqp://host:5672/vhost`; null when not an AMQP URL. */

@@ -62,6 +62,7 @@ const RUNTIME_IMPORTS = [
   "type Outgoing",
   "priority as checkPriority",
   "type PublishOptions",
+  "replyTo as checkReplyTo",
   "RequestError",
   "type Route",
   "shortString",
@@ -89,8 +90,9 @@ function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string | null) 
     runtime.add("expiration as checkExpiration");
   }
   if (route.replyTo) {
-    checks.push({ name: "replyTo", call: `shortString(${access(route.replyTo.param.name)}, ${label(route.replyTo.param.name, "reply-to")})` });
+    checks.push({ name: "replyTo", call: `checkReplyTo(${access(route.replyTo.param.name)}, ${label(route.replyTo.param.name, "reply-to")})` });
     options.push("replyTo");
+    runtime.add("replyTo as checkReplyTo");
   }
   if (route.messageId) {
     checks.push({ name: "messageId", call: `shortString(${access(route.messageId.param.name)}, ${label(route.messageId.param.name, "message id")})` });
@@ -102,7 +104,9 @@ function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string | null) 
     runtime.add("priority as checkPriority");
   }
   if (checks.some((c) => c.call.startsWith("shortString("))) runtime.add("shortString");
-  options.push("headers: forwardHeaders(request, INPUT_HEADERS)", "timestamp: timestampSeconds()");
+  const usesParams = checks.length > 0;
+  checks.push({ name: "headers", call: "forwardHeaders(request, INPUT_HEADERS)" }, { name: "type", call: "contentType(request, INPUT_HEADERS)" });
+  options.push("headers", "timestamp: timestampSeconds()");
   const sortedImports = RUNTIME_IMPORTS.filter((name) => runtime.has(name));
 
   return {
@@ -122,7 +126,7 @@ function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string | null) 
       nameLiteral: tsString(param.name),
       keyLiteral: tsString(param.key),
     })),
-    usesParams: checks.length > 0,
+    usesParams,
     checks,
     options,
     routingKeyExpr,

@@ -20,17 +20,23 @@ export function extractDeleteOrdersRegionIdParams(segments: readonly string[]): 
   };
 }
 
-/** The message for one request: routing key and AMQP properties (spec A4, checks of B4). */
+/**
+ * The message for one request: routing key and AMQP properties, as KrakenD builds them. Each
+ * value the request controls is checked first: what RabbitMQ would refuse is a 400 here.
+ */
 export function buildDeleteOrdersRegionIdMessage(params: DeleteOrdersRegionIdParams, request: IncomingMessage): Outgoing | RequestError {
   const messageId = shortString(params.id, "path param {id} (message id)");
   if (messageId instanceof RequestError) return messageId;
+  const headers = forwardHeaders(request, INPUT_HEADERS);
+  if (headers instanceof RequestError) return headers;
+  const type = contentType(request, INPUT_HEADERS);
+  if (type instanceof RequestError) return type;
   const options: PublishOptions = {
     persistent: true,
     messageId,
-    headers: forwardHeaders(request, INPUT_HEADERS),
+    headers,
     timestamp: timestampSeconds(),
   };
-  const type = contentType(request, INPUT_HEADERS);
   if (type !== undefined) options.contentType = type;
   return { routingKey: "orders.cancelled", options };
 }

@@ -17,15 +17,21 @@ export function extractGetPingRouteParams(segments: readonly string[]): GetPingR
   };
 }
 
-/** The message for one request: routing key and AMQP properties (spec A4, checks of B4). */
+/**
+ * The message for one request: routing key and AMQP properties, as KrakenD builds them. Each
+ * value the request controls is checked first: what RabbitMQ would refuse is a 400 here.
+ */
 export function buildGetPingRouteMessage(params: GetPingRouteParams, request: IncomingMessage): Outgoing | RequestError {
   const routingKey = shortString(params.route, "path param {route} (routing key)");
   if (routingKey instanceof RequestError) return routingKey;
+  const headers = forwardHeaders(request, INPUT_HEADERS);
+  if (headers instanceof RequestError) return headers;
+  const type = contentType(request, INPUT_HEADERS);
+  if (type instanceof RequestError) return type;
   const options: PublishOptions = {
-    headers: forwardHeaders(request, INPUT_HEADERS),
+    headers,
     timestamp: timestampSeconds(),
   };
-  const type = contentType(request, INPUT_HEADERS);
   if (type !== undefined) options.contentType = type;
   return { routingKey, options };
 }

@@ -21,19 +21,25 @@ export function extractPostOrdersRegionIdParams(segments: readonly string[]): Po
   };
 }
 
-/** The message for one request: routing key and AMQP properties (spec A4, checks of B4). */
+/**
+ * The message for one request: routing key and AMQP properties, as KrakenD builds them. Each
+ * value the request controls is checked first: what RabbitMQ would refuse is a 400 here.
+ */
 export function buildPostOrdersRegionIdMessage(params: PostOrdersRegionIdParams, request: IncomingMessage): Outgoing | RequestError {
   const routingKey = shortString(params.region, "path param {region} (routing key)");
   if (routingKey instanceof RequestError) return routingKey;
   const messageId = shortString(params.id, "path param {id} (message id)");
   if (messageId instanceof RequestError) return messageId;
+  const headers = forwardHeaders(request, INPUT_HEADERS);
+  if (headers instanceof RequestError) return headers;
+  const type = contentType(request, INPUT_HEADERS);
+  if (type instanceof RequestError) return type;
   const options: PublishOptions = {
     persistent: true,
     messageId,
-    headers: forwardHeaders(request, INPUT_HEADERS),
+    headers,
     timestamp: timestampSeconds(),
   };
-  const type = contentType(request, INPUT_HEADERS);
   if (type !== undefined) options.contentType = type;
   return { routingKey, options };
 }

@@ -2,7 +2,7 @@
 // Source: krakend.json, endpoint POST /produce/{a}/{b}/{id}/{prio}/{route}
 
 import type { IncomingMessage } from "node:http";
-import { contentType, expiration as checkExpiration, forwardHeaders, type Outgoing, priority as checkPriority, type PublishOptions, RequestError, type Route, shortString, timestampSeconds } from "../runtime.js";
+import { contentType, expiration as checkExpiration, forwardHeaders, type Outgoing, priority as checkPriority, type PublishOptions, replyTo as checkReplyTo, RequestError, type Route, shortString, timestampSeconds } from "../runtime.js";
 
 /** Path params of `POST /produce/{a}/{b}/{id}/{prio}/{route}`, percent-decoded. */
 export interface PostProduceABIdPrioRouteParams {
@@ -29,28 +29,34 @@ export function extractPostProduceABIdPrioRouteParams(segments: readonly string[
   };
 }
 
-/** The message for one request: routing key and AMQP properties (spec A4, checks of B4). */
+/**
+ * The message for one request: routing key and AMQP properties, as KrakenD builds them. Each
+ * value the request controls is checked first: what RabbitMQ would refuse is a 400 here.
+ */
 export function buildPostProduceABIdPrioRouteMessage(params: PostProduceABIdPrioRouteParams, request: IncomingMessage): Outgoing | RequestError {
   const routingKey = shortString(params.route, "path param {route} (routing key)");
   if (routingKey instanceof RequestError) return routingKey;
   const expiration = checkExpiration(params.a, "path param {a} (expiration)");
   if (expiration instanceof RequestError) return expiration;
-  const replyTo = shortString(params.b, "path param {b} (reply-to)");
+  const replyTo = checkReplyTo(params.b, "path param {b} (reply-to)");
   if (replyTo instanceof RequestError) return replyTo;
   const messageId = shortString(params.id, "path param {id} (message id)");
   if (messageId instanceof RequestError) return messageId;
   const priority = checkPriority(params.prio, "path param {prio} (priority)");
   if (priority instanceof RequestError) return priority;
+  const headers = forwardHeaders(request, INPUT_HEADERS);
+  if (headers instanceof RequestError) return headers;
+  const type = contentType(request, INPUT_HEADERS);
+  if (type instanceof RequestError) return type;
   const options: PublishOptions = {
     persistent: true,
     expiration,
     replyTo,
     messageId,
     priority,
-    headers: forwardHeaders(request, INPUT_HEADERS),
+    headers,
     timestamp: timestampSeconds(),
   };
-  const type = contentType(request, INPUT_HEADERS);
   if (type !== undefined) options.contentType = type;
   return { routingKey, options };
 }

@@ -17,14 +17,20 @@ export function extractPutEventsKindParams(segments: readonly string[]): PutEven
   };
 }
 
-/** The message for one request: routing key and AMQP properties (spec A4, checks of B4). */
+/**
+ * The message for one request: routing key and AMQP properties, as KrakenD builds them. Each
+ * value the request controls is checked first: what RabbitMQ would refuse is a 400 here.
+ */
 export function buildPutEventsKindMessage(params: PutEventsKindParams, request: IncomingMessage): Outgoing | RequestError {
   void params;
+  const headers = forwardHeaders(request, INPUT_HEADERS);
+  if (headers instanceof RequestError) return headers;
+  const type = contentType(request, INPUT_HEADERS);
+  if (type instanceof RequestError) return type;
   const options: PublishOptions = {
-    headers: forwardHeaders(request, INPUT_HEADERS),
+    headers,
     timestamp: timestampSeconds(),
   };
-  const type = contentType(request, INPUT_HEADERS);
   if (type !== undefined) options.contentType = type;
   return { routingKey: "events.#", options };
 }
