@@ -242,6 +242,29 @@ test("output encodings and input headers", () => {
   assert.is(r({ input_headers: ["*"] })?.inputHeaders, "*");
 });
 
+test('input_headers "*" warns at its position (credentials travel); listed hop-by-hop headers are dropped with a warning', () => {
+  const block = { ...base, routing_key: "R" };
+  const text = config([producerEndpoint("/p/{r}", block, { input_headers: ["X-Id", "*"] })]);
+  const star = run(text);
+  assert.equal(codes(star.diagnostics), ["warning:AG226"]);
+  const d = star.diagnostics[0] as Diagnostic;
+  assert.is(d.pointer, "/endpoints/0/input_headers/1");
+  const lines = text.split("\n");
+  assert.is(lines[d.line - 1]?.slice(d.column - 1, d.column + 2), '"*"', "line:col points at the \"*\"");
+  for (const credential of ["Authorization", "Cookie", "Proxy-Authorization"]) assert.ok(d.message.includes(credential), `the message names ${credential}`);
+  assert.match(d.hint ?? "", /"input_headers": \[/, "the fix shows an explicit list");
+
+  const listed = run(config([producerEndpoint("/p/{r}", block, { input_headers: ["X-Id", "connection", "TE", "Transfer-Encoding", "keep-alive", "Upgrade", "Trailer", "Proxy-Connection"] })]));
+  assert.equal(listed.program.routes[0]?.inputHeaders, ["X-Id"], "hop-by-hop names never reach the route");
+  assert.equal(codes(listed.diagnostics), Array(7).fill("warning:AG227"));
+  assert.equal(
+    listed.diagnostics.map((x) => x.pointer).sort(),
+    [1, 2, 3, 4, 5, 6, 7].map((i) => `/endpoints/0/input_headers/${i}`),
+  );
+  // A plain explicit list is quiet.
+  assert.equal(run(config([producerEndpoint("/p/{r}", block, { input_headers: ["Content-Type", "X-Request-Id"] })])).diagnostics, []);
+});
+
 test("Go durations", () => {
   const table: [string, number | undefined][] = [
     ["2s", 2000],

@@ -59,6 +59,18 @@ export interface GenBrokerInfo {
 export interface GenPublisher {
   ready(): Promise<void>;
   close(): Promise<void>;
+  /** Counters and states of every broker link, in the order of `brokers`. */
+  stats(): {
+    readonly brokers: readonly {
+      readonly url: string | null;
+      readonly connected: boolean;
+      readonly blocked: boolean;
+      readonly inFlight: number;
+      readonly connections: number;
+      readonly deadConnections: number;
+      readonly drainWaits: number;
+    }[];
+  };
 }
 
 export interface GenPublisherOptions {
@@ -67,6 +79,10 @@ export interface GenPublisherOptions {
   confirm?: boolean;
   maxInFlight?: number;
   logger?: CollectingLogger;
+  connectTimeoutMs?: number;
+  heartbeatSeconds?: number;
+  confirmWatchdogMs?: number;
+  maxMessageBytes?: number;
 }
 
 export interface GeneratedModule {
