@@ -9,7 +9,9 @@ import type { AddressInfo } from "node:net";
 import { createPublisher, createRequestListener, routes } from "../generated/index.js";
 
 const publisher = createPublisher();
-const server = createServer(createRequestListener(publisher, { maxBodyBytes: 256 * 1024 }));
+// Node answers 431 to request headers over 16 KiB; Go (and so KrakenD) allows 1 MiB. Raise it if
+// your clients send large headers: a header table too big for an AMQP message is still a 400.
+const server = createServer({ maxHeaderSize: 64 * 1024 }, createRequestListener(publisher, { maxBodyBytes: 256 * 1024 }));
 
 server.listen(Number(process.env["PORT"] ?? 8080), "127.0.0.1", () => {
   const { port } = server.address() as AddressInfo;

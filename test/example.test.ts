@@ -57,6 +57,14 @@ test("npm run example: starts, publishes through the generated handlers, shuts d
     assert.is(message.content.toString(), "hello");
     assert.is(message.properties.messageId, "example-1");
     assert.is(message.fields.routingKey, "eu.orders");
+    // Request headers of 20 KiB: past Node's 16 KiB default (431), within the example's maxHeaderSize.
+    const big = await fetch(`http://127.0.0.1:${port}/produce/60000/replies/example-2/5/eu.orders`, {
+      method: "POST",
+      body: "big headers",
+      headers: { "x-padding": "p".repeat(20 * 1024) },
+    });
+    assert.is(big.status, 200, "a 20 KiB header block is served");
+    assert.ok(await channel.get("amqpgen.showcase.produce", { noAck: true }), "and published");
     await model.close();
     child.kill("SIGTERM");
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
