@@ -570,6 +570,9 @@ class BrokerLink {
     const refused = this.refusal(outgoing, body);
     if (refused) return refused;
     this.inFlight++;
+    // One deadline for the whole publish: waiting for room in the socket uses up the time left
+    // for the confirm, so no request waits past its timeout.
+    const deadline = Date.now() + route.timeoutMs;
     try {
       if (this.drained) this.drainWaits++;
       if (this.drained && !(await settlesWithin(this.drained, route.timeoutMs))) {
@@ -581,7 +584,7 @@ class BrokerLink {
         this.write(channel, route, outgoing, body);
         return { ok: true };
       }
-      return await this.publishConfirmed(channel as ConfirmChannel, route, outgoing, body);
+      return await this.publishConfirmed(channel as ConfirmChannel, route, outgoing, body, deadline);
     } catch (err) {
       return publishError(err);
     } finally {
@@ -604,7 +607,7 @@ class BrokerLink {
     return null;
   }
 
-  private publishConfirmed(channel: ConfirmChannel, route: RouteInfo, outgoing: Outgoing, body: Buffer): Promise<PublishResult> {
+  private publishConfirmed(channel: ConfirmChannel, route: RouteInfo, outgoing: Outgoing, body: Buffer, deadline: number): Promise<PublishResult> {
     return new Promise<PublishResult>((resolve) => {
       const pending: Pending | null = route.mandatory
         ? { exchange: route.exchange.name, routingKey: outgoing.routingKey, body, returned: false }
@@ -620,7 +623,7 @@ class BrokerLink {
       };
       const timer = setTimeout(
         () => finish({ ok: false, status: 504, message: `the broker did not confirm within ${route.timeoutMs} ms` }),
-        route.timeoutMs,
+        Math.max(0, deadline - Date.now()),
       );
       const watch = this.watch;
       if (watch.outstanding++ === 0) watch.progressAt = Date.now();
