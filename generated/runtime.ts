@@ -626,7 +626,6 @@ class BrokerLink {
         Math.max(0, deadline - Date.now()),
       );
       const watch = this.watch;
-      if (watch.outstanding++ === 0) watch.progressAt = Date.now();
       const onConfirm = (err: unknown) => {
         watch.outstanding--;
         watch.progressAt = Date.now();
@@ -648,6 +647,8 @@ class BrokerLink {
       };
       try {
         this.write(channel, route, outgoing, body, onConfirm);
+        // Counted once written: a publish amqplib refused to encode awaits no confirm.
+        if (watch.outstanding++ === 0) watch.progressAt = Date.now();
       } catch (err) {
         finish(publishError(err)); // never leave a pending entry behind for a return to match
       }

@@ -25,6 +25,7 @@ const CC_KEY = "cc.only";
 /** The broker's max_message_size for this test (RabbitMQ's default is 128 MiB, too big to send 10 of). */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 const VALID = 200;
+const WATCHDOG_MS = 1000;
 const PER_KIND = 10;
 
 const unhandled: string[] = [];
@@ -241,7 +242,8 @@ test.before(async () => {
   rabbitmqEval(`application:set_env(rabbit, max_message_size, ${MAX_MESSAGE_BYTES}).`);
   gen = await generateAndImport("hostile-mix", readFileSync(CONFIG, "utf8"), CONFIG);
   channel = await admin.createChannel();
-  publisher = gen.mod.createPublisher({ url: AMQP_URL, logger: logs, maxMessageBytes: MAX_MESSAGE_BYTES });
+  // A short watchdog: a hostile publish that amqplib refused must not be counted as awaiting a confirm.
+  publisher = gen.mod.createPublisher({ url: AMQP_URL, logger: logs, maxMessageBytes: MAX_MESSAGE_BYTES, confirmWatchdogMs: WATCHDOG_MS });
   await publisher.ready();
   await channel.assertQueue(CC_QUEUE, { durable: false, autoDelete: false });
   await channel.bindQueue(CC_QUEUE, EXCHANGE, CC_KEY);
@@ -309,6 +311,9 @@ it(`${PER_KIND} hostile requests of each of ${KINDS.length} kinds mixed into ${V
       `messages queued ${queued.length}, connections opened ${stats?.connections}, dead ${stats?.deadConnections}\n    ${lines.join("\n    ")}`,
   );
 
+  // Idle for longer than the watchdog: nothing may be left counted as awaiting a confirm.
+  await new Promise((r) => setTimeout(r, WATCHDOG_MS * 2));
+  assert.is(publisher.stats().brokers[0]?.deadConnections, 0, "the watchdog found no publish left waiting");
   assert.equal(validAnswers.filter((s) => s !== 200), [], "every valid request is answered 200");
   for (const p of planned.filter((x) => x.kind !== null)) {
     const answer = answers.get(p.id) as Answer;
