@@ -574,9 +574,12 @@ class BrokerLink {
     // for the confirm, so no request waits past its timeout.
     const deadline = Date.now() + route.timeoutMs;
     try {
-      if (this.drained) this.drainWaits++;
-      if (this.drained && !(await settlesWithin(this.drained, route.timeoutMs))) {
-        return { ok: false, status: 504, message: `the broker did not accept the message within ${route.timeoutMs} ms` };
+      if (this.drained) {
+        this.drainWaits++;
+        // A drain that comes with no time left: a 504 without publishing a message nobody awaits.
+        if (!(await settlesWithin(this.drained, route.timeoutMs)) || Date.now() >= deadline) {
+          return { ok: false, status: 504, message: `the broker did not accept the message within ${route.timeoutMs} ms` };
+        }
       }
       const channel = this.channel;
       if (!channel) return { ok: false, status: 503, message: "the broker is unreachable", retryAfter: RETRY_AFTER_SECONDS };
