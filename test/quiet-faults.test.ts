@@ -13,6 +13,7 @@
  * Only this test's own connections are touched (the broker itself is never disturbed), so the
  * file can run beside the others. Each test prints its figures.
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -226,6 +227,28 @@ const it = (name: string, fn: () => Promise<void>) =>
     if (noBroker) return;
     await withTimeout(fn(), TEST_BOUND_MS, `test "${name}"`);
   });
+
+it("heartbeat: the publisher proposes 10 s and the broker agrees; a heartbeat in the URL wins", async () => {
+  /** The heartbeat (s) the broker holds for the one connection whose name is `name`. */
+  const brokerTimeout = (name: string): number | null => {
+    const rows = execFileSync("rabbitmqctl", ["-q", "list_connections", "client_properties", "timeout", "--formatter", "json"], { encoding: "utf8", timeout: 30_000 });
+    const connections = JSON.parse(rows) as { client_properties: unknown[]; timeout: number }[];
+    const found = connections.filter((c) => JSON.stringify(c.client_properties).includes(name));
+    return found.length === 1 ? (found[0]?.timeout ?? null) : null;
+  };
+  for (const [url, want] of [
+    [AMQP_URL, 10],
+    [`${AMQP_URL}?heartbeat=30`, 30],
+  ] as const) {
+    const publisher = gen.mod.createPublisher({ url, logger: collectingLogger() });
+    try {
+      await publisher.ready();
+      assert.is(brokerTimeout("amqp-gen publisher"), want, url.replace(/:[^:@/]*@/, ":***@"));
+    } finally {
+      await publisher.close();
+    }
+  }
+});
 
 it("partition: the path goes silent under load; default heartbeat and watchdog fail over within 10 s, nothing acknowledged is lost", async () => {
   const proxy = await startProxy();
