@@ -5,22 +5,26 @@
 // `answerRequest`.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import {
-  answerRequestFor,
-  createListenerFor,
-  createPublisherFor,
-  matchRoute,
-  type AnswerOptions,
-  type BrokerInfo,
-  type DispatchNode,
-  type HttpAnswer,
-  type ListenerOptions,
-  type Publisher,
-  type PublisherOptions,
-  type Route,
-  type RouteInfo,
-  type RouteMatch,
-} from "./runtime.js";
+import { matchRoute } from "./runtime/dispatch.js";
+import { answerRequestFor, createListenerFor } from "./runtime/http.js";
+import { createPublisherFor } from "./runtime/publisher.js";
+import type {
+  AnswerOptions,
+  BrokerInfo,
+  BrokerStats,
+  DispatchNode,
+  HttpAnswer,
+  ListenerOptions,
+  Logger,
+  Outgoing,
+  Publisher,
+  PublisherOptions,
+  PublisherStats,
+  PublishResult,
+  Route,
+  RouteInfo,
+  RouteMatch,
+} from "./runtime/types.js";
 import { putEventsKind } from "./routes/put-events-kind.js";
 import { deleteOrdersRegionId } from "./routes/delete-orders-region-id.js";
 import { postOrdersRegionId } from "./routes/post-orders-region-id.js";
@@ -30,6 +34,7 @@ import { postProduceABIdPrioRoute } from "./routes/post-produce-a-b-id-prio-rout
 export type {
   AnswerOptions,
   BrokerInfo,
+  BrokerStats,
   HttpAnswer,
   ListenerOptions,
   Logger,
@@ -37,9 +42,10 @@ export type {
   Publisher,
   PublisherOptions,
   PublishResult,
+  PublisherStats,
   RouteInfo,
   RouteMatch,
-} from "./runtime.js";
+};
 export * from "./routes/put-events-kind.js";
 export * from "./routes/delete-orders-region-id.js";
 export * from "./routes/post-orders-region-id.js";

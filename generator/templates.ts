@@ -26,7 +26,6 @@ export type Adapter = (typeof ADAPTERS)[number];
 export interface Templates {
   route: Render;
   index: Render;
-  runtime: Render;
   body: Render;
   adapters: Record<Adapter, Render>;
   /** Whether the built-in precompiled templates were used, or sources were compiled at load. */
@@ -36,7 +35,6 @@ export interface Templates {
 const TEMPLATE_FILES = {
   route: "route.ts.hbs",
   index: "index.ts.hbs",
-  runtime: "runtime.ts.hbs",
   body: "body.ts.hbs",
   express: "adapter-express.ts.hbs",
   fastify: "adapter-fastify.ts.hbs",
@@ -131,7 +129,6 @@ export function loadTemplates(overrides?: string, precompiled: Precompiled = bui
   return {
     route: named(TEMPLATE_FILES.route),
     index: named(TEMPLATE_FILES.index),
-    runtime: named(TEMPLATE_FILES.runtime),
     body: named(TEMPLATE_FILES.body),
     adapters: {
       express: named(TEMPLATE_FILES.express),

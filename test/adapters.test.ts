@@ -46,7 +46,7 @@ import {
   isClean,
   readTree,
   rewriteGolden,
-  SHARED_RUNTIME,
+  sameFiles,
   sharedRuntime,
   splitSharedRuntime,
   UPDATE_GOLDEN,
@@ -100,7 +100,7 @@ const fixtureText = readFileSync(join(ROOT, FIXTURE), "utf8");
 test("fixtures/adapters: generated with every adapter, exactly fixtures/adapters/expected/", async () => {
   const { rest: actual, runtime } = splitSharedRuntime(new Map((await generateFiles(fixtureText, FIXTURE)).map((f) => [f.path, f.content])));
   assert.ok(["adapters/express.ts", "adapters/fastify.ts", "adapters/hono.ts"].every((p) => actual.has(p)));
-  if (!UPDATE_GOLDEN) assert.ok(runtime === sharedRuntime(), "fixtures/adapters: runtime.ts differs from generated/runtime.ts");
+  if (!UPDATE_GOLDEN) assert.ok(sameFiles(runtime, sharedRuntime()), "fixtures/adapters: runtime/ differs from generated/runtime/");
   if (UPDATE_GOLDEN) {
     const done = rewriteGolden(FIXTURE_EXPECTED, actual);
     console.log(done.length > 0 ? `\n[UPDATE_GOLDEN] adapters:\n  ${done.join("\n  ")}` : "\n[UPDATE_GOLDEN] adapters: up to date");
@@ -134,7 +134,7 @@ function importsOf(content: string): string[] {
   return [...content.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"/gms)].map((m) => m[1] ?? "");
 }
 
-test("imports: generated code never imports amqp-gen; runtime.ts no framework; each adapter only its own", () => {
+test("imports: generated code never imports amqp-gen; runtime/ no framework; each adapter only its own", () => {
   const allowed: Record<string, (spec: string) => boolean> = {
     "adapters/express.ts": (s) => s === "express",
     "adapters/fastify.ts": (s) => s === "fastify",
@@ -150,9 +150,11 @@ test("imports: generated code never imports amqp-gen; runtime.ts no framework; e
     }
     if (f.path.startsWith("adapters/")) assert.not.ok(specs.includes("amqplib"), `${f.path}: an adapter does not talk to the broker itself`);
   }
-  const runtime = showcaseFiles.find((f) => f.path === "runtime.ts");
-  assert.ok(runtime);
-  for (const framework of ["express", "fastify", "hono"]) assert.not.ok(runtime.content.includes(`"${framework}`), `runtime.ts mentions ${framework}`);
+  const runtime = showcaseFiles.filter((f) => f.path.startsWith("runtime/"));
+  assert.ok(runtime.length > 0);
+  for (const f of runtime) {
+    for (const framework of ["express", "fastify", "hono"]) assert.not.ok(f.content.includes(`"${framework}`), `${f.path} mentions ${framework}`);
+  }
 });
 
 test("typecheck: the generated adapters, strict, against the installed frameworks; no `any`", async () => {
@@ -160,7 +162,7 @@ test("typecheck: the generated adapters, strict, against the installed framework
   const project = await strictProject();
   const dirs = [OUT, FIXTURE_EXPECTED];
   for (const dir of dirs) for (const path of readTree(dir).keys()) if (path.endsWith(".ts")) project.addSourceFileAtPath(join(dir, path));
-  project.createSourceFile(join(FIXTURE_EXPECTED, SHARED_RUNTIME), sharedRuntime(), { overwrite: true }); // kept once, in generated/
+  for (const [path, content] of sharedRuntime()) project.createSourceFile(join(FIXTURE_EXPECTED, path), content, { overwrite: true }); // kept once, in generated/
   const diagnostics = project.getPreEmitDiagnostics();
   if (diagnostics.length > 0) console.error(project.formatDiagnosticsWithColorAndContext(diagnostics.slice(0, 50)));
   assert.is(diagnostics.length, 0, `${diagnostics.length} TypeScript diagnostic(s) in the generated adapters (printed above)`);

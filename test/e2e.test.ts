@@ -379,7 +379,7 @@ t("input_headers are matched case-insensitively and forwarded under canonical na
   });
 });
 
-// Found as a bug (forwardHeaders() always overwrote User-Agent with its own); fixed in runtime.ts.hbs.
+// Found as a bug (forwardHeaders() always overwrote User-Agent with its own); fixed in templates/runtime/checks.ts.
 t("input_headers * or listing User-Agent: the client's User-Agent is forwarded (the gateway's goes in X-Forwarded-Via)", async () => {
   for (const [port, method, path, queue] of [
     [showcase.port, "PUT", "/events/ua", SQ("events")],
@@ -600,7 +600,7 @@ t("A2 max_retries / backoff_strategy: carried into the generated brokers metadat
   assert.equal(showcase.gen.mod.brokers, [{ urls: ["amqp://127.0.0.1:5672"], maxRetries: 0, backoff: "exponential-jitter" }]);
   assert.equal(lifecycle.mod.brokers, [{ urls: ["amqp://127.0.0.1:5672"], maxRetries: 3, backoff: "fallback" }]);
   for (const g of [fields.gen, showcase.gen, lifecycle]) {
-    for (const f of ["index.ts", "runtime.ts"]) {
+    for (const f of ["index.ts", "runtime/publisher.ts"]) {
       assert.not.ok(readFileSync(join(g.dir, f), "utf8").includes("guest:guest"), `${f} holds no credentials`);
     }
   }

@@ -21,7 +21,7 @@ import {
   readTree,
   REPO_ROOT,
   rewriteGolden,
-  SHARED_RUNTIME,
+  sameFiles,
   sharedRuntime,
   splitSharedRuntime,
   UPDATE_GOLDEN,
@@ -94,8 +94,8 @@ for (const c of validCases) {
     let actual = toMap(result.files);
     if (c.name !== "showcase") {
       const { rest, runtime } = splitSharedRuntime(actual);
-      // Under UPDATE_GOLDEN the showcase test rewrites generated/runtime.ts: compare on the next run.
-      if (!UPDATE_GOLDEN) assert.ok(runtime === sharedRuntime(), `fixtures/${c.name}: runtime.ts differs from generated/runtime.ts (run \`npm run test:update\`)`);
+      // Under UPDATE_GOLDEN the showcase test rewrites generated/runtime/: compare on the next run.
+      if (!UPDATE_GOLDEN) assert.ok(sameFiles(runtime, sharedRuntime()), `fixtures/${c.name}: runtime/ differs from generated/runtime/ (run \`npm run test:update\`)`);
       actual = rest;
     }
     if (UPDATE_GOLDEN) {
@@ -211,10 +211,10 @@ test("typecheck: every golden output and generated/ in one strict program", asyn
   const files = goldenFiles().filter((f) => f.path.endsWith(".ts"));
   assert.ok(files.some((f) => f.path.startsWith("generated/")), "generated/ holds no file: run `npm run generate`");
   for (const f of files) project.addSourceFileAtPath(join(REPO_ROOT, f.path));
-  // The shared runtime.ts stands, in memory, in every fixture folder that imports it.
+  // The shared runtime/ stands, in memory, in every fixture folder that imports it.
   const fixtureDirs = validCases.filter((c) => c.name !== "showcase").map((c) => c.expectedDir as string);
-  for (const dir of fixtureDirs) project.createSourceFile(join(dir, SHARED_RUNTIME), sharedRuntime(), { overwrite: true });
-  assert.is(project.getSourceFiles().length, files.length + fixtureDirs.length);
+  for (const dir of fixtureDirs) for (const [path, content] of sharedRuntime()) project.createSourceFile(join(dir, path), content, { overwrite: true });
+  assert.is(project.getSourceFiles().length, files.length + fixtureDirs.length * sharedRuntime().size);
   const diagnostics = project.getPreEmitDiagnostics();
   if (diagnostics.length > 0) console.error(project.formatDiagnosticsWithColorAndContext(diagnostics.slice(0, 50)));
   assert.is(diagnostics.length, 0, `${diagnostics.length} TypeScript diagnostic(s) in golden output (printed above)`);

@@ -1,13 +1,15 @@
 /**
- * The runtime's pure request checks and helpers, imported from the committed generated/runtime.ts
- * (the golden tests hold it to the template): header bytes, hop-by-hop headers, the direct
+ * The runtime's pure request checks and helpers, imported from their source in templates/runtime/
+ * (emitted verbatim into every output folder): header bytes, hop-by-hop headers, the direct
  * reply-to name, and the heartbeat added to broker URLs.
  */
 import { createServer, type IncomingMessage } from "node:http";
 import { connect, type AddressInfo } from "node:net";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { DIRECT_REPLY_TO, RequestError, contentType, forwardHeaders, headerText, replyTo, withHeartbeat } from "../generated/runtime.js";
+import { DIRECT_REPLY_TO, checkReplyTo, contentType, forwardHeaders, headerText } from "../templates/runtime/checks.js";
+import { withHeartbeat } from "../templates/runtime/publisher.js";
+import { RequestError } from "../templates/runtime/types.js";
 
 /** Requests parsed by node:http itself from raw header lines (bytes), on a loopback server. */
 const parsed: IncomingMessage[] = [];
@@ -89,9 +91,9 @@ test("contentType: byte for byte, a short string, UTF-8", async () => {
 
 test("replyTo: the direct reply-to pseudo-queue is a 400; its reply addresses and other names pass", () => {
   assert.is(DIRECT_REPLY_TO, "amq.rabbitmq.reply-to");
-  assert.instance(replyTo("amq.rabbitmq.reply-to", "reply-to"), RequestError);
-  for (const ok of ["amq.rabbitmq.reply-to.g1h2AA", "AMQ.RABBITMQ.REPLY-TO", "replies", "amq.gen-x"]) assert.is(replyTo(ok, "reply-to"), ok);
-  assert.instance(replyTo("é".repeat(128), "reply-to"), RequestError, "over 255 bytes");
+  assert.instance(checkReplyTo("amq.rabbitmq.reply-to", "reply-to"), RequestError);
+  for (const ok of ["amq.rabbitmq.reply-to.g1h2AA", "AMQ.RABBITMQ.REPLY-TO", "replies", "amq.gen-x"]) assert.is(checkReplyTo(ok, "reply-to"), ok);
+  assert.instance(checkReplyTo("é".repeat(128), "reply-to"), RequestError, "over 255 bytes");
 });
 
 test("withHeartbeat: added as a query parameter unless the URL names one", () => {

@@ -22,7 +22,7 @@ test("a run uses the precompiled templates; a stale set (templates edited since)
   assert.is(loadTemplates().origin, "precompiled");
   const stale = loadTemplates(undefined, { fingerprint: "0".repeat(64), specs: precompiled.specs });
   assert.is(stale.origin, "compiled");
-  assert.is(stale.runtime({ source: false }), loadTemplates().runtime({ source: false }));
+  assert.is(stale.index({ source: "x", routes: [], brokers: [], tree: "{}" }), loadTemplates().index({ source: "x", routes: [], brokers: [], tree: "{}" }));
   assert.is(loadTemplates(TEMPLATE_DIR).origin, "compiled", "--templates always compiles");
 });
 
@@ -56,6 +56,23 @@ test("precompiled and compiled templates render the same bytes, for every valid 
     );
     for (const [i, file] of fast.files.entries()) assert.ok(file.content === slow.files[i]?.content, `${name}: ${file.path} differs`);
   }
+});
+
+test("runtime imports: derived from the names a file uses, not from strings, comments, properties or object keys", async () => {
+  const { runtimeImportLines } = await import("../generator/runtime-source.js");
+  const code = [
+    'const a = checkShortString(x, "checkPriority"); // forwardHeaders',
+    "/* RequestError */ options.contentType = y;",
+    "const o = { timestampSeconds: 1 };",
+    "let r: Route | RequestError;",
+    "const t = `checkExpiration`;",
+  ].join("\n");
+  assert.is(
+    runtimeImportLines(code, 1),
+    'import { checkShortString } from "../runtime/checks.js";\nimport { RequestError, type Route } from "../runtime/types.js";',
+  );
+  assert.is(runtimeImportLines("export const x: Outgoing = y;", 0), 'import type { Outgoing } from "./runtime/types.js";');
+  assert.is(runtimeImportLines("const nothing = 1;", 1), "");
 });
 
 test.run();

@@ -2,7 +2,8 @@
 // Source: krakend.json, endpoint DELETE /orders/{region}/{id}
 
 import type { IncomingMessage } from "node:http";
-import { contentType, forwardHeaders, type Outgoing, type PublishOptions, RequestError, type Route, shortString, timestampSeconds } from "../runtime.js";
+import { checkShortString, contentType, forwardHeaders, timestampSeconds } from "../runtime/checks.js";
+import { type Outgoing, type PublishOptions, RequestError, type Route } from "../runtime/types.js";
 
 /** Path params of `DELETE /orders/{region}/{id}`, percent-decoded. */
 export interface DeleteOrdersRegionIdParams {
@@ -25,7 +26,7 @@ export function extractDeleteOrdersRegionIdParams(segments: readonly string[]): 
  * value the request controls is checked first: what RabbitMQ would refuse is a 400 here.
  */
 export function buildDeleteOrdersRegionIdMessage(params: DeleteOrdersRegionIdParams, request: IncomingMessage): Outgoing | RequestError {
-  const messageId = shortString(params.id, "path param {id} (message id)");
+  const messageId = checkShortString(params.id, "path param {id} (message id)");
   if (messageId instanceof RequestError) return messageId;
   const headers = forwardHeaders(request, INPUT_HEADERS);
   if (headers instanceof RequestError) return headers;

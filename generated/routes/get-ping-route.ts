@@ -2,7 +2,8 @@
 // Source: krakend.json, endpoint GET /ping/{route}
 
 import type { IncomingMessage } from "node:http";
-import { contentType, forwardHeaders, type Outgoing, type PublishOptions, RequestError, type Route, shortString, timestampSeconds } from "../runtime.js";
+import { checkShortString, contentType, forwardHeaders, timestampSeconds } from "../runtime/checks.js";
+import { type Outgoing, type PublishOptions, RequestError, type Route } from "../runtime/types.js";
 
 /** Path params of `GET /ping/{route}`, percent-decoded. */
 export interface GetPingRouteParams {
@@ -22,7 +23,7 @@ export function extractGetPingRouteParams(segments: readonly string[]): GetPingR
  * value the request controls is checked first: what RabbitMQ would refuse is a 400 here.
  */
 export function buildGetPingRouteMessage(params: GetPingRouteParams, request: IncomingMessage): Outgoing | RequestError {
-  const routingKey = shortString(params.route, "path param {route} (routing key)");
+  const routingKey = checkShortString(params.route, "path param {route} (routing key)");
   if (routingKey instanceof RequestError) return routingKey;
   const headers = forwardHeaders(request, INPUT_HEADERS);
   if (headers instanceof RequestError) return headers;

@@ -2,7 +2,8 @@
 // Source: krakend.json, endpoint POST /orders/{region}/{id}
 
 import type { IncomingMessage } from "node:http";
-import { contentType, forwardHeaders, type Outgoing, type PublishOptions, RequestError, type Route, shortString, timestampSeconds } from "../runtime.js";
+import { checkShortString, contentType, forwardHeaders, timestampSeconds } from "../runtime/checks.js";
+import { type Outgoing, type PublishOptions, RequestError, type Route } from "../runtime/types.js";
 import { validatePostOrdersRegionIdBody } from "./post-orders-region-id.body.js";
 
 /** Path params of `POST /orders/{region}/{id}`, percent-decoded. */
@@ -26,9 +27,9 @@ export function extractPostOrdersRegionIdParams(segments: readonly string[]): Po
  * value the request controls is checked first: what RabbitMQ would refuse is a 400 here.
  */
 export function buildPostOrdersRegionIdMessage(params: PostOrdersRegionIdParams, request: IncomingMessage): Outgoing | RequestError {
-  const routingKey = shortString(params.region, "path param {region} (routing key)");
+  const routingKey = checkShortString(params.region, "path param {region} (routing key)");
   if (routingKey instanceof RequestError) return routingKey;
-  const messageId = shortString(params.id, "path param {id} (message id)");
+  const messageId = checkShortString(params.id, "path param {id} (message id)");
   if (messageId instanceof RequestError) return messageId;
   const headers = forwardHeaders(request, INPUT_HEADERS);
   if (headers instanceof RequestError) return headers;

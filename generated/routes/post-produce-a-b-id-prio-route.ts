@@ -2,7 +2,8 @@
 // Source: krakend.json, endpoint POST /produce/{a}/{b}/{id}/{prio}/{route}
 
 import type { IncomingMessage } from "node:http";
-import { contentType, expiration as checkExpiration, forwardHeaders, type Outgoing, priority as checkPriority, type PublishOptions, replyTo as checkReplyTo, RequestError, type Route, shortString, timestampSeconds } from "../runtime.js";
+import { checkExpiration, checkPriority, checkReplyTo, checkShortString, contentType, forwardHeaders, timestampSeconds } from "../runtime/checks.js";
+import { type Outgoing, type PublishOptions, RequestError, type Route } from "../runtime/types.js";
 
 /** Path params of `POST /produce/{a}/{b}/{id}/{prio}/{route}`, percent-decoded. */
 export interface PostProduceABIdPrioRouteParams {
@@ -34,13 +35,13 @@ export function extractPostProduceABIdPrioRouteParams(segments: readonly string[
  * value the request controls is checked first: what RabbitMQ would refuse is a 400 here.
  */
 export function buildPostProduceABIdPrioRouteMessage(params: PostProduceABIdPrioRouteParams, request: IncomingMessage): Outgoing | RequestError {
-  const routingKey = shortString(params.route, "path param {route} (routing key)");
+  const routingKey = checkShortString(params.route, "path param {route} (routing key)");
   if (routingKey instanceof RequestError) return routingKey;
   const expiration = checkExpiration(params.a, "path param {a} (expiration)");
   if (expiration instanceof RequestError) return expiration;
   const replyTo = checkReplyTo(params.b, "path param {b} (reply-to)");
   if (replyTo instanceof RequestError) return replyTo;
-  const messageId = shortString(params.id, "path param {id} (message id)");
+  const messageId = checkShortString(params.id, "path param {id} (message id)");
   if (messageId instanceof RequestError) return messageId;
   const priority = checkPriority(params.prio, "path param {prio} (priority)");
   if (priority instanceof RequestError) return priority;

@@ -2,7 +2,8 @@
 // Source: krakend.json, endpoint PUT /events/{kind}
 
 import type { IncomingMessage } from "node:http";
-import { contentType, forwardHeaders, type Outgoing, type PublishOptions, RequestError, type Route, timestampSeconds } from "../runtime.js";
+import { contentType, forwardHeaders, timestampSeconds } from "../runtime/checks.js";
+import { type Outgoing, type PublishOptions, RequestError, type Route } from "../runtime/types.js";
 
 /** Path params of `PUT /events/{kind}`, percent-decoded. */
 export interface PutEventsKindParams {

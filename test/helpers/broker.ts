@@ -118,7 +118,7 @@ export async function generateAndImport(name: string, text: string, file: string
     writeFileSync(path, f.content);
   }
   const mod = (await import(pathToFileURL(join(dir, "index.ts")).href)) as GeneratedModule;
-  const runtime = (await import(pathToFileURL(join(dir, "runtime.ts")).href)) as RuntimeModule;
+  const runtime = (await import(pathToFileURL(join(dir, "runtime", "publisher.ts")).href)) as RuntimeModule;
   return { dir, diagnostics: result.diagnostics, mod, runtime };
 }
 

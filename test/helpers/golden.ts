@@ -65,25 +65,35 @@ export function listCases(): FixtureCase[] {
     });
 }
 
-/** Every file under `dir` (recursively), keyed by its `/`-separated path relative to `dir`. */
 /**
- * runtime.ts does not depend on the config, so its golden copy is kept once, as
- * generated/runtime.ts (the showcase's output); fixtures' expected/ folders leave it out.
+ * The runtime/ folder does not depend on the config, so its golden copy is kept once, as
+ * generated/runtime/ (the showcase's output); fixtures' expected/ folders leave it out.
  */
-export const SHARED_RUNTIME = "runtime.ts";
+export const SHARED_RUNTIME = "runtime/";
 
-export function sharedRuntime(): string {
-  return readFileSync(join(REPO_ROOT, "generated", SHARED_RUNTIME), "utf8");
+/** generated/runtime/'s files, keyed as generate() names them (`runtime/checks.ts` …). */
+export function sharedRuntime(): Map<string, string> {
+  const dir = join(REPO_ROOT, "generated", SHARED_RUNTIME);
+  return new Map(
+    readdirSync(dir)
+      .sort()
+      .map((name) => [`${SHARED_RUNTIME}${name}`, readFileSync(join(dir, name), "utf8")]),
+  );
+}
+
+/** Whether two file maps hold the same paths with the same contents. */
+export function sameFiles(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  return a.size === b.size && [...a].every(([path, content]) => b.get(path) === content);
 }
 
 /**
- * What a fixture's expected/ folder holds of `files`: all but runtime.ts, which is returned apart
+ * What a fixture's expected/ folder holds of `files`: all but runtime/, which is returned apart
  * so that the caller can compare it with the shared copy.
  */
-export function splitSharedRuntime(files: ReadonlyMap<string, string>): { rest: Map<string, string>; runtime: string | undefined } {
-  const rest = new Map(files);
-  const runtime = rest.get(SHARED_RUNTIME);
-  rest.delete(SHARED_RUNTIME);
+export function splitSharedRuntime(files: ReadonlyMap<string, string>): { rest: Map<string, string>; runtime: Map<string, string> } {
+  const rest = new Map<string, string>();
+  const runtime = new Map<string, string>();
+  for (const [path, content] of files) (path.startsWith(SHARED_RUNTIME) ? runtime : rest).set(path, content);
   return { rest, runtime };
 }
 

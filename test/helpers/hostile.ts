@@ -245,14 +245,15 @@ export function resultProblems(result: ResultLike, opts: { text?: string; file?:
 // ---------------------------------------------------------------------------------------------
 
 /**
- * A folder of generated cases under `.tmp/<name>/`. `runtime.ts` does not depend on the config:
- * it is written once per distinct content to `_shared/<hash>/runtime.ts` (type-checked and
- * imported once), and each case's `runtime.ts` re-exports it. Only a runtime with no relative
- * import and no default export is shared; any other is written as is.
+ * A folder of generated cases under `.tmp/<name>/`. The `runtime/` folder does not depend on the
+ * config: it is written once per distinct content to `_shared/<hash>/runtime/`, and each case's
+ * `runtime` is a symbolic link to it, so that TypeScript and Node, which both follow the link to
+ * the real path, check and import it once. Only a runtime whose relative imports stay inside
+ * runtime/ and that has no default export is shared; any other is written as is.
  */
 export class CaseFolder {
   readonly root: string;
-  /** Shared runtimes, by content hash. */
+  /** Shared runtimes, by content hash: the shared folder. */
   readonly shared = new Map<string, string>();
   /** Every file written, per case folder (absolute paths). */
   readonly filesOf = new Map<string, string[]>();
@@ -268,22 +269,27 @@ export class CaseFolder {
   write(files: readonly GeneratedFile[]): string {
     const dir = join(this.root, String(this.next++));
     const written: string[] = [];
+    const runtime = files.filter((f) => f.path.startsWith("runtime/"));
+    const shareable = runtime.length > 0 && runtime.every((f) => !/from\s+["']\.\.\/|export\s+default/.test(f.content));
+    const hash = createHash("sha256");
+    for (const f of runtime) hash.update(`${f.path}\0${f.content}\0`);
+    const key = hash.digest("hex").slice(0, 16);
+    if (shareable && !this.shared.has(key)) {
+      const target = join(this.root, "_shared", key);
+      for (const f of runtime) {
+        mkdirSync(dirname(join(target, f.path)), { recursive: true });
+        writeFileSync(join(target, f.path), f.content);
+      }
+      this.shared.set(key, target);
+    }
+    mkdirSync(dir, { recursive: true });
+    if (shareable) symlinkSync(join(this.root, "_shared", key, "runtime"), join(dir, "runtime"), "dir");
     for (const f of files) {
+      if (shareable && f.path.startsWith("runtime/")) continue;
       const path = join(dir, f.path);
       if (!path.startsWith(dir + sep)) throw new Error(`generated path escapes its folder: ${JSON.stringify(f.path)}`);
       mkdirSync(dirname(path), { recursive: true });
-      if (f.path === "runtime.ts" && !/from\s+["']\.\.?\/|export\s+default/.test(f.content)) {
-        const hash = createHash("sha256").update(f.content).digest("hex").slice(0, 16);
-        if (!this.shared.has(hash)) {
-          const target = join(this.root, "_shared", hash, "runtime.ts");
-          mkdirSync(dirname(target), { recursive: true });
-          writeFileSync(target, f.content);
-          this.shared.set(hash, target);
-        }
-        writeFileSync(path, `export * from "../_shared/${hash}/runtime.js";\n`);
-      } else {
-        writeFileSync(path, f.content);
-      }
+      writeFileSync(path, f.content);
       written.push(path);
     }
     this.filesOf.set(dir, written);
@@ -304,7 +310,7 @@ export async function typecheck(dirs: readonly string[], folder: CaseFolder): Pr
   const started = performance.now();
   const { ts } = await import("ts-morph");
   const project = await strictProject({ skipFileDependencyResolution: true });
-  for (const shared of folder.shared.values()) project.addSourceFileAtPath(shared);
+  for (const shared of folder.shared.values()) project.addSourceFilesAtPaths(join(shared, "runtime", "*.ts"));
   for (const dir of dirs) for (const file of folder.filesOf.get(dir) ?? []) if (file.endsWith(".ts")) project.addSourceFileAtPath(file);
   const program = project.getProgram().compilerObject;
   const diagnostics = ts.getPreEmitDiagnostics(program);

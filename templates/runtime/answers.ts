@@ -1,0 +1,24 @@
+/** The answers the runtime gives over HTTP: JSON bodies with their length, and error answers. */
+import type { HttpAnswer, OutputEncoding, PublishResult } from "./types.js";
+
+/** KrakenD's success body for each `output_encoding`. */
+export const SUCCESS_BODY: Record<OutputEncoding, string> = { json: "null", "json-collection": "[]", "no-op": "", string: "" };
+
+/** An answer with a JSON body (or an empty one), its Content-Type and Content-Length. */
+export function answer(status: number, body: string, headers: Record<string, string> = {}): HttpAnswer {
+  return {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Content-Length": String(Buffer.byteLength(body)), ...headers },
+    body,
+  };
+}
+
+/** A failure answer: `status` and `{ "error": message }`. */
+export function errorAnswer(status: number, message: string, headers: Record<string, string> = {}): HttpAnswer {
+  return answer(status, JSON.stringify({ error: message }), headers);
+}
+
+/** The answer to a failed publish, with Retry-After when the failure is temporary. */
+export function failure(result: Extract<PublishResult, { ok: false }>): HttpAnswer {
+  return errorAnswer(result.status, result.message, result.retryAfter === undefined ? {} : { "Retry-After": String(result.retryAfter) });
+}

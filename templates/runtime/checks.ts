@@ -1,0 +1,149 @@
+/**
+ * The checks a generated route runs on the values a request controls, and the message headers
+ * it builds. Each check returns the value or a RequestError: whatever RabbitMQ would refuse at
+ * publish time (closing the channel, and failing every publish in flight on it) is a 400 for
+ * this request alone.
+ */
+import { isUtf8 } from "node:buffer";
+import type { IncomingMessage } from "node:http";
+import { RequestError } from "./types.js";
+
+/** AMQP short strings hold at most 255 bytes. */
+export const SHORT_STRING_BYTES = 255;
+
+/** AMQP short strings (routing key, reply-to, message id, expiration) hold at most 255 bytes. */
+export function checkShortString(value: string, what: string): string | RequestError {
+  if (Buffer.byteLength(value, "utf8") > SHORT_STRING_BYTES) {
+    return new RequestError(400, `${what} is longer than ${SHORT_STRING_BYTES} bytes`);
+  }
+  return value;
+}
+
+/** Per-message TTL in milliseconds: a non-negative integer, as RabbitMQ requires. */
+export function checkExpiration(value: string, what: string): string | RequestError {
+  if (!/^[0-9]{1,10}$/.test(value) || Number(value) > 4294967295) {
+    return new RequestError(400, `${what} must be a non-negative integer number of milliseconds`);
+  }
+  return value;
+}
+
+/** Message priority: an integer from 0 to 255 (KrakenD would wrap 300 to 44). */
+export function checkPriority(value: string, what: string): number | RequestError {
+  if (!/^[0-9]{1,3}$/.test(value) || Number(value) > 255) {
+    return new RequestError(400, `${what} must be an integer from 0 to 255`);
+  }
+  return Number(value);
+}
+
+/**
+ * RabbitMQ's direct reply-to pseudo-queue. A message whose reply-to is exactly this name makes
+ * the broker close the publishing channel (406 "fast reply consumer does not exist") unless that
+ * channel consumes from it, which the publisher's never does.
+ */
+export const DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
+
+/** A reply-to address: a short string, and not the direct reply-to pseudo-queue itself. */
+export function checkReplyTo(value: string, what: string): string | RequestError {
+  if (value === DIRECT_REPLY_TO) {
+    return new RequestError(400, `${what} may not be "${DIRECT_REPLY_TO}", which only the publishing connection itself can use`);
+  }
+  return checkShortString(value, what);
+}
+
+/** Go's http.CanonicalHeaderKey: `x-forwarded-for` → `X-Forwarded-For`. */
+export function canonicalHeader(name: string): string {
+  return name.toLowerCase().replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
+}
+
+/** User-Agent of messages whose endpoint does not forward the client's (KrakenD's own, in KrakenD). */
+export const USER_AGENT = "amqp-gen";
+
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1), lower-cased: they describe one HTTP connection, not the
+ * message, and are never forwarded. Nor is any header that the request's `Connection` names.
+ */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
+
+/** The header names a request's `Connection` header lists (lower-cased), or null when it has none. */
+function connectionOptions(request: IncomingMessage): Set<string> | null {
+  const value = request.headers.connection;
+  if (value === undefined) return null;
+  return new Set(value.split(",").map((token) => token.trim().toLowerCase()));
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * A header value as the client sent it. Node decodes header bytes as latin1 (one character per
+ * byte) and amqplib encodes strings as UTF-8, so anything beyond ASCII would arrive mangled:
+ * the bytes are taken back and read as the UTF-8 they are. Null when they are not UTF-8.
+ */
+export function headerText(value: string): string | null {
+  if (!NON_ASCII.test(value)) return value;
+  const bytes = Buffer.from(value, "latin1");
+  return isUtf8(bytes) ? bytes.toString("utf8") : null;
+}
+
+function notUtf8(name: string): RequestError {
+  return new RequestError(400, `header ${name} is not valid UTF-8; send its value as UTF-8 (or ASCII, percent-encoded)`);
+}
+
+/**
+ * AMQP headers for a request, as KrakenD builds them: each forwarded header becomes an array
+ * of strings, plus X-Forwarded-For, X-Forwarded-Host, and User-Agent (or X-Forwarded-Via when
+ * the client's User-Agent is forwarded). Values are passed byte for byte; hop-by-hop headers
+ * never are. A value that is not UTF-8 is a 400.
+ */
+export function forwardHeaders(request: IncomingMessage, inputHeaders: "*" | readonly string[]): Record<string, string[]> | RequestError {
+  const headers: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  const distinct = request.headersDistinct;
+  const named = connectionOptions(request);
+  const forward = (lowerName: string, headerName: string): RequestError | null => {
+    const values = distinct[lowerName];
+    if (!values || named?.has(lowerName)) return null;
+    const texts: string[] = [];
+    for (const value of values) {
+      const text = headerText(value);
+      if (text === null) return notUtf8(headerName);
+      texts.push(text);
+    }
+    headers[headerName] = texts;
+    return null;
+  };
+  if (inputHeaders === "*") {
+    for (const name of Object.keys(distinct)) {
+      // Go keeps Host out of the header map (it is request.Host), so KrakenD's "*" never sends it.
+      if (name === "host" || HOP_BY_HOP.has(name)) continue;
+      const problem = forward(name, canonicalHeader(name));
+      if (problem) return problem;
+    }
+  } else {
+    for (const name of inputHeaders) {
+      const problem = forward(name.toLowerCase(), name);
+      if (problem) return problem;
+    }
+  }
+  headers["X-Forwarded-For"] = [request.socket.remoteAddress ?? ""];
+  const host = headerText(request.headers.host ?? "");
+  if (host === null) return notUtf8("Host");
+  headers["X-Forwarded-Host"] = [host];
+  // As KrakenD: a forwarded client User-Agent stays, and ours goes in X-Forwarded-Via.
+  if (headers["User-Agent"]) headers["X-Forwarded-Via"] = [USER_AGENT];
+  else headers["User-Agent"] = [USER_AGENT];
+  return headers;
+}
+
+/** The forwarded Content-Type, byte for byte, when the endpoint forwards it. */
+export function contentType(request: IncomingMessage, inputHeaders: "*" | readonly string[]): string | undefined | RequestError {
+  if (inputHeaders !== "*" && !inputHeaders.includes("Content-Type")) return undefined;
+  const value = request.headers["content-type"];
+  if (value === undefined) return undefined;
+  const text = headerText(value);
+  if (text === null) return notUtf8("Content-Type");
+  return checkShortString(text, "header Content-Type");
+}
+
+/** AMQP timestamps are whole seconds. */
+export function timestampSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

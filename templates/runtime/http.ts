@@ -1,0 +1,136 @@
+/**
+ * HTTP: one framework-independent handler (`answerRequestFor`, `handleRequest`), and the
+ * `node:http` listener as a thin wrapper over it. The adapters in adapters/ wrap it too.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { answer, errorAnswer, failure, SUCCESS_BODY } from "./answers.js";
+import { matchRoute } from "./dispatch.js";
+import { errorText } from "./log.js";
+import { RequestError, type AnswerOptions, type DispatchNode, type HttpAnswer, type ListenerOptions, type Publisher, type Route, type RouteMatch } from "./types.js";
+
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | RequestError | null> {
+  if (request.destroyed && !request.complete) return Promise.resolve(null); // gone before we started
+  const declared = Number(request.headers["content-length"] ?? "0");
+  if (declared > limit) return Promise.resolve(new RequestError(413, `the body is larger than ${limit} bytes`));
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (value: Buffer | RequestError | null) => {
+      if (done) return;
+      done = true;
+      resolve(value);
+    };
+    request.on("data", (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) {
+        finish(new RequestError(413, `the body is larger than ${limit} bytes`));
+        request.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on("end", () => finish(Buffer.concat(chunks, size)));
+    request.on("error", () => finish(null));
+    request.on("close", () => {
+      if (!request.complete) finish(null); // the client went away: publish nothing
+    });
+  });
+}
+
+/** The body given by a framework, or read from the request stream; null when the client went away. */
+async function bodyOf(request: IncomingMessage, given: Buffer | undefined, limit: number): Promise<Buffer | RequestError | null> {
+  if (given !== undefined) {
+    const declared = Number(request.headers["content-length"] ?? "0");
+    return declared > limit || given.length > limit ? new RequestError(413, `the body is larger than ${limit} bytes`) : given;
+  }
+  if (request.readableDidRead) {
+    // Its bytes are gone: publishing anything else would not be the request's body.
+    throw new Error("the request body was already read by another handler (a body parser?) and was not passed on");
+  }
+  return readBody(request, limit);
+}
+
+/**
+ * Everything after routing, for one request: decode the params, build the message, check the
+ * broker's availability, read the body (limit), validate it, publish, and say what to answer.
+ * Resolves to null when the client went away before its body was read: nothing to answer.
+ */
+export async function handleRequest(
+  match: RouteMatch,
+  request: IncomingMessage,
+  publisher: Publisher,
+  options: AnswerOptions = {},
+): Promise<HttpAnswer | null> {
+  const { route, segments } = match;
+  const outgoing = route.prepare(segments, request);
+  if (outgoing instanceof RequestError) return errorAnswer(outgoing.status, outgoing.message);
+
+  const available = publisher.availability(route);
+  if (!available.ok) return failure(available);
+  const body = await bodyOf(request, options.body, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  if (body === null) return null; // aborted
+  if (body instanceof RequestError) return errorAnswer(body.status, body.message, { Connection: "close" });
+  if (route.validateBody) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString("utf8"));
+    } catch {
+      return errorAnswer(400, "the body is not valid JSON");
+    }
+    let problem: string | null;
+    try {
+      problem = route.validateBody(parsed);
+    } catch {
+      problem = "the body is nested too deeply to validate"; // a stack overflow on hostile input
+    }
+    if (problem !== null) return errorAnswer(400, problem);
+  }
+  const result = await publisher.publish(route, outgoing, body);
+  if (!result.ok) return failure(result);
+  return answer(200, SUCCESS_BODY[route.outputEncoding], { "X-Krakend-Completed": "false" });
+}
+
+/**
+ * Routing and handling: the answer the `node:http` listener and every adapter give. Never
+ * rejects: an unexpected failure is logged and answered 500. Null: the client went away.
+ */
+export async function answerRequestFor(
+  routes: readonly Route[],
+  tree: DispatchNode,
+  publisher: Publisher,
+  request: IncomingMessage,
+  options: AnswerOptions = {},
+): Promise<HttpAnswer | null> {
+  try {
+    const match = matchRoute(routes, tree, request.method ?? "GET", options.path ?? request.url ?? "/");
+    return "route" in match ? await handleRequest(match, request, publisher, options) : match;
+  } catch (err) {
+    process.stderr.write(`[amqp] error: unexpected failure: ${errorText(err)}\n`);
+    return errorAnswer(500, "internal error");
+  }
+}
+
+/** Writes an answer on a `node:http` response (unless something was already sent). */
+export function writeAnswer(response: ServerResponse, result: HttpAnswer): void {
+  if (response.headersSent) return;
+  response.writeHead(result.status, result.headers);
+  response.end(result.body);
+}
+
+export function createListenerFor(
+  routes: readonly Route[],
+  tree: DispatchNode,
+  publisher: Publisher,
+  options: ListenerOptions = {},
+): (request: IncomingMessage, response: ServerResponse) => void {
+  const settings: AnswerOptions = { maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
+  return (request, response) => {
+    void answerRequestFor(routes, tree, publisher, request, settings).then((result) => {
+      if (result !== null) writeAnswer(response, result);
+    });
+  };
+}

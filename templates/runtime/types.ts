@@ -1,0 +1,230 @@
+/**
+ * The types every part of the generated code shares: what is known about a route and a broker
+ * at generation time, what a route hands to the publisher, the publisher's interface and
+ * results, and the HTTP answers. Generated route files and the generator itself import these.
+ */
+import type { Options } from "amqplib";
+import type { IncomingMessage } from "node:http";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+export type BackoffStrategy = "linear" | "linear-jitter" | "exponential" | "exponential-jitter" | "fallback";
+export type OutputEncoding = "json" | "json-collection" | "no-op" | "string";
+
+export interface ExchangeSpec {
+  readonly name: string;
+  /** Always `topic`, as KrakenD declares it. */
+  readonly type: "topic";
+  readonly durable: boolean;
+  readonly autoDelete: boolean;
+}
+
+export interface QueueSpec {
+  readonly name: string;
+  readonly durable: boolean;
+  /** The literal key with `static_routing_key`, `#` otherwise. */
+  readonly bindingKey: string;
+}
+
+export type RoutingKeySpec =
+  | { readonly kind: "static"; readonly value: string }
+  | { readonly kind: "param"; readonly param: string }
+  /** A literal `routing_key` without `static_routing_key`: KrakenD publishes with the empty key. */
+  | { readonly kind: "empty" };
+
+export interface ParamSpec {
+  /** The name in the endpoint path, e.g. `route` for `{route}`. */
+  readonly name: string;
+  /** The name KrakenD gives it (first letter upper-cased), e.g. `Route`. */
+  readonly key: string;
+  /** Index of the path segment that holds it. */
+  readonly segment: number;
+}
+
+/** Everything known about a route at generation time. */
+export interface RouteInfo {
+  readonly id: string;
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly params: readonly ParamSpec[];
+  /** Index into the broker list: routes with the same `host` list share a connection. */
+  readonly broker: number;
+  readonly exchange: ExchangeSpec;
+  readonly queue: QueueSpec | null;
+  readonly routingKey: RoutingKeySpec;
+  readonly mandatory: boolean;
+  /** Delivery mode 2 when the exchange is durable. */
+  readonly persistent: boolean;
+  readonly timeoutMs: number;
+  readonly outputEncoding: OutputEncoding;
+  /** Request headers copied into the message (canonical names), or `*` for all of them. */
+  readonly inputHeaders: "*" | readonly string[];
+  readonly hasBodySchema: boolean;
+}
+
+/** amqplib's publish options: the AMQP properties of one message. */
+export type PublishOptions = Options.Publish;
+
+/** What a route hands to the publisher for one request. */
+export interface Outgoing {
+  readonly routingKey: string;
+  readonly options: PublishOptions;
+}
+
+/** A request that cannot be published: answered with `status` and `{ "error": message }`. */
+export class RequestError {
+  readonly status: number;
+  readonly message: string;
+  // Fields declared apart (no parameter properties): the runtime is erasable syntax, so Node's
+  // own type stripping can run it.
+  constructor(status: number, message: string) {
+    this.status = status;
+    this.message = message;
+  }
+}
+
+export interface Route extends RouteInfo {
+  /** Builds the message from the decoded path segments and the request. */
+  readonly prepare: (segments: readonly string[], request: IncomingMessage) => Outgoing | RequestError;
+  /** Checks a parsed JSON body against the endpoint's `validation/json-schema`. */
+  readonly validateBody: ((body: unknown) => string | null) | null;
+}
+
+export interface BrokerInfo {
+  /** The config's `host` list with credentials removed. */
+  readonly urls: readonly string[];
+  readonly maxRetries: number;
+  readonly backoff: BackoffStrategy;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface PublisherOptions {
+  /**
+   * Broker URL or failover list, for every broker; or a function giving each broker its own
+   * (configs whose producers use different hosts). Default: `AMQP_URL` (comma-separated list),
+   * then the config's `host` list with credentials removed.
+   */
+  url?: string | readonly string[] | ((broker: BrokerInfo, index: number) => string | readonly string[]);
+  /** Declare and bind each route's queue (`name`), as KrakenD's docs promise. Default true. */
+  declareQueues?: boolean;
+  /**
+   * Type of the queues declared: `classic` (default), or `quorum`, replicated across a cluster's
+   * nodes so that it survives the loss of one (quorum queues are always durable).
+   */
+  queueType?: "classic" | "quorum";
+  /** Connect timeout per broker URL (TCP and the AMQP handshake), in milliseconds. Default 5000. */
+  connectTimeoutMs?: number;
+  /**
+   * AMQP heartbeat proposed to the broker, in seconds (0: none). Default 10. A `heartbeat` in the
+   * URL's query wins. amqplib drops a connection that has been silent for two intervals.
+   */
+  heartbeatSeconds?: number;
+  /**
+   * A connection with publishes awaiting confirms, on which no confirm has arrived for this long
+   * (and which the broker has not said is blocked), is taken for dead: it is destroyed and the
+   * next URL is tried. Catches a silent network path long before heartbeats do. Default 5000;
+   * 0 turns it off. Only with `confirm` on.
+   */
+  confirmWatchdogMs?: number;
+  /**
+   * The largest message the broker accepts (RabbitMQ's `max_message_size`, 128 MiB by default):
+   * a larger body is a 413 instead of a publish the broker would answer by closing the channel.
+   */
+  maxMessageBytes?: number;
+  /**
+   * Wait for the broker's confirm before answering 200. Default true. `false` is KrakenD's
+   * fire-and-forget mode: a 200 then only means the message was written to the socket, and it
+   * can be lost if the broker fails or nothing is bound.
+   */
+  confirm?: boolean;
+  /** Publishes awaiting a confirm, per broker, beyond which requests get 503. Default 1000. */
+  maxInFlight?: number;
+  /** Where connection events go. Default: stderr. */
+  logger?: Logger;
+}
+
+export type PublishResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly status: 400 | 413 | 502 | 503 | 504; readonly message: string; readonly retryAfter?: number };
+
+/** A snapshot of one broker link, for probes, metrics and tests. Plain numbers: no dependency. */
+export interface BrokerStats {
+  /** The URL of the current connection, credentials redacted; null while disconnected. */
+  readonly url: string | null;
+  readonly connected: boolean;
+  /** The broker has said it blocks publishers (a resource alarm). */
+  readonly blocked: boolean;
+  /** Publishes awaiting the broker (a confirm, or room in the socket). */
+  readonly inFlight: number;
+  /** Connections opened so far (the first one included). */
+  readonly connections: number;
+  /** Connections taken for dead: no confirm within `confirmWatchdogMs`, or missed heartbeats. */
+  readonly deadConnections: number;
+  /** Publishes that found the socket full and waited for it to drain (back-pressure). */
+  readonly drainWaits: number;
+}
+
+export interface PublisherStats {
+  readonly brokers: readonly BrokerStats[];
+}
+
+export interface Publisher {
+  /** Resolves once every broker has been connected to once (or rejects on close). */
+  ready(): Promise<void>;
+  /** Publishes one message for a route and waits for the broker's confirm. Never throws. */
+  publish(route: RouteInfo, outgoing: Outgoing, body: Buffer): Promise<PublishResult>;
+  /** Whether a publish for this route would be attempted now (503 otherwise). */
+  availability(route: RouteInfo): PublishResult;
+  /** Stops accepting, waits (bounded) for outstanding confirms, closes connections. */
+  close(): Promise<void>;
+  /** Counters and states of every broker link, in the order of `brokers`. */
+  stats(): PublisherStats;
+}
+
+/** A node of the dispatch tree built at generation time: static segments first, then a param. */
+export interface DispatchNode {
+  readonly static?: ReadonlyMap<string, DispatchNode>;
+  readonly param?: DispatchNode;
+  /** Route index per method, for paths that end here. */
+  readonly routes?: Readonly<Partial<Record<HttpMethod, number>>>;
+}
+
+export interface ListenerOptions {
+  /** Largest request body accepted, in bytes; larger ones get 413. Default 1 MiB. */
+  maxBodyBytes?: number | undefined;
+}
+
+export interface AnswerOptions extends ListenerOptions {
+  /**
+   * The request target to route, not percent-decoded, relative to where the routes are mounted
+   * (a query string is ignored). Default: `request.url`.
+   */
+  path?: string | undefined;
+  /**
+   * The body, when a framework has already read it (Express's `express.raw()`, Hono's
+   * `c.req.arrayBuffer()`). Default: it is read from `request`, which must not have been read yet.
+   */
+  body?: Buffer | undefined;
+}
+
+/**
+ * What to answer to one request, independent of any HTTP framework. A 404 always means that no
+ * route has this path (adapters may hand such requests on); every other status is final.
+ */
+export interface HttpAnswer {
+  readonly status: number;
+  /** Always Content-Type and Content-Length; X-Krakend-Completed, Retry-After, Allow, Connection when they apply. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** The route of a request and its path segments (not yet percent-decoded). */
+export interface RouteMatch {
+  readonly route: Route;
+  /** The path's segments, percent-decoded. */
+  readonly segments: readonly string[];
+}
