@@ -74,8 +74,8 @@ export interface Outgoing {
 export class RequestError {
   readonly status: number;
   readonly message: string;
-  // Fields declared apart (no parameter properties): the runtime is erasable syntax, so Node's
-  // own type stripping can run it.
+  // Fields declared apart, not as parameter properties: the runtime passes `erasableSyntaxOnly`,
+  // which services' strictest tsconfigs turn on.
   constructor(status: number, message: string) {
     this.status = status;
     this.message = message;
