@@ -43,12 +43,12 @@ function queueLiteral(route: RouteIR): string {
 }
 
 function routingKeyLiteral(route: RouteIR): string {
-  const rk = route.routingKey;
-  switch (rk.kind) {
+  const key = route.routingKey;
+  switch (key.kind) {
     case "static":
-      return `{ kind: "static", value: ${tsString(rk.value)} }`;
+      return `{ kind: "static", value: ${tsString(key.value)} }`;
     case "param":
-      return `{ kind: "param", param: ${tsString(rk.ref.key)} }`;
+      return `{ kind: "param", param: ${tsString(key.ref.key)} }`;
     case "empty":
       return `{ kind: "empty" }`;
   }
@@ -194,7 +194,7 @@ export function emit(
   };
   // The regex passes run only when needed: a template checked out with CRLF, or runs of blank
   // lines where a section was left out.
-  const tidy = (text: string) => {
+  const normalised = (text: string) => {
     if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
     if (text.includes("\n\n\n")) text = text.replace(/\n{3,}/g, "\n\n");
     return text.trimEnd() + "\n";
@@ -202,10 +202,10 @@ export function emit(
   /** A rendered file whose runtime imports slot is filled in from what the rest of it uses. */
   const withImports = (path: string, text: string) => {
     const slot = text.indexOf(RUNTIME_IMPORTS_SLOT);
-    if (slot === -1) return { path, content: tidy(text) };
+    if (slot === -1) return { path, content: normalised(text) };
     const code = text.slice(0, slot) + text.slice(slot + RUNTIME_IMPORTS_SLOT.length);
     const lines = runtimeImportLines(code, path.split("/").length - 1);
-    return { path, content: tidy(text.slice(0, slot) + lines + text.slice(slot + RUNTIME_IMPORTS_SLOT.length)) };
+    return { path, content: normalised(text.slice(0, slot) + lines + text.slice(slot + RUNTIME_IMPORTS_SLOT.length)) };
   };
   for (const file of runtimeFiles()) add(file);
   for (const p of plans) {
@@ -215,7 +215,7 @@ export function emit(
     if (p.bodyFile && body) {
       add({
         path: p.bodyFile,
-        content: tidy(
+        content: normalised(
           templates.body({
             source: sourceLine(program, p.route, '"validation/json-schema"'),
             commentPath: commentText(`${p.route.method} ${p.route.path}`),
@@ -229,7 +229,7 @@ export function emit(
   }
   add({
     path: "index.ts",
-    content: tidy(
+    content: normalised(
       templates.index({
         source: sourceLine(program),
         routes: plans.map((p) => ({ id: p.id, module: p.module })),
@@ -242,7 +242,7 @@ export function emit(
     // Adapters route through index.ts's dispatch tree: they only need to say what they serve.
     const view = { source: sourceLine(program), routes: plans.map((p) => commentText(`${p.route.method} ${p.route.path}`)) };
     for (const adapter of ADAPTERS.filter((a) => adapters.includes(a))) {
-      add({ path: `adapters/${adapter}.ts`, content: tidy(templates.adapters[adapter](view)) });
+      add({ path: `adapters/${adapter}.ts`, content: normalised(templates.adapters[adapter](view)) });
     }
   }
   // Review tools (GitHub's linguist, and others reading .gitattributes) fold generated files.

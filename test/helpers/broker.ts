@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { connect, type Channel, type ChannelModel, type GetMessage } from "amqplib";
 import * as assert from "uvu/assert";
 import { generate, type Diagnostic } from "../../generator/index.js";
+import type { BrokerInfo, ListenerOptions, Publisher, PublisherOptions, RouteInfo } from "../../templates/runtime/types.js";
 import { test } from "uvu";
 
 export const AMQP_URL = "amqp://guest:guest@127.0.0.1:5672";
@@ -40,61 +41,22 @@ export function collectingLogger(): CollectingLogger {
   };
 }
 
-export interface GenRouteInfo {
-  readonly id: string;
-  readonly method: string;
-  readonly path: string;
-  readonly exchange: { readonly name: string; readonly type: string; readonly durable: boolean; readonly autoDelete: boolean };
-  readonly queue: { readonly name: string; readonly durable: boolean; readonly bindingKey: string } | null;
-  readonly mandatory: boolean;
-  readonly persistent: boolean;
-}
+// The generated module's shapes are the runtime's own types (its source is in templates/runtime/).
+export type GenRouteInfo = RouteInfo;
+export type GenBrokerInfo = BrokerInfo;
+export type GenPublisher = Publisher;
+export type GenPublisherOptions = PublisherOptions;
 
-export interface GenBrokerInfo {
-  readonly urls: readonly string[];
-  readonly maxRetries: number;
-  readonly backoff: string;
-}
-
-export interface GenPublisher {
-  ready(): Promise<void>;
-  close(): Promise<void>;
-  /** Counters and states of every broker link, in the order of `brokers`. */
-  stats(): {
-    readonly brokers: readonly {
-      readonly url: string | null;
-      readonly connected: boolean;
-      readonly blocked: boolean;
-      readonly inFlight: number;
-      readonly connections: number;
-      readonly deadConnections: number;
-      readonly drainWaits: number;
-    }[];
-  };
-}
-
-export interface GenPublisherOptions {
-  url?: string | readonly string[];
-  declareQueues?: boolean;
-  confirm?: boolean;
-  maxInFlight?: number;
-  logger?: CollectingLogger;
-  connectTimeoutMs?: number;
-  heartbeatSeconds?: number;
-  confirmWatchdogMs?: number;
-  maxMessageBytes?: number;
-}
-
+/** What a generated index.ts exports, as the tests use it. */
 export interface GeneratedModule {
-  readonly routes: readonly GenRouteInfo[];
-  readonly brokers: readonly GenBrokerInfo[];
-  createPublisher(options?: GenPublisherOptions): GenPublisher;
-  createRequestListener(publisher: GenPublisher, options?: { maxBodyBytes?: number }): RequestListener;
+  readonly routes: readonly RouteInfo[];
+  readonly brokers: readonly BrokerInfo[];
+  createPublisher(options?: PublisherOptions): Publisher;
+  createRequestListener(publisher: Publisher, options?: ListenerOptions): RequestListener;
 }
 
-export interface RuntimeModule {
-  backoffDelayMs(strategy: string, attempt: number, random?: () => number): number;
-}
+/** The generated runtime/publisher.ts. */
+export type RuntimeModule = typeof import("../../templates/runtime/publisher.js");
 
 export interface Generated {
   readonly dir: string;
