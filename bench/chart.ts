@@ -23,6 +23,7 @@ export function renderChart(figures: readonly GenerationFigure[]): string {
   const xTicks = xs.map((v) => `<text x="${px(v)}" y="${H - pad.bottom + 20}" text-anchor="middle">${v.toLocaleString("en")}</text>`);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    "<title>CLI generation time against producer routes: amqp-gen and a baseline that only writes the same files</title>",
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">CLI generation time (median, process start to exit)</text>`,
     ...yTicks,

@@ -56,7 +56,7 @@ export async function benchDispatch(): Promise<DispatchFigures> {
   let sink = 0;
   const generated = (): void => {
     for (let i = 0; i < LOOKUPS; i++) {
-      const r = requests[i % requests.length]!;
+      const r = requests[i % requests.length] as (typeof requests)[number];
       const m = mod.matchRequest(r.method, r.path);
       if ("route" in m) {
         const params: Record<string, string> = {};
@@ -67,7 +67,7 @@ export async function benchDispatch(): Promise<DispatchFigures> {
   };
   const fmw = (): void => {
     for (let i = 0; i < LOOKUPS; i++) {
-      const r = requests[i % requests.length]!;
+      const r = requests[i % requests.length] as (typeof requests)[number];
       const found = router.find(r.method as "GET", r.path);
       if (found) sink += Object.keys(found.params).length;
     }

@@ -141,7 +141,10 @@ export function dispatchTree(plans: readonly RoutePlan[]): string {
     for (const segment of p.route.segments) {
       if (segment.kind === "static") {
         let next = node.static.get(segment.value);
-        if (!next) node.static.set(segment.value, (next = { static: new Map(), param: null, routes: new Map() }));
+        if (!next) {
+          next = { static: new Map(), param: null, routes: new Map() };
+          node.static.set(segment.value, next);
+        }
         node = next;
       } else {
         node = node.param ??= { static: new Map(), param: null, routes: new Map() };

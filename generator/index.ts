@@ -50,9 +50,11 @@ const templateCache = new Map<string, Templates>();
 
 function templatesFor(dir: string | undefined): Templates {
   const key = dir ?? "";
-  let t = templateCache.get(key);
-  if (!t) templateCache.set(key, (t = loadTemplates(dir)));
-  return t;
+  const cached = templateCache.get(key);
+  if (cached) return cached;
+  const templates = loadTemplates(dir);
+  templateCache.set(key, templates);
+  return templates;
 }
 
 /**

@@ -1,5 +1,5 @@
 // Code generated from templates/ by `npm run gen:templates` (Handlebars.precompile). DO NOT EDIT.
-export const fingerprint = "73a42c2175ebc124613a27d563938f741a921b74f0195938dfb3b880734a2ef7";
+export const fingerprint = "1160b1ca40b9c508fc69d01977b8cc2d5e9be4f2224b3f6fabf56f40b328f843";
 export const specs = {
   "adapter-express.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -161,18 +161,41 @@ export const specs = {
     + ((stack1 = alias2(alias1(lookupProperty(depth0,"body"), "module", {"start":{"line":6,"column":40},"end":{"line":6,"column":51}} ), depth0)) != null ? stack1 : "")
     + "\";\n";
 },"1":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "/** Path params of `"
+    + ((stack1 = alias2(alias1(depth0, "commentPath", {"start":{"line":10,"column":22},"end":{"line":10,"column":33}} ), depth0)) != null ? stack1 : "")
+    + "`, percent-decoded. */\nexport interface "
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":11,"column":19},"end":{"line":11,"column":27}} ), depth0)) != null ? stack1 : "")
+    + "Params {\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"params"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":15,"column":9}}})) != null ? stack1 : "")
+    + "}\n";
+},"2":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda;
 
   return "  /** `"
-    + ((stack1 = alias2(alias1(depth0, "brace", {"start":{"line":12,"column":10},"end":{"line":12,"column":20}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "brace", {"start":{"line":13,"column":10},"end":{"line":13,"column":20}} ), depth0)) != null ? stack1 : "")
     + "`, which KrakenD names `"
-    + ((stack1 = alias2(alias1(depth0, "keyComment", {"start":{"line":12,"column":49},"end":{"line":12,"column":64}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "keyComment", {"start":{"line":13,"column":49},"end":{"line":13,"column":64}} ), depth0)) != null ? stack1 : "")
     + "`: path segment "
-    + ((stack1 = alias2(alias1(depth0, "segment", {"start":{"line":12,"column":84},"end":{"line":12,"column":96}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "segment", {"start":{"line":13,"column":84},"end":{"line":13,"column":96}} ), depth0)) != null ? stack1 : "")
     + ". */\n  readonly "
-    + ((stack1 = alias2(alias1(depth0, "typeKey", {"start":{"line":13,"column":13},"end":{"line":13,"column":25}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeKey", {"start":{"line":14,"column":13},"end":{"line":14,"column":25}} ), depth0)) != null ? stack1 : "")
     + ": string;\n";
-},"2":function(container,depth0,helpers,partials,data) {
+},"3":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=container.lambda;
+
+  return "/** `"
+    + ((stack1 = alias2(alias1(depth0, "commentPath", {"start":{"line":18,"column":7},"end":{"line":18,"column":18}} ), depth0)) != null ? stack1 : "")
+    + "` has no path params. */\nexport type "
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":19,"column":14},"end":{"line":19,"column":22}} ), depth0)) != null ? stack1 : "")
+    + "Params = Record<string, never>;\n";
+},"4":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -181,53 +204,53 @@ export const specs = {
     };
 
   return "  return {\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"params"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":23,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"params"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":28,"column":9}}})) != null ? stack1 : "")
     + "  };\n";
-},"3":function(container,depth0,helpers,partials,data) {
+},"5":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda;
 
   return "    "
-    + ((stack1 = alias2(alias1(depth0, "objectKey", {"start":{"line":22,"column":6},"end":{"line":22,"column":20}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "objectKey", {"start":{"line":27,"column":6},"end":{"line":27,"column":20}} ), depth0)) != null ? stack1 : "")
     + ": segments["
-    + ((stack1 = alias2(alias1(depth0, "segment", {"start":{"line":22,"column":35},"end":{"line":22,"column":47}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "segment", {"start":{"line":27,"column":35},"end":{"line":27,"column":47}} ), depth0)) != null ? stack1 : "")
     + "] ?? \"\",\n";
-},"4":function(container,depth0,helpers,partials,data) {
-    return "  void segments;\n  return {};\n";
-},"5":function(container,depth0,helpers,partials,data) {
-    return "  void params;\n";
 },"6":function(container,depth0,helpers,partials,data) {
+    return "  void segments;\n  return {};\n";
+},"7":function(container,depth0,helpers,partials,data) {
+    return "  void params;\n";
+},"8":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda;
 
   return "  const "
-    + ((stack1 = alias2(alias1(depth0, "name", {"start":{"line":40,"column":10},"end":{"line":40,"column":19}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "name", {"start":{"line":45,"column":10},"end":{"line":45,"column":19}} ), depth0)) != null ? stack1 : "")
     + " = "
-    + ((stack1 = alias2(alias1(depth0, "call", {"start":{"line":40,"column":26},"end":{"line":40,"column":35}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "call", {"start":{"line":45,"column":26},"end":{"line":45,"column":35}} ), depth0)) != null ? stack1 : "")
     + ";\n  if ("
-    + ((stack1 = alias2(alias1(depth0, "name", {"start":{"line":41,"column":8},"end":{"line":41,"column":17}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "name", {"start":{"line":46,"column":8},"end":{"line":46,"column":17}} ), depth0)) != null ? stack1 : "")
     + " instanceof RequestError) return "
-    + ((stack1 = alias2(alias1(depth0, "name", {"start":{"line":41,"column":54},"end":{"line":41,"column":63}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "name", {"start":{"line":46,"column":54},"end":{"line":46,"column":63}} ), depth0)) != null ? stack1 : "")
     + ";\n";
-},"7":function(container,depth0,helpers,partials,data) {
+},"9":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "    "
     + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
     + ",\n";
-},"8":function(container,depth0,helpers,partials,data) {
+},"10":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda;
 
   return "    { name: "
-    + ((stack1 = alias2(alias1(depth0, "nameLiteral", {"start":{"line":62,"column":14},"end":{"line":62,"column":30}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "nameLiteral", {"start":{"line":67,"column":14},"end":{"line":67,"column":30}} ), depth0)) != null ? stack1 : "")
     + ", key: "
-    + ((stack1 = alias2(alias1(depth0, "keyLiteral", {"start":{"line":62,"column":41},"end":{"line":62,"column":56}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "keyLiteral", {"start":{"line":67,"column":41},"end":{"line":67,"column":56}} ), depth0)) != null ? stack1 : "")
     + ", segment: "
-    + ((stack1 = alias2(alias1(depth0, "segment", {"start":{"line":62,"column":71},"end":{"line":62,"column":83}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "segment", {"start":{"line":67,"column":71},"end":{"line":67,"column":83}} ), depth0)) != null ? stack1 : "")
     + " },\n";
-},"9":function(container,depth0,helpers,partials,data) {
-    return "true";
-},"10":function(container,depth0,helpers,partials,data) {
-    return "false";
 },"11":function(container,depth0,helpers,partials,data) {
+    return "true";
+},"12":function(container,depth0,helpers,partials,data) {
+    return "false";
+},"13":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -235,8 +258,8 @@ export const specs = {
         return undefined
     };
 
-  return ((stack1 = container.lambda(container.strict(lookupProperty(depth0,"body"), "validator", {"start":{"line":76,"column":30},"end":{"line":76,"column":44}} ), depth0)) != null ? stack1 : "");
-},"12":function(container,depth0,helpers,partials,data) {
+  return ((stack1 = container.lambda(container.strict(lookupProperty(depth0,"body"), "validator", {"start":{"line":81,"column":30},"end":{"line":81,"column":44}} ), depth0)) != null ? stack1 : "");
+},"14":function(container,depth0,helpers,partials,data) {
     return "null";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -251,69 +274,65 @@ export const specs = {
     + ((stack1 = alias2(alias1(depth0, "runtimeImports", {"start":{"line":4,"column":2},"end":{"line":4,"column":16}} ), depth0)) != null ? stack1 : "")
     + "\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":7,"column":7}}})) != null ? stack1 : "")
-    + "\n/** Path params of `"
-    + ((stack1 = alias2(alias1(depth0, "commentPath", {"start":{"line":9,"column":22},"end":{"line":9,"column":33}} ), depth0)) != null ? stack1 : "")
-    + "`, percent-decoded. */\nexport interface "
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":10,"column":19},"end":{"line":10,"column":27}} ), depth0)) != null ? stack1 : "")
-    + "Params {\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"params"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":11,"column":0},"end":{"line":14,"column":9}}})) != null ? stack1 : "")
-    + "}\n\n/** The params, read from segment positions fixed at generation time. */\nexport function extract"
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":18,"column":25},"end":{"line":18,"column":33}} ), depth0)) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(lookupProperty(depth0,"params"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(3, data, 0),"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":20,"column":7}}})) != null ? stack1 : "")
+    + "\n/** The params, read from segment positions fixed at generation time. */\nexport function extract"
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":23,"column":25},"end":{"line":23,"column":33}} ), depth0)) != null ? stack1 : "")
     + "Params(segments: readonly string[]): "
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":18,"column":74},"end":{"line":18,"column":82}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":23,"column":74},"end":{"line":23,"column":82}} ), depth0)) != null ? stack1 : "")
     + "Params {\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(lookupProperty(depth0,"params"),"length"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":19,"column":0},"end":{"line":28,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(lookupProperty(depth0,"params"),"length"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.program(6, data, 0),"data":data,"loc":{"start":{"line":24,"column":0},"end":{"line":33,"column":7}}})) != null ? stack1 : "")
     + "}\n\n/**\n * The message for one request: routing key and AMQP properties, as KrakenD builds them. Each\n * value the request controls is checked first: what RabbitMQ would refuse is a 400 here.\n */\nexport function build"
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":35,"column":23},"end":{"line":35,"column":31}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":40,"column":23},"end":{"line":40,"column":31}} ), depth0)) != null ? stack1 : "")
     + "Message(params: "
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":35,"column":51},"end":{"line":35,"column":59}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":40,"column":51},"end":{"line":40,"column":59}} ), depth0)) != null ? stack1 : "")
     + "Params, request: IncomingMessage): Outgoing | RequestError {\n"
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias3,lookupProperty(depth0,"usesParams"),{"name":"unless","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":38,"column":11}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"checks"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":39,"column":0},"end":{"line":42,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias3,lookupProperty(depth0,"usesParams"),{"name":"unless","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":41,"column":0},"end":{"line":43,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"checks"),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":44,"column":0},"end":{"line":47,"column":9}}})) != null ? stack1 : "")
     + "  const options: PublishOptions = {\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"options"),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":44,"column":0},"end":{"line":46,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"options"),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":49,"column":0},"end":{"line":51,"column":9}}})) != null ? stack1 : "")
     + "  };\n  if (type !== undefined) options.contentType = type;\n  return { "
-    + ((stack1 = alias2(alias1(depth0, "routingKeyExpr", {"start":{"line":49,"column":13},"end":{"line":49,"column":27}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "routingKeyExpr", {"start":{"line":54,"column":13},"end":{"line":54,"column":27}} ), depth0)) != null ? stack1 : "")
     + ", options };\n}\n\n/** Request headers copied into the message (plus X-Forwarded-For, X-Forwarded-Host, User-Agent). */\nconst INPUT_HEADERS: \"*\" | readonly string[] = "
-    + ((stack1 = alias2(alias1(depth0, "inputHeaders", {"start":{"line":53,"column":49},"end":{"line":53,"column":61}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "inputHeaders", {"start":{"line":58,"column":49},"end":{"line":58,"column":61}} ), depth0)) != null ? stack1 : "")
     + ";\n\n/** `"
-    + ((stack1 = alias2(alias1(depth0, "commentPath", {"start":{"line":55,"column":7},"end":{"line":55,"column":18}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "commentPath", {"start":{"line":60,"column":7},"end":{"line":60,"column":18}} ), depth0)) != null ? stack1 : "")
     + "` → exchange `"
-    + ((stack1 = alias2(alias1(depth0, "commentExchange", {"start":{"line":55,"column":36},"end":{"line":55,"column":51}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "commentExchange", {"start":{"line":60,"column":36},"end":{"line":60,"column":51}} ), depth0)) != null ? stack1 : "")
     + "`. */\nexport const "
-    + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":56,"column":15},"end":{"line":56,"column":17}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":61,"column":15},"end":{"line":61,"column":17}} ), depth0)) != null ? stack1 : "")
     + ": Route = {\n  id: "
-    + ((stack1 = alias2(alias1(depth0, "idLiteral", {"start":{"line":57,"column":8},"end":{"line":57,"column":17}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "idLiteral", {"start":{"line":62,"column":8},"end":{"line":62,"column":17}} ), depth0)) != null ? stack1 : "")
     + ",\n  method: "
-    + ((stack1 = alias2(alias1(depth0, "methodLiteral", {"start":{"line":58,"column":12},"end":{"line":58,"column":25}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "methodLiteral", {"start":{"line":63,"column":12},"end":{"line":63,"column":25}} ), depth0)) != null ? stack1 : "")
     + ",\n  path: "
-    + ((stack1 = alias2(alias1(depth0, "pathLiteral", {"start":{"line":59,"column":10},"end":{"line":59,"column":21}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "pathLiteral", {"start":{"line":64,"column":10},"end":{"line":64,"column":21}} ), depth0)) != null ? stack1 : "")
     + ",\n  params: [\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"params"),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":61,"column":0},"end":{"line":63,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"params"),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":66,"column":0},"end":{"line":68,"column":9}}})) != null ? stack1 : "")
     + "  ],\n  broker: "
-    + ((stack1 = alias2(alias1(depth0, "broker", {"start":{"line":65,"column":12},"end":{"line":65,"column":18}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "broker", {"start":{"line":70,"column":12},"end":{"line":70,"column":18}} ), depth0)) != null ? stack1 : "")
     + ",\n  exchange: "
-    + ((stack1 = alias2(alias1(depth0, "exchange", {"start":{"line":66,"column":14},"end":{"line":66,"column":22}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "exchange", {"start":{"line":71,"column":14},"end":{"line":71,"column":22}} ), depth0)) != null ? stack1 : "")
     + ",\n  queue: "
-    + ((stack1 = alias2(alias1(depth0, "queue", {"start":{"line":67,"column":11},"end":{"line":67,"column":16}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "queue", {"start":{"line":72,"column":11},"end":{"line":72,"column":16}} ), depth0)) != null ? stack1 : "")
     + ",\n  routingKey: "
-    + ((stack1 = alias2(alias1(depth0, "routingKey", {"start":{"line":68,"column":16},"end":{"line":68,"column":26}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "routingKey", {"start":{"line":73,"column":16},"end":{"line":73,"column":26}} ), depth0)) != null ? stack1 : "")
     + ",\n  mandatory: "
-    + ((stack1 = alias2(alias1(depth0, "mandatory", {"start":{"line":69,"column":15},"end":{"line":69,"column":24}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "mandatory", {"start":{"line":74,"column":15},"end":{"line":74,"column":24}} ), depth0)) != null ? stack1 : "")
     + ",\n  persistent: "
-    + ((stack1 = alias2(alias1(depth0, "persistent", {"start":{"line":70,"column":16},"end":{"line":70,"column":26}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "persistent", {"start":{"line":75,"column":16},"end":{"line":75,"column":26}} ), depth0)) != null ? stack1 : "")
     + ",\n  timeoutMs: "
-    + ((stack1 = alias2(alias1(depth0, "timeoutMs", {"start":{"line":71,"column":15},"end":{"line":71,"column":24}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "timeoutMs", {"start":{"line":76,"column":15},"end":{"line":76,"column":24}} ), depth0)) != null ? stack1 : "")
     + ",\n  outputEncoding: "
-    + ((stack1 = alias2(alias1(depth0, "outputEncoding", {"start":{"line":72,"column":20},"end":{"line":72,"column":34}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "outputEncoding", {"start":{"line":77,"column":20},"end":{"line":77,"column":34}} ), depth0)) != null ? stack1 : "")
     + ",\n  inputHeaders: INPUT_HEADERS,\n  hasBodySchema: "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.program(10, data, 0),"data":data,"loc":{"start":{"line":74,"column":17},"end":{"line":74,"column":53}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.program(12, data, 0),"data":data,"loc":{"start":{"line":79,"column":17},"end":{"line":79,"column":53}}})) != null ? stack1 : "")
     + ",\n  prepare: (segments, request) => build"
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":75,"column":41},"end":{"line":75,"column":49}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":80,"column":41},"end":{"line":80,"column":49}} ), depth0)) != null ? stack1 : "")
     + "Message(extract"
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":75,"column":68},"end":{"line":75,"column":76}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":80,"column":68},"end":{"line":80,"column":76}} ), depth0)) != null ? stack1 : "")
     + "Params(segments), request),\n  validateBody: "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.program(12, data, 0),"data":data,"loc":{"start":{"line":76,"column":16},"end":{"line":76,"column":65}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.program(14, data, 0),"data":data,"loc":{"start":{"line":81,"column":16},"end":{"line":81,"column":65}}})) != null ? stack1 : "")
     + ",\n};\n";
 },"usePartial":true,"useData":true},
 };

@@ -58,7 +58,7 @@ for (let done = 0, chunk = 0; done < RUNS; chunk++) {
     stats.cases++;
     const before = typeof arg === "object" ? JSON.stringify(arg) : null;
     const t = performance.now();
-    let result;
+    let result: Awaited<ReturnType<typeof generate>>;
     try {
       result = await generate(arg, { file: FILE });
     } catch (err) {

@@ -515,7 +515,10 @@ async function main(): Promise<number> {
       const res = await kind.send(port, i);
       const got = res === "no answer" ? "no answer" : res.status;
       let entry = stats.badByKind.get(kind.name);
-      if (!entry) stats.badByKind.set(kind.name, (entry = { sent: 0, expected: 0, unexpected: new Map() }));
+      if (!entry) {
+        entry = { sent: 0, expected: 0, unexpected: new Map() };
+        stats.badByKind.set(kind.name, entry);
+      }
       entry.sent++;
       if (got === kind.expected) entry.expected++;
       else {

@@ -49,9 +49,11 @@ function show(list: readonly Diagnostic[]): string {
 
 const results = new Map<string, Awaited<ReturnType<typeof generate>>>();
 async function run(c: FixtureCase) {
-  let r = results.get(c.name);
-  if (!r) results.set(c.name, (r = await generate(c.text, { file: FILE })));
-  return r;
+  const known = results.get(c.name);
+  if (known) return known;
+  const result = await generate(c.text, { file: FILE });
+  results.set(c.name, result);
+  return result;
 }
 
 test("fixtures: the expected cases are present and each is classified", () => {

@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, request, type OutgoingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Channel, type ChannelModel, type Options } from "amqplib";
+import type { Channel, ChannelModel, Options } from "amqplib";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { AMQP_URL, collectingLogger, generateAndImport, probeBroker, type GenPublisher, type Generated } from "./helpers/broker.js";

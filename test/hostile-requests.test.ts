@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { connect as tcp } from "node:net";
-import { type Channel, type ChannelModel } from "amqplib";
+import type { Channel, ChannelModel } from "amqplib";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { AMQP_URL, collectingLogger, generateAndImport, probeBroker, sleep, type GenPublisher, type Generated } from "./helpers/broker.js";

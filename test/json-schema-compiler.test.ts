@@ -963,7 +963,7 @@ test("tsLiteral", () => {
   const text = tsLiteral(value);
   assert.ok(!text.includes("\u2028"));
   const back = new Function(`return ${text};`)() as Record<string, unknown>;
-  assert.ok(Object.prototype.hasOwnProperty.call(back, "__proto__"), "own __proto__ survives");
+  assert.ok(Object.hasOwn(back, "__proto__"), "own __proto__ survives");
   assert.is(Object.getPrototypeOf(back), Object.prototype);
   assert.equal(JSON.stringify(back), JSON.stringify(value));
   assert.is(({} as Record<string, unknown>)["polluted"], undefined);

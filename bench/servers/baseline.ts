@@ -14,7 +14,7 @@ const EXCHANGE = "bench.http.produce";
 await channel.assertExchange(EXCHANGE, "topic", { durable: true });
 
 const server = createServer((req, res) => {
-  const [, , a = "", b = "", id = "", prio = "", route = ""] = (req.url ?? "").split("?")[0]!.split("/");
+  const [, , a = "", b = "", id = "", prio = "", route = ""] = (req.url ?? "").split("?", 1)[0]?.split("/") ?? [];
   const chunks: Buffer[] = [];
   req.on("data", (c: Buffer) => chunks.push(c));
   req.on("end", () => {
