@@ -1,9 +1,18 @@
 /**
  * Phase 3: analyse. A schema-valid krakend.json in, the IR and diagnostics out.
- * Each rule here is one of the spec's: A3 (capitalisation), A4 (routing key and message
- * properties), B2 (what is declared), B5 (KrakenD's traps, caught at generation time).
+ *
+ * Every check is a named rule in one of the tables below, run in this order (`ANALYSER_RULES`
+ * lists them): each backend that carries a producer block, each endpoint with a producer, each
+ * producer route, each new route against the routes before it, then the whole program. Rules
+ * only read and report; what the IR holds is derived by plain functions beside them. A table
+ * that reports an error drops what it checked (a backend, an endpoint, a route), so the IR is
+ * built only from what passed, and complete: brokers are numbered before the routes are made.
+ *
+ * The rules are the spec's: A3 (capitalisation), A4 (routing key and message properties), B2
+ * (what is declared), B5 (KrakenD's traps, caught at generation time).
  */
-import { joinPointer, type Diagnostic, type Severity } from "./diagnostics.js";
+import { Diagnostics, type BadPath, type DiagnosticCode, type Finding } from "./catalogue.js";
+import { diagnosticAt, joinPointer, type Diagnostic } from "./diagnostics.js";
 import type {
   BackoffStrategy,
   BrokerIR,
@@ -17,7 +26,7 @@ import type {
   Segment,
 } from "./ir.js";
 import type { SourceMap } from "./load.js";
-import { canonicalHeader, closest, krakendParamKey, parseGoDuration, quote } from "./text.js";
+import { canonicalHeader, closest, krakendParamKey, parseGoDuration } from "./text.js";
 import type { AmqpProducerConfig, KrakendBackend, KrakendConfig, KrakendEndpoint } from "./types/producer-config.js";
 
 export const PRODUCER_NAMESPACE = "backend/amqp/producer";
@@ -34,124 +43,330 @@ const DEFAULT_TIMEOUT = "2s";
 /** The longest delay a Node timer can wait; longer ones fire at once. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 const PARAM_NAME = /^[a-zA-Z0-9_-]+$/;
+/** Fields of the consumer that the producer schema accepts and the producer ignores. */
+const CONSUMER_FIELDS = ["prefetch_count", "prefetch_size", "no_local"] as const;
+/** The `*_key` fields that copy a path param into a message property. */
+const PROPERTY_KEY_FIELDS = ["exp_key", "reply_to_key", "msg_id_key", "priority_key"] as const;
+/** Encodings the generated handlers answer with; any other is answered as `json`. */
+const OUTPUT_ENCODINGS: readonly string[] = ["json", "json-collection", "no-op", "string"] satisfies OutputEncoding[];
+/** Headers that describe one HTTP connection (RFC 9110 §7.6.1): the runtime never forwards them. */
+const HOP_BY_HOP_HEADERS = new Set(["Connection", "Keep-Alive", "Proxy-Connection", "Te", "Trailer", "Transfer-Encoding", "Upgrade"]);
+const CREDENTIAL_HEADERS = ["Authorization", "Cookie", "Proxy-Authorization"];
+
+type Prefer = "key" | "value";
+/** How a rule reports: a finding, and the pointer it is about. */
+type Report = (pointer: string, finding: Finding, prefer?: Prefer) => void;
+
+export interface Rule<Context> {
+  /** What it checks, as a reader would list it; the spec item when there is one. */
+  readonly name: string;
+  /** Every code it can report. */
+  readonly codes: readonly DiagnosticCode[];
+  /** The rules after it in its table assume it passed: an error so far stops the table. */
+  readonly gate?: true;
+  readonly check: (ctx: Context, report: Report) => void;
+}
 
 class Reporter {
   readonly list: Diagnostic[] = [];
+  errors = 0;
   constructor(
     private readonly file: string,
     private readonly source: SourceMap,
   ) {}
-  add(code: string, severity: Severity, pointer: string, message: string, hint?: string, prefer: "key" | "value" = "value"): void {
-    const { line, column } = this.source.locate(pointer, prefer);
-    this.list.push({ code, severity, message, file: this.file, line, column, pointer, ...(hint ? { hint } : {}) });
+  add(pointer: string, finding: Finding, prefer: Prefer = "value"): void {
+    this.list.push(diagnosticAt(finding, this.file, this.source.locate(pointer, prefer), pointer));
+    if (finding.severity === "error") this.errors++;
   }
 }
 
-export interface AnalyseResult {
-  program: ProgramIR;
-  diagnostics: Diagnostic[];
-}
-
-export function analyse(config: unknown, file: string, source: SourceMap): AnalyseResult {
-  const report = new Reporter(file, source);
-  const root = config as Config;
-  const routes: RouteIR[] = [];
-  const seen = new Map<string, { pointer: string; route: RouteIR }>();
-
-  (root.endpoints ?? []).forEach((endpoint, e) => {
-    const endpointPointer = joinPointer("", "endpoints", e);
-    const producers: { backend: Backend; b: number; namespace: string; block: AmqpProducerConfig }[] = [];
-    (endpoint.backend ?? []).forEach((backend, b) => {
-      const extra = backend.extra_config ?? {};
-      const found = [PRODUCER_NAMESPACE, LEGACY_PRODUCER_NAMESPACE].filter((ns) => Object.hasOwn(extra, ns));
-      if (found.length === 0) return;
-      const backendPointer = joinPointer(endpointPointer, "backend", b);
-      if (found.length > 1) {
-        report.add(
-          "AG218",
-          "error",
-          joinPointer(backendPointer, "extra_config", LEGACY_PRODUCER_NAMESPACE),
-          "This backend has both the producer namespace and its legacy alias.",
-          `Keep only "${PRODUCER_NAMESPACE}".`,
-          "key",
-        );
-        return;
-      }
-      const namespace = found[0] ?? PRODUCER_NAMESPACE;
-      const consumer = CONSUMER_NAMESPACES.find((ns) => Object.hasOwn(extra, ns));
-      if (consumer) {
-        report.add(
-          "AG205",
-          "error",
-          joinPointer(backendPointer, "extra_config", namespace),
-          "This backend is both an AMQP consumer and a producer: KrakenD attaches only the consumer, so the producer never runs.",
-          `Move the producer to a backend of its own, or remove "${consumer}".`,
-          "key",
-        );
-        return;
-      }
-      producers.push({ backend, b, namespace, block: extra[namespace] as AmqpProducerConfig });
+/** Runs a table of rules in order; true when none of them reported an error. */
+function passes<Context>(rules: readonly Rule<Context>[], ctx: Context, reporter: Reporter): boolean {
+  const before = reporter.errors;
+  for (const rule of rules) {
+    rule.check(ctx, (pointer, finding, prefer) => {
+      // Keeps each rule's `codes` true, so that the listing says who reports what.
+      if (!rule.codes.includes(finding.code)) throw new Error(`analyser rule "${rule.name}" reported ${finding.code}, which it does not declare`);
+      reporter.add(pointer, finding, prefer);
     });
-    if (producers.length === 0) return;
-
-    if (producers.length > 1) {
-      const second = producers[1];
-      if (second) {
-        report.add(
-          "AG215",
-          "error",
-          joinPointer(endpointPointer, "backend", second.b),
-          `Endpoint ${quote(endpoint.endpoint)} has ${producers.length} producer backends; amqp-gen generates one producer per endpoint.`,
-          "Split the producers into separate endpoints.",
-        );
-      }
-      return;
-    }
-    const producer = producers[0];
-    if (!producer) return;
-    const others = (endpoint.backend ?? []).length - 1;
-    if (others > 0) {
-      report.add(
-        "AG223",
-        "warning",
-        joinPointer(endpointPointer, "backend"),
-        `Endpoint ${quote(endpoint.endpoint)} mixes the producer with ${others} other backend(s); amqp-gen generates only the producer.`,
-        "Give the other backends an endpoint of their own if the service must call them.",
-        "key",
-      );
-    }
-    const route = analyseRoute(report, root, endpoint, endpointPointer, producer);
-    if (!route) return;
-    const shape = `${route.method} /${route.segments.map((s) => (s.kind === "static" ? s.value : "{}")).join("/")}`;
-    const previous = seen.get(shape);
-    if (previous) {
-      const same = previous.route.path === route.path;
-      const { line } = source.locate(previous.pointer);
-      report.add(
-        same ? "AG208" : "AG209",
-        "error",
-        joinPointer(endpointPointer, "endpoint"),
-        same
-          ? `Duplicate route: ${route.method} ${quote(route.path)} is already defined at line ${line}.`
-          : `Conflicting routes: ${route.method} ${quote(route.path)} matches the same requests as ${quote(previous.route.path)} (line ${line}).`,
-        same ? "Remove one of the two endpoints, or give them different methods." : "Make the paths differ by a fixed segment, or merge the endpoints.",
-      );
-      return;
-    }
-    seen.set(shape, { pointer: joinPointer(endpointPointer, "endpoint"), route });
-    routes.push(route);
-  });
-
-  routes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
-  const brokers = assignBrokers(report, routes);
-  checkSharedTopology(report, routes);
-  return { program: { source: file, brokers, routes }, diagnostics: report.list };
+    if (rule.gate && reporter.errors > before) break;
+  }
+  return reporter.errors === before;
 }
 
-function parsePath(report: Reporter, path: string, pointer: string): { segments: Segment[]; params: ParamIR[] } | null {
+// ---------------------------------------------------------------------------------------------
+// Backends: each backend whose extra_config holds a producer namespace.
+
+interface BackendContext {
+  readonly pointer: string;
+  readonly extra: Readonly<Record<string, unknown>>;
+  /** The producer namespaces it holds: the current one, the legacy alias, or both. */
+  readonly namespaces: readonly string[];
+}
+
+const BACKEND_RULES: readonly Rule<BackendContext>[] = [
+  {
+    name: "a backend holds the producer namespace or its legacy alias, not both",
+    codes: ["AG218"],
+    gate: true,
+    check({ pointer, namespaces }, report) {
+      if (namespaces.length > 1) report(joinPointer(pointer, "extra_config", LEGACY_PRODUCER_NAMESPACE), Diagnostics.AG218({ current: PRODUCER_NAMESPACE }), "key");
+    },
+  },
+  {
+    name: "a producer backend is not also a consumer",
+    codes: ["AG205"],
+    check({ pointer, extra, namespaces }, report) {
+      const consumer = CONSUMER_NAMESPACES.find((ns) => Object.hasOwn(extra, ns));
+      if (consumer) report(joinPointer(pointer, "extra_config", namespaces[0] ?? PRODUCER_NAMESPACE), Diagnostics.AG205({ consumer }), "key");
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Endpoints: each endpoint with at least one producer backend that passed.
+
+interface ProducerBlock {
+  readonly backend: Backend;
+  /** Index of the backend in the endpoint. */
+  readonly index: number;
+  readonly namespace: string;
+  readonly block: AmqpProducerConfig;
+}
+
+interface EndpointContext {
+  readonly endpoint: Endpoint;
+  readonly pointer: string;
+  readonly producers: readonly ProducerBlock[];
+}
+
+const ENDPOINT_RULES: readonly Rule<EndpointContext>[] = [
+  {
+    name: "one producer per endpoint",
+    codes: ["AG215"],
+    gate: true,
+    check({ endpoint, pointer, producers }, report) {
+      const second = producers[1];
+      if (second) report(joinPointer(pointer, "backend", second.index), Diagnostics.AG215({ endpoint: endpoint.endpoint, producers: producers.length }));
+    },
+  },
+  {
+    name: "the producer is its endpoint's only backend",
+    codes: ["AG223"],
+    check({ endpoint, pointer }, report) {
+      const others = (endpoint.backend ?? []).length - 1;
+      if (others > 0) report(joinPointer(pointer, "backend"), Diagnostics.AG223({ endpoint: endpoint.endpoint, others }), "key");
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Routes: one producer block, with what the analyser derived from it and from its endpoint.
+
+interface ParsedPath {
+  readonly segments: readonly Segment[];
+  readonly params: readonly ParamIR[];
+  /** What is wrong with it, in segment order: the path is usable only when there is nothing. */
+  readonly problems: readonly BadPath[];
+}
+
+interface RouteContext {
+  readonly endpoint: Endpoint;
+  readonly producer: ProducerBlock;
+  /** The producer block, as a shorthand for `producer.block`. */
+  readonly block: AmqpProducerConfig;
+  readonly pointers: { readonly endpoint: string; readonly backend: string; readonly block: string };
+  readonly method: HttpMethod;
+  readonly path: ParsedPath;
+  /** The backend's hosts, or the root's when the backend has none; null where a host is not an AMQP URL. */
+  readonly hosts: { readonly pointer: string; readonly urls: readonly (string | null)[] };
+  /** The endpoint's timeout, or the root's, or the default. `ms` is undefined when it is not a Go duration. */
+  readonly timeout: { readonly pointer: string; readonly text: string; readonly ms: number | undefined };
+  readonly outputEncoding: { readonly pointer: string; readonly text: string };
+  readonly inputHeaders: { readonly pointer: string; readonly list: readonly string[] | undefined };
+}
+
+/** Pointer to a field of the producer block. */
+const blockField = (ctx: RouteContext, field: string) => joinPointer(ctx.pointers.block, field);
+/** Pointer to a field of the endpoint. */
+const endpointField = (ctx: RouteContext, field: string) => joinPointer(ctx.pointers.endpoint, field);
+
+/** The path param a KrakenD key names (`Route` for `{route}`), if any. */
+function paramNamed(ctx: RouteContext, key: string): ParamIR | undefined {
+  return ctx.path.params.find((p) => p.key === key);
+}
+
+/** A `*_key` field set to a key that names no param: AG201, with the closest param as the fix. */
+function reportMissingParam(ctx: RouteContext, report: Report, field: string, key: string): void {
+  const keys = ctx.path.params.map((p) => p.key);
+  report(blockField(ctx, field), Diagnostics.AG201({ field, key, endpoint: ctx.endpoint.endpoint, keys, suggestion: closest(key, keys) }));
+}
+
+const ROUTE_RULES: readonly Rule<RouteContext>[] = [
+  {
+    name: "the legacy namespace still works, but fails KrakenD's schema",
+    codes: ["AG213"],
+    check(ctx, report) {
+      if (ctx.producer.namespace === LEGACY_PRODUCER_NAMESPACE) report(ctx.pointers.block, Diagnostics.AG213({ current: PRODUCER_NAMESPACE }), "key");
+    },
+  },
+  {
+    name: "consumer settings are ignored by the producer",
+    codes: ["AG214"],
+    check(ctx, report) {
+      for (const field of CONSUMER_FIELDS) if (ctx.block[field] !== undefined) report(blockField(ctx, field), Diagnostics.AG214({ field }), "key");
+    },
+  },
+  {
+    name: "each path param is a whole segment with a name of its own",
+    codes: ["AG210"],
+    gate: true,
+    check(ctx, report) {
+      for (const problem of ctx.path.problems) report(endpointField(ctx, "endpoint"), Diagnostics.AG210(problem));
+    },
+  },
+  {
+    name: "a routing key that is not static names a param (A4)",
+    codes: ["AG201", "AG202"],
+    check(ctx, report) {
+      const key = ctx.block.routing_key;
+      if (ctx.block.static_routing_key === true || key === "" || paramNamed(ctx, key)) return;
+      // A name that can only be a param is an error; anything else is KrakenD's empty-key trap.
+      if (PARAM_NAME.test(key) && (ctx.path.params.length > 0 || /^[A-Z]/.test(key))) reportMissingParam(ctx, report, "routing_key", key);
+      else report(blockField(ctx, "routing_key"), Diagnostics.AG202({ key }));
+    },
+  },
+  {
+    name: "message property keys name a param (A4)",
+    codes: ["AG201"],
+    check(ctx, report) {
+      for (const field of PROPERTY_KEY_FIELDS) {
+        const key = ctx.block[field];
+        if (key !== undefined && key !== "" && !paramNamed(ctx, key)) reportMissingParam(ctx, report, field, key);
+      }
+    },
+  },
+  {
+    name: '"immediate" is never sent',
+    codes: ["AG203"],
+    check(ctx, report) {
+      if (ctx.block.immediate === true) report(blockField(ctx, "immediate"), Diagnostics.AG203(), "key");
+    },
+  },
+  {
+    name: '"exclusive" is never applied',
+    codes: ["AG204"],
+    check(ctx, report) {
+      if (ctx.block.exclusive === true) report(blockField(ctx, "exclusive"), Diagnostics.AG204(), "key");
+    },
+  },
+  {
+    name: '"no_wait" is ignored: declarations are awaited',
+    codes: ["AG219"],
+    check(ctx, report) {
+      if (ctx.block.no_wait === true) report(blockField(ctx, "no_wait"), Diagnostics.AG219(), "key");
+    },
+  },
+  {
+    name: '"concurrent_calls" publishes once',
+    codes: ["AG206"],
+    check(ctx, report) {
+      const calls = ctx.endpoint.concurrent_calls ?? 1;
+      if (calls > 1) report(endpointField(ctx, "concurrent_calls"), Diagnostics.AG206({ calls }), "key");
+    },
+  },
+  {
+    name: "the producer has a broker host",
+    codes: ["AG207"],
+    check(ctx, report) {
+      if (ctx.hosts.urls.length === 0) report(ctx.pointers.backend, Diagnostics.AG207());
+    },
+  },
+  {
+    name: "every host is an amqp:// or amqps:// URL",
+    codes: ["AG211"],
+    check(ctx, report) {
+      ctx.hosts.urls.forEach((url, index) => {
+        if (url === null) report(joinPointer(ctx.hosts.pointer, index), Diagnostics.AG211({ index }));
+      });
+    },
+  },
+  {
+    name: "the backend disables KrakenD's host sanitizer",
+    codes: ["AG212"],
+    check(ctx, report) {
+      if (ctx.hosts.urls.length > 0 && ctx.producer.backend.disable_host_sanitize !== true) report(ctx.pointers.backend, Diagnostics.AG212());
+    },
+  },
+  {
+    name: "the timeout is a positive duration a timer can wait",
+    codes: ["AG221"],
+    check({ timeout }, report) {
+      if (timeout.ms === undefined || timeout.ms <= 0 || timeout.ms > MAX_TIMEOUT_MS) report(timeout.pointer, Diagnostics.AG221({ timeout: timeout.text }));
+    },
+  },
+  {
+    name: "the output encoding is one amqp-gen answers with",
+    codes: ["AG217"],
+    check({ outputEncoding }, report) {
+      if (!OUTPUT_ENCODINGS.includes(outputEncoding.text)) report(outputEncoding.pointer, Diagnostics.AG217({ encoding: outputEncoding.text }));
+    },
+  },
+  {
+    name: 'input_headers ["*"] copies credentials into every message',
+    codes: ["AG226"],
+    check({ inputHeaders }, report) {
+      const star = inputHeaders.list?.indexOf("*") ?? -1;
+      if (star !== -1) report(joinPointer(inputHeaders.pointer, star), Diagnostics.AG226({ credentials: CREDENTIAL_HEADERS }));
+    },
+  },
+  {
+    name: "hop-by-hop headers are never forwarded",
+    codes: ["AG227"],
+    check({ inputHeaders }, report) {
+      // With "*" every header is copied, and AG226 says so instead.
+      if (inputHeaders.list === undefined || inputHeaders.list.includes("*")) return;
+      inputHeaders.list.forEach((header, index) => {
+        if (HOP_BY_HOP_HEADERS.has(canonicalHeader(header))) report(joinPointer(inputHeaders.pointer, index), Diagnostics.AG227({ header }));
+      });
+    },
+  },
+  {
+    name: "the queue has a name",
+    codes: ["AG220"],
+    check(ctx, report) {
+      if (ctx.block.name === "") report(blockField(ctx, "name"), Diagnostics.AG220());
+    },
+  },
+];
+
+function routeContext(root: Config, endpoint: Endpoint, endpointPointer: string, producer: ProducerBlock): RouteContext {
+  const backendPointer = joinPointer(endpointPointer, "backend", producer.index);
+  // KrakenD falls back to the root `host` when the backend has none, or an empty list.
+  const ownHosts = producer.backend.host !== undefined && producer.backend.host.length > 0;
+  const hosts = (ownHosts ? producer.backend.host : root.host) ?? [];
+  const timeout = endpoint.timeout ?? root.timeout ?? DEFAULT_TIMEOUT;
+  return {
+    endpoint,
+    producer,
+    block: producer.block,
+    pointers: { endpoint: endpointPointer, backend: backendPointer, block: joinPointer(backendPointer, "extra_config", producer.namespace) },
+    method: (endpoint.method ?? "GET").toUpperCase() as HttpMethod,
+    path: parsePath(endpoint.endpoint),
+    hosts: { pointer: ownHosts ? joinPointer(backendPointer, "host") : "/host", urls: hosts.map(stripCredentials) },
+    timeout: { pointer: endpoint.timeout ? joinPointer(endpointPointer, "timeout") : "/timeout", text: timeout, ms: parseGoDuration(timeout) },
+    outputEncoding: {
+      pointer: endpoint.output_encoding ? joinPointer(endpointPointer, "output_encoding") : "/output_encoding",
+      text: endpoint.output_encoding ?? root.output_encoding ?? "json",
+    },
+    inputHeaders: { pointer: joinPointer(endpointPointer, "input_headers"), list: endpoint.input_headers },
+  };
+}
+
+function parsePath(path: string): ParsedPath {
   const segments: Segment[] = [];
   const params: ParamIR[] = [];
-  let ok = true;
+  const problems: BadPath[] = [];
   path
     .split("/")
     .slice(1)
@@ -159,352 +374,240 @@ function parsePath(report: Reporter, path: string, pointer: string): { segments:
       const param = /^\{(.*)\}$/.exec(part);
       if (param) {
         const name = param[1] ?? "";
-        if (!PARAM_NAME.test(name)) {
-          report.add("AG210", "error", pointer, `Path param ${quote(part)} is not a valid name.`, "Param names use only letters, digits, '_' and '-'.");
-          ok = false;
-        } else if (params.some((p) => p.name === name)) {
-          report.add("AG210", "error", pointer, `Path param {${name}} appears twice.`, "Give each param its own name.");
-          ok = false;
-        } else if (params.some((p) => p.key === krakendParamKey(name))) {
-          report.add(
-            "AG210",
-            "error",
-            pointer,
-            `Path params {${params.find((p) => p.key === krakendParamKey(name))?.name ?? ""}} and {${name}} are both "${krakendParamKey(name)}" to KrakenD, which keeps only one of them.`,
-            "Rename one of the two params.",
-          );
-          ok = false;
-        } else {
-          params.push({ name, key: krakendParamKey(name), segment: index });
-        }
+        const key = krakendParamKey(name);
+        const sameKey = params.find((p) => p.key === key);
+        if (!PARAM_NAME.test(name)) problems.push({ problem: "invalid-name", segment: part });
+        else if (params.some((p) => p.name === name)) problems.push({ problem: "repeated", name });
+        else if (sameKey) problems.push({ problem: "same-key", first: sameKey.name, second: name, key });
+        else params.push({ name, key, segment: index });
         segments.push({ kind: "param", name });
       } else if (/[{}*]/.test(part)) {
-        report.add(
-          "AG210",
-          "error",
-          pointer,
-          `Path segment ${quote(part)} mixes a param with text or uses a wildcard.`,
-          "Each {param} must be a whole path segment, e.g. /orders/{id}.",
-        );
-        ok = false;
+        problems.push({ problem: "partial", segment: part });
       } else {
         segments.push({ kind: "static", value: part });
       }
     });
-  return ok ? { segments, params } : null;
+  return { segments, params, problems };
 }
 
-function analyseRoute(
-  report: Reporter,
-  root: Config,
-  endpoint: Endpoint,
-  endpointPointer: string,
-  producer: { backend: Backend; b: number; namespace: string; block: AmqpProducerConfig },
-): RouteIR | null {
-  const { backend, block, namespace } = producer;
-  const backendPointer = joinPointer(endpointPointer, "backend", producer.b);
-  const blockPointer = joinPointer(backendPointer, "extra_config", namespace);
-  const at = (field: string) => joinPointer(blockPointer, field);
+/** A route before its broker is known: brokers are numbered once every route is in, sorted. */
+type PendingRoute = Omit<RouteIR, "broker">;
 
-  if (namespace === LEGACY_PRODUCER_NAMESPACE) {
-    report.add(
-      "AG213",
-      "warning",
-      blockPointer,
-      "Legacy namespace: KrakenD still accepts it at run time but its schema rejects it.",
-      `Rename the key to "${PRODUCER_NAMESPACE}".`,
-      "key",
-    );
-  }
-  for (const field of ["prefetch_count", "prefetch_size", "no_local"] as const) {
-    if (block[field] !== undefined) {
-      report.add("AG214", "info", at(field), `"${field}" is a consumer setting; the producer ignores it.`, "Remove it, or keep it for documentation.", "key");
-    }
-  }
-
-  const parsed = parsePath(report, endpoint.endpoint, joinPointer(endpointPointer, "endpoint"));
-  if (!parsed) return null;
-  const { segments, params } = parsed;
-  const method = (endpoint.method ?? "GET").toUpperCase() as HttpMethod;
-  let ok = true;
-
-  const resolveParam = (field: "routing_key" | "exp_key" | "reply_to_key" | "msg_id_key" | "priority_key"): ParamRef | null | "missing" => {
-    const key = block[field];
-    if (key === undefined || key === "") return null;
-    const param = params.find((p) => p.key === key);
-    if (param) return { key, param };
-    return "missing";
+/** The route a producer block makes, once its rules passed. */
+function pendingRoute(ctx: RouteContext): PendingRoute {
+  const { block } = ctx;
+  const ref = (key: string | undefined): ParamRef | null => {
+    const param = key ? paramNamed(ctx, key) : undefined;
+    return key && param ? { key, param } : null;
   };
-  const missingParam = (field: string, key: string) => {
-    const keys = params.map((p) => p.key);
-    const guess = closest(key, keys);
-    const hint = guess
-      ? `Did you mean "${guess}"? KrakenD upper-cases the first letter of path params: {${guess.charAt(0).toLowerCase() + guess.slice(1)}} is "${guess}".`
-      : keys.length > 0
-        ? `The endpoint's params are ${keys.map((k) => `"${k}"`).join(", ")} (first letter upper-cased, as KrakenD exposes them).`
-        : `Add a {param} to the endpoint path ${quote(endpoint.endpoint)}, or remove "${field}".`;
-    report.add("AG201", "error", at(field), `"${field}": ${quote(key)} names no param of endpoint ${quote(endpoint.endpoint)}.`, hint);
-    ok = false;
-  };
-
-  // Routing key (A4): a literal with static_routing_key, a param name otherwise.
-  let routingKey: RoutingKeyIR;
-  const rk = block.routing_key;
-  if (block.static_routing_key === true) {
-    routingKey = { kind: "static", value: rk };
-  } else {
-    const ref = resolveParam("routing_key");
-    if (ref === "missing") {
-      if (PARAM_NAME.test(rk) && (params.length > 0 || /^[A-Z]/.test(rk))) {
-        missingParam("routing_key", rk);
-        routingKey = { kind: "empty", literal: rk };
-      } else {
-        report.add(
-          "AG202",
-          "warning",
-          at("routing_key"),
-          `"routing_key" ${quote(rk)} is read as a param name, and the endpoint has no such param: KrakenD publishes with the EMPTY routing key (amqp-gen does the same).`,
-          `To publish with the literal key ${quote(rk)}, add "static_routing_key": true.`,
-        );
-        routingKey = { kind: "empty", literal: rk };
-      }
-    } else if (ref === null) {
-      routingKey = { kind: "empty", literal: rk };
-    } else {
-      routingKey = { kind: "param", ref };
-    }
-  }
-
-  const refs = {
-    expiration: resolveParam("exp_key"),
-    replyTo: resolveParam("reply_to_key"),
-    messageId: resolveParam("msg_id_key"),
-    priority: resolveParam("priority_key"),
-  };
-  const fieldOf = { expiration: "exp_key", replyTo: "reply_to_key", messageId: "msg_id_key", priority: "priority_key" } as const;
-  for (const name of Object.keys(refs) as (keyof typeof refs)[]) {
-    if (refs[name] === "missing") missingParam(fieldOf[name], block[fieldOf[name]] ?? "");
-  }
-
-  if (block.immediate === true) {
-    report.add(
-      "AG203",
-      "warning",
-      at("immediate"),
-      '"immediate": true is never sent: RabbitMQ 3+ closes the connection on it (error 540).',
-      'Remove "immediate"; use "mandatory": true to learn about unroutable messages.',
-      "key",
-    );
-  }
-  if (block.exclusive === true) {
-    report.add(
-      "AG204",
-      "warning",
-      at("exclusive"),
-      '"exclusive": true is never applied: KrakenD passes it as the exchange\'s internal flag, which makes every publish fail.',
-      'Remove "exclusive".',
-      "key",
-    );
-  }
-  if (block.no_wait === true) {
-    report.add(
-      "AG219",
-      "info",
-      at("no_wait"),
-      '"no_wait" is ignored: amqp-gen always waits for the broker to confirm declarations.',
-      'Nothing to do; remove "no_wait" if you like.',
-      "key",
-    );
-  }
-  if ((endpoint.concurrent_calls ?? 1) > 1) {
-    report.add(
-      "AG206",
-      "warning",
-      joinPointer(endpointPointer, "concurrent_calls"),
-      `"concurrent_calls": ${endpoint.concurrent_calls} makes KrakenD publish every message ${endpoint.concurrent_calls} times; amqp-gen publishes it once.`,
-      'Remove "concurrent_calls" from producer endpoints.',
-      "key",
-    );
-  }
-
-  // Broker (A1, B7): the host list without credentials.
-  // KrakenD falls back to the root `host` when the backend has none, or an empty list.
-  const own = backend.host !== undefined && backend.host.length > 0;
-  const hostsPointer = own ? joinPointer(backendPointer, "host") : "/host";
-  const hosts = (own ? backend.host : root.host) ?? [];
-  if (hosts.length === 0) {
-    report.add(
-      "AG207",
-      "error",
-      backendPointer,
-      "This producer has no broker: neither the backend nor the config root sets \"host\".",
-      'Add "host": ["amqp://user:password@broker:5672"] to the backend.',
-    );
-    ok = false;
-  }
-  const urls: string[] = [];
-  hosts.forEach((host, i) => {
-    const url = stripCredentials(host);
-    if (url === null) {
-      report.add(
-        "AG211",
-        "error",
-        joinPointer(hostsPointer, i),
-        `host[${i}] is not an amqp:// or amqps:// URL.`,
-        "Use the form amqp://user:password@broker:5672/vhost, with characters such as / ? # @ in the user or password percent-encoded.",
-      );
-      ok = false;
-    } else {
-      urls.push(url);
-    }
-  });
-  if (hosts.length > 0 && backend.disable_host_sanitize !== true) {
-    report.add(
-      "AG212",
-      "warning",
-      backendPointer,
-      'KrakenD refuses an amqp:// host unless the backend sets "disable_host_sanitize": true.',
-      'Add "disable_host_sanitize": true to the backend (amqp-gen itself does not need it).',
-    );
-  }
-
-  const timeoutText = endpoint.timeout ?? root.timeout ?? DEFAULT_TIMEOUT;
-  const timeoutMs = parseGoDuration(timeoutText);
-  if (timeoutMs === undefined || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
-    report.add(
-      "AG221",
-      "error",
-      endpoint.timeout ? joinPointer(endpointPointer, "timeout") : "/timeout",
-      `Timeout ${quote(timeoutText)} is not a positive duration of at most 24 days.`,
-      'Use a Go duration such as "2s" or "1500ms" (timers cannot wait longer than 2^31 - 1 ms).',
-    );
-    ok = false;
-  }
-
-  const encodingText = endpoint.output_encoding ?? root.output_encoding ?? "json";
-  let outputEncoding: OutputEncoding = "json";
-  if (encodingText === "json-collection" || encodingText === "no-op" || encodingText === "string") outputEncoding = encodingText;
-  else if (encodingText !== "json") {
-    report.add(
-      "AG217",
-      "warning",
-      endpoint.output_encoding ? joinPointer(endpointPointer, "output_encoding") : "/output_encoding",
-      `output_encoding ${quote(encodingText)} is answered as "json" (body null) by amqp-gen.`,
-      'Set "output_encoding": "json" or "no-op" on producer endpoints.',
-    );
-  }
-
-  const inputHeaders = headerList(report, endpoint.input_headers, joinPointer(endpointPointer, "input_headers"));
-  const validation = endpoint.extra_config?.[VALIDATION_NAMESPACE];
-  const bodySchema =
-    validation !== undefined ? { schema: validation, pointer: joinPointer(endpointPointer, "extra_config", VALIDATION_NAMESPACE) } : null;
-
+  // Routing key (A4): a literal with static_routing_key, a param name otherwise; a name that
+  // is no param publishes with the empty key, as in KrakenD.
+  const keyRef = ref(block.routing_key);
+  const routingKey: RoutingKeyIR =
+    block.static_routing_key === true
+      ? { kind: "static", value: block.routing_key }
+      : keyRef
+        ? { kind: "param", ref: keyRef }
+        : { kind: "empty", literal: block.routing_key };
   const durable = block.durable === true;
-  let queue: RouteIR["queue"] = null;
-  if (block.name === "") {
-    report.add("AG220", "warning", at("name"), 'The queue "name" is empty: amqp-gen declares no queue for this route.', "Name the queue the messages should land in.");
-  } else {
-    queue = { name: block.name, durable, bindingKey: routingKey.kind === "static" ? routingKey.value : "#" };
-  }
-
-  if (!ok) return null;
   const maxRetries = block.max_retries ?? 0;
-  const connection: BrokerIR = {
-    urls,
-    maxRetries: maxRetries > 0 ? maxRetries : 0,
-    backoff: (block.backoff_strategy ?? "fallback") as BackoffStrategy,
-  };
-  const ref = (value: ParamRef | null | "missing") => (value === "missing" ? null : value);
+  const validation = ctx.endpoint.extra_config?.[VALIDATION_NAMESPACE];
   return {
-    method,
-    path: endpoint.endpoint,
-    segments,
-    params,
-    pointer: blockPointer,
-    namespace,
-    broker: -1,
-    connection,
+    method: ctx.method,
+    path: ctx.endpoint.endpoint,
+    segments: ctx.path.segments,
+    params: ctx.path.params,
+    pointer: ctx.pointers.block,
+    namespace: ctx.producer.namespace,
+    // Broker (A1, B7): the host list without credentials.
+    connection: {
+      urls: ctx.hosts.urls.filter((url) => url !== null),
+      maxRetries: maxRetries > 0 ? maxRetries : 0,
+      backoff: (block.backoff_strategy ?? "fallback") as BackoffStrategy,
+    },
     exchange: { name: block.exchange, durable, autoDelete: block.delete === true },
-    queue,
+    queue: block.name === "" ? null : { name: block.name, durable, bindingKey: routingKey.kind === "static" ? routingKey.value : "#" },
     routingKey,
     mandatory: block.mandatory === true,
     persistent: durable,
-    expiration: ref(refs.expiration),
-    replyTo: ref(refs.replyTo),
-    messageId: ref(refs.messageId),
-    priority: ref(refs.priority),
-    inputHeaders,
-    timeoutMs: timeoutMs ?? 0,
-    outputEncoding,
-    bodySchema,
+    expiration: ref(block.exp_key),
+    replyTo: ref(block.reply_to_key),
+    messageId: ref(block.msg_id_key),
+    priority: ref(block.priority_key),
+    inputHeaders: forwardedHeaders(ctx.inputHeaders.list),
+    timeoutMs: ctx.timeout.ms ?? 0,
+    outputEncoding: OUTPUT_ENCODINGS.includes(ctx.outputEncoding.text) ? (ctx.outputEncoding.text as OutputEncoding) : "json",
+    bodySchema: validation !== undefined ? { schema: validation, pointer: joinPointer(ctx.pointers.endpoint, "extra_config", VALIDATION_NAMESPACE) } : null,
   };
 }
 
-/**
- * Routes with the same host list share one connection. Indices follow the sorted routes, so
- * the output does not depend on the order of endpoints in the file.
- */
-function assignBrokers(report: Reporter, routes: RouteIR[]): BrokerIR[] {
-  const brokers: BrokerIR[] = [];
-  const byUrls = new Map<string, { index: number; first: RouteIR }>();
-  for (const route of routes) {
-    const key = JSON.stringify(route.connection.urls);
-    const known = byUrls.get(key);
-    if (!known) {
-      byUrls.set(key, { index: brokers.length, first: route });
-      route.broker = brokers.length;
-      brokers.push(route.connection);
-      continue;
-    }
-    route.broker = known.index;
-    const policy = known.first.connection;
-    if (policy.backoff !== route.connection.backoff || policy.maxRetries !== route.connection.maxRetries) {
-      report.add(
-        "AG224",
-        "warning",
-        route.pointer,
-        `This producer shares its broker connection with ${known.first.method} ${quote(known.first.path)}, which sets another "backoff_strategy"/"max_retries"; the connection follows that route ("${policy.backoff}", ${policy.maxRetries}).`,
-        'Give producers on the same host the same "backoff_strategy" and "max_retries".',
-      );
-    }
+/** The endpoint's forwarded headers, canonical and without hop-by-hop ones; `"*"` for all. */
+function forwardedHeaders(input: readonly string[] | undefined): "*" | readonly string[] {
+  if (input === undefined) return ["Content-Type"];
+  if (input.includes("*")) return "*";
+  const names: string[] = [];
+  for (const raw of input) {
+    const name = canonicalHeader(raw);
+    if (!HOP_BY_HOP_HEADERS.has(name) && !names.includes(name)) names.push(name);
   }
-  return brokers;
+  return names;
 }
 
-/** Headers that describe one HTTP connection (RFC 9110 §7.6.1): the runtime never forwards them. */
-const HOP_BY_HOP_HEADERS = new Set(["Connection", "Keep-Alive", "Proxy-Connection", "Te", "Trailer", "Transfer-Encoding", "Upgrade"]);
-const CREDENTIAL_HEADERS = ["Authorization", "Cookie", "Proxy-Authorization"];
+// ---------------------------------------------------------------------------------------------
+// Route set: a route that passed its rules, against the routes before it in the file.
 
-/** The endpoint's forwarded headers, canonical; `"*"` (with a warning: credentials travel too) for all. */
-function headerList(report: Reporter, input: string[] | undefined, pointer: string): "*" | string[] {
-  if (input === undefined) return ["Content-Type"];
-  const star = input.indexOf("*");
-  if (star !== -1) {
-    report.add(
-      "AG226",
-      "warning",
-      joinPointer(pointer, star),
-      `"input_headers": ["*"] copies every request header into every message, credentials included (${CREDENTIAL_HEADERS.join(", ")}).`,
-      'List the headers the consumers need instead, for example "input_headers": ["Content-Type", "X-Request-Id"].',
-    );
-    return "*";
-  }
-  const names: string[] = [];
-  input.forEach((raw, index) => {
-    const name = canonicalHeader(raw);
-    if (HOP_BY_HOP_HEADERS.has(name)) {
-      report.add(
-        "AG227",
-        "warning",
-        joinPointer(pointer, index),
-        `${quote(raw)} is a hop-by-hop header: it describes the client's HTTP connection, and amqp-gen never forwards it.`,
-        `Remove ${quote(raw)} from "input_headers".`,
-      );
-    } else if (!names.includes(name)) {
-      names.push(name);
+interface RouteSetContext {
+  readonly route: PendingRoute;
+  /** Pointer to the endpoint's "endpoint" field. */
+  readonly pointer: string;
+  /** `METHOD /a/{}/b`: routes of one shape match the same requests. */
+  readonly shape: string;
+  readonly earlier: ReadonlyMap<string, { readonly pointer: string; readonly route: PendingRoute }>;
+  readonly lineOf: (pointer: string) => number;
+}
+
+const ROUTE_SET_RULES: readonly Rule<RouteSetContext>[] = [
+  {
+    name: "no two routes match the same requests",
+    codes: ["AG208", "AG209"],
+    check({ route, pointer, shape, earlier, lineOf }, report) {
+      const first = earlier.get(shape);
+      if (!first) return;
+      const line = lineOf(first.pointer);
+      report(pointer, first.route.path === route.path ? Diagnostics.AG208({ route, line }) : Diagnostics.AG209({ route, firstPath: first.route.path, line }));
+    },
+  },
+];
+
+const shapeOf = (route: PendingRoute) => `${route.method} /${route.segments.map((s) => (s.kind === "static" ? s.value : "{}")).join("/")}`;
+
+// ---------------------------------------------------------------------------------------------
+// Program: every route, sorted, with its broker.
+
+interface ProgramContext {
+  readonly routes: readonly RouteIR[];
+}
+
+const PROGRAM_RULES: readonly Rule<ProgramContext>[] = [
+  {
+    name: "producers sharing a connection agree on its retry policy",
+    codes: ["AG224"],
+    check({ routes }, report) {
+      // The connection follows the first route (in sorted order) that uses it.
+      const firstOn = new Map<number, RouteIR>();
+      for (const route of routes) {
+        const first = firstOn.get(route.broker);
+        if (!first) {
+          firstOn.set(route.broker, route);
+          continue;
+        }
+        const policy = first.connection;
+        if (policy.backoff !== route.connection.backoff || policy.maxRetries !== route.connection.maxRetries) {
+          report(route.pointer, Diagnostics.AG224({ first, backoff: policy.backoff, maxRetries: policy.maxRetries }));
+        }
+      }
+    },
+  },
+  {
+    name: "routes declaring one exchange or queue declare it alike",
+    codes: ["AG216"],
+    check({ routes }, report) {
+      // Declarations are per connection: the same name on two brokers is two exchanges.
+      const exchanges = new Map<string, RouteIR>();
+      const queues = new Map<string, RouteIR>();
+      for (const route of routes) {
+        const key = `${route.broker}\u0000${route.exchange.name}`;
+        const first = exchanges.get(key);
+        if (!first) exchanges.set(key, route);
+        else if (first.exchange.durable !== route.exchange.durable || first.exchange.autoDelete !== route.exchange.autoDelete) {
+          report(route.pointer, Diagnostics.AG216({ declares: "exchange", name: route.exchange.name, route, first }));
+        }
+        if (!route.queue) continue;
+        const queueKey = `${route.broker}\u0000${route.queue.name}`;
+        const firstQueue = queues.get(queueKey);
+        if (!firstQueue) queues.set(queueKey, route);
+        else if (firstQueue.queue && firstQueue.queue.durable !== route.queue.durable) {
+          report(route.pointer, Diagnostics.AG216({ declares: "queue", name: route.queue.name, first: firstQueue }));
+        }
+      }
+    },
+  },
+];
+
+/**
+ * The routes with their brokers: routes with the same host list share one connection, the first
+ * one's. Indices follow the sorted routes, so the output does not depend on the order of
+ * endpoints in the file.
+ */
+function withBrokers(sorted: readonly PendingRoute[]): { brokers: BrokerIR[]; routes: RouteIR[] } {
+  const brokers: BrokerIR[] = [];
+  const byUrls = new Map<string, number>();
+  const routes = sorted.map((route): RouteIR => {
+    const key = JSON.stringify(route.connection.urls);
+    let broker = byUrls.get(key);
+    if (broker === undefined) {
+      broker = brokers.length;
+      byUrls.set(key, broker);
+      brokers.push(route.connection);
     }
+    // Spelled out so that `broker` keeps its place among the fields.
+    const { method, path, segments, params, pointer, namespace, ...rest } = route;
+    return { method, path, segments, params, pointer, namespace, broker, ...rest };
   });
-  return names;
+  return { brokers, routes };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Every rule, by table, in the order they run. */
+export const ANALYSER_RULES = {
+  backend: BACKEND_RULES,
+  endpoint: ENDPOINT_RULES,
+  route: ROUTE_RULES,
+  routeSet: ROUTE_SET_RULES,
+  program: PROGRAM_RULES,
+} as const;
+
+export interface AnalyseResult {
+  program: ProgramIR;
+  diagnostics: Diagnostic[];
+}
+
+export function analyse(config: unknown, file: string, source: SourceMap): AnalyseResult {
+  const reporter = new Reporter(file, source);
+  const root = config as Config;
+  const pending: PendingRoute[] = [];
+  const earlier = new Map<string, { pointer: string; route: PendingRoute }>();
+  const lineOf = (pointer: string) => source.locate(pointer).line;
+
+  (root.endpoints ?? []).forEach((endpoint, e) => {
+    const endpointPointer = joinPointer("", "endpoints", e);
+    const producers: ProducerBlock[] = [];
+    (endpoint.backend ?? []).forEach((backend, index) => {
+      const extra = backend.extra_config ?? {};
+      const namespaces = [PRODUCER_NAMESPACE, LEGACY_PRODUCER_NAMESPACE].filter((ns) => Object.hasOwn(extra, ns));
+      const namespace = namespaces[0];
+      if (namespace === undefined) return;
+      if (!passes(BACKEND_RULES, { pointer: joinPointer(endpointPointer, "backend", index), extra, namespaces }, reporter)) return;
+      producers.push({ backend, index, namespace, block: extra[namespace] as AmqpProducerConfig });
+    });
+    const producer = producers[0];
+    if (!producer || !passes(ENDPOINT_RULES, { endpoint, pointer: endpointPointer, producers }, reporter)) return;
+
+    const ctx = routeContext(root, endpoint, endpointPointer, producer);
+    if (!passes(ROUTE_RULES, ctx, reporter)) return;
+    const route = pendingRoute(ctx);
+    const shape = shapeOf(route);
+    const pointer = joinPointer(endpointPointer, "endpoint");
+    if (!passes(ROUTE_SET_RULES, { route, pointer, shape, earlier, lineOf }, reporter)) return;
+    earlier.set(shape, { pointer, route });
+    pending.push(route);
+  });
+
+  pending.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
+  const { brokers, routes } = withBrokers(pending);
+  passes(PROGRAM_RULES, { routes }, reporter);
+  return { program: { source: file, brokers, routes }, diagnostics: reporter.list };
 }
 
 /** `amqp://user:pass@host:5672/vhost` → `amqp://host:5672/vhost`; null when not an AMQP URL. */
@@ -523,37 +626,4 @@ export function stripCredentials(host: string): string | null {
   url.username = "";
   url.password = "";
   return url.toString();
-}
-
-/** Routes that declare the same exchange or queue must agree on how, or the broker refuses the second. */
-function checkSharedTopology(report: Reporter, routes: RouteIR[]): void {
-  const exchanges = new Map<string, RouteIR>();
-  const queues = new Map<string, RouteIR>();
-  for (const route of routes) {
-    const key = `${route.broker}\u0000${route.exchange.name}`;
-    const first = exchanges.get(key);
-    if (!first) exchanges.set(key, route);
-    else if (first.exchange.durable !== route.exchange.durable || first.exchange.autoDelete !== route.exchange.autoDelete) {
-      report.add(
-        "AG216",
-        "error",
-        route.pointer,
-        `Exchange ${quote(route.exchange.name)} is declared differently by ${route.method} ${quote(route.path)} and ${first.method} ${quote(first.path)} ("durable"/"delete"): the broker refuses the second declaration.`,
-        'Give both producers the same "durable" and "delete".',
-      );
-    }
-    if (!route.queue) continue;
-    const qkey = `${route.broker}\u0000${route.queue.name}`;
-    const firstQ = queues.get(qkey);
-    if (!firstQ) queues.set(qkey, route);
-    else if (firstQ.queue && firstQ.queue.durable !== route.queue.durable) {
-      report.add(
-        "AG216",
-        "error",
-        route.pointer,
-        `Queue ${quote(route.queue.name)} is declared durable by one route and not by another (${firstQ.method} ${quote(firstQ.path)}): the broker refuses the second declaration.`,
-        'Give both producers the same "durable".',
-      );
-    }
-  }
 }

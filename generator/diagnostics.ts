@@ -1,11 +1,17 @@
 /**
  * Diagnostics are data: every phase returns them, one formatter renders them.
- * Codes are stable (documented in the README) so CI annotations and tests can rely on them.
+ * Codes are stable (catalogue.ts, and the README table made from it) so CI annotations and tests
+ * can rely on them.
  */
+import type { Finding } from "./catalogue.js";
+
 export type Severity = "error" | "warning" | "info";
 
 export interface Diagnostic {
-  /** Stable identifier, e.g. `AG201`. */
+  /**
+   * Stable identifier, e.g. `AG201`: one of catalogue.ts's codes. Typed as a string so that
+   * API users can compare it with any text.
+   */
   code: string;
   severity: Severity;
   /** What is wrong, in one sentence. */
@@ -19,6 +25,12 @@ export interface Diagnostic {
   pointer: string;
   /** How to fix it. */
   hint?: string;
+}
+
+/** A finding (catalogue.ts) placed in the config. */
+export function diagnosticAt(finding: Finding, file: string, position: { line: number; column: number }, pointer: string): Diagnostic {
+  const { code, severity, message, hint } = finding;
+  return { code, severity, message, file, line: position.line, column: position.column, pointer, hint };
 }
 
 /** Sort by position, then severity, then code: the order a user reads the file in. */

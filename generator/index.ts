@@ -5,7 +5,8 @@
  *   load → validate → analyse (KrakenD → IR) → plan (names, files) → emit
  */
 import { analyse } from "./analyse.js";
-import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { Diagnostics } from "./catalogue.js";
+import { diagnosticAt, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { emit, type BodyCode, type GeneratedFile } from "./emit.js";
 import { load } from "./load.js";
 import { plan, type RoutePlan } from "./plan.js";
@@ -110,16 +111,7 @@ export async function generate(config: string | object, options: GenerateOptions
     // Anything else (a bug, or the caller's onFile failing) is thrown as it is.
     if (options.templates === undefined || !(err instanceof TemplateError)) throw err;
     const message = err.message.split("\n")[0] ?? "";
-    diagnostics.push({
-      code: "AG901",
-      severity: "error",
-      message: `A template in ${options.templates} failed: ${message}`,
-      file: options.templates,
-      line: 1,
-      column: 1,
-      pointer: "",
-      hint: "Compare it with the built-in template of the same name in amqp-gen's templates/ folder (variables are strict).",
-    });
+    diagnostics.push(diagnosticAt(Diagnostics.AG901({ folder: options.templates, problem: message }), options.templates, { line: 1, column: 1 }, ""));
     return done(diagnostics);
   }
   lap("emit");
@@ -143,32 +135,12 @@ async function compileBodies(
     const code = await bodyCode(schema.schema, p.typeName);
     if ("broken" in code) {
       const pointer = schema.pointer + code.broken.pointer;
-      const { line, column } = source.locate(pointer);
-      diagnostics.push({
-        code: "AG225",
-        severity: "warning",
-        message: `The endpoint's "validation/json-schema" is not a usable schema (${code.broken.message}); like KrakenD, the body is not validated.`,
-        file,
-        line,
-        column,
-        pointer,
-        hint: "Fix the schema so that requests are validated.",
-      });
+      diagnostics.push(diagnosticAt(Diagnostics.AG225({ problem: code.broken.message }), file, source.locate(pointer), pointer));
       continue;
     }
     for (const keyword of code.unsupported) {
       const pointer = schema.pointer + keyword;
-      const { line, column } = source.locate(pointer, "key");
-      diagnostics.push({
-        code: "AG222",
-        severity: "warning",
-        message: `JSON Schema keyword at ${keyword} is not enforced by the generated validator.`,
-        file,
-        line,
-        column,
-        pointer,
-        hint: "Express the rule with supported keywords, or accept that it is not checked.",
-      });
+      diagnostics.push(diagnosticAt(Diagnostics.AG222({ keyword }), file, source.locate(pointer, "key"), pointer));
     }
     out.set(p, code);
   }

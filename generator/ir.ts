@@ -1,79 +1,80 @@
 /**
  * The intermediate representation between krakend.json and the templates. Every KrakenD rule
  * (capitalisation, static vs param routing key, defaults, durations) is decided in the analyser;
- * the planner and the templates read only these types, never raw JSON.
+ * the planner and the templates read only these types, never raw JSON. Read-only: the analyser
+ * builds it complete, and nothing after it changes it.
  */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type BackoffStrategy = "linear" | "linear-jitter" | "exponential" | "exponential-jitter" | "fallback";
 export type OutputEncoding = "json" | "json-collection" | "no-op" | "string";
 
-export type Segment = { kind: "static"; value: string } | { kind: "param"; name: string };
+export type Segment = { readonly kind: "static"; readonly value: string } | { readonly kind: "param"; readonly name: string };
 
 export interface ParamIR {
   /** As written in the endpoint: `route` for `{route}`. */
-  name: string;
+  readonly name: string;
   /** As KrakenD names it for the producer: `Route`. */
-  key: string;
+  readonly key: string;
   /** Index of the path segment (after the leading slash) that holds it. */
-  segment: number;
+  readonly segment: number;
 }
 
 /** A request param copied into a message property. */
 export interface ParamRef {
   /** The KrakenD key as written in the config, e.g. `Prio`. */
-  key: string;
+  readonly key: string;
   /** The path param it names. */
-  param: ParamIR;
+  readonly param: ParamIR;
 }
 
 export type RoutingKeyIR =
-  | { kind: "static"; value: string }
-  | { kind: "param"; ref: ParamRef }
-  | { kind: "empty"; literal: string };
+  | { readonly kind: "static"; readonly value: string }
+  | { readonly kind: "param"; readonly ref: ParamRef }
+  | { readonly kind: "empty"; readonly literal: string };
 
 export interface BrokerIR {
   /** The `host` list with credentials removed: what the generated code may contain. */
-  urls: string[];
-  maxRetries: number;
-  backoff: BackoffStrategy;
+  readonly urls: readonly string[];
+  readonly maxRetries: number;
+  readonly backoff: BackoffStrategy;
 }
 
 export interface RouteIR {
-  method: HttpMethod;
+  readonly method: HttpMethod;
   /** The endpoint as written, e.g. `/produce/{a}/{route}`. */
-  path: string;
-  segments: Segment[];
-  params: ParamIR[];
+  readonly path: string;
+  readonly segments: readonly Segment[];
+  readonly params: readonly ParamIR[];
   /** Pointer to the producer block, for comments and diagnostics. */
-  pointer: string;
+  readonly pointer: string;
   /** Namespace key used: the current one or the legacy alias. */
-  namespace: string;
-  /** Index into `ProgramIR.brokers`, assigned once routes are sorted. */
-  broker: number;
+  readonly namespace: string;
+  /** Index into `ProgramIR.brokers`, numbered in the order of the sorted routes. */
+  readonly broker: number;
   /** The connection this producer asks for: its hosts, backoff and retries. */
-  connection: BrokerIR;
-  exchange: { name: string; durable: boolean; autoDelete: boolean };
+  readonly connection: BrokerIR;
+  readonly exchange: { readonly name: string; readonly durable: boolean; readonly autoDelete: boolean };
   /** The queue `name` amqp-gen declares and binds (null when the name is empty). */
-  queue: { name: string; durable: boolean; bindingKey: string } | null;
-  routingKey: RoutingKeyIR;
-  mandatory: boolean;
-  persistent: boolean;
-  expiration: ParamRef | null;
-  replyTo: ParamRef | null;
-  messageId: ParamRef | null;
-  priority: ParamRef | null;
+  readonly queue: { readonly name: string; readonly durable: boolean; readonly bindingKey: string } | null;
+  readonly routingKey: RoutingKeyIR;
+  readonly mandatory: boolean;
+  readonly persistent: boolean;
+  readonly expiration: ParamRef | null;
+  readonly replyTo: ParamRef | null;
+  readonly messageId: ParamRef | null;
+  readonly priority: ParamRef | null;
   /** Canonical header names, or `*`. */
-  inputHeaders: "*" | string[];
-  timeoutMs: number;
-  outputEncoding: OutputEncoding;
+  readonly inputHeaders: "*" | readonly string[];
+  readonly timeoutMs: number;
+  readonly outputEncoding: OutputEncoding;
   /** The endpoint's `validation/json-schema`, when present. */
-  bodySchema: { schema: unknown; pointer: string } | null;
+  readonly bodySchema: { readonly schema: unknown; readonly pointer: string } | null;
 }
 
 export interface ProgramIR {
   /** The config file name as given (relative), for generated comments. */
-  source: string;
-  brokers: BrokerIR[];
+  readonly source: string;
+  readonly brokers: readonly BrokerIR[];
   /** Sorted by path, then method. */
-  routes: RouteIR[];
+  readonly routes: readonly RouteIR[];
 }

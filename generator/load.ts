@@ -5,7 +5,8 @@
  */
 import { createRequire } from "node:module";
 import type { Node, ParseError } from "jsonc-parser";
-import { joinPointer, parsePointer, type Diagnostic } from "./diagnostics.js";
+import { Diagnostics } from "./catalogue.js";
+import { diagnosticAt, joinPointer, parsePointer, type Diagnostic } from "./diagnostics.js";
 
 /** jsonc-parser is loaded only when needed: a position to report, a syntax error, a duplicate key. */
 let jsoncModule: typeof import("jsonc-parser") | null = null;
@@ -180,17 +181,7 @@ export function load(text: string, file: string): Loaded {
   const depth = nestingDepth(body);
   if (depth.offset >= 0) {
     const source = createSourceMap(body, () => undefined);
-    const { line, column } = source.position(depth.offset);
-    diagnostics.push({
-      code: "AG001",
-      severity: "error",
-      message: `Invalid JSON: nested more than ${MAX_DEPTH} levels deep.`,
-      file,
-      line,
-      column,
-      pointer: "",
-      hint: "No KrakenD config needs this depth: look for a generated or corrupted value here.",
-    });
+    diagnostics.push(diagnosticAt(Diagnostics.AG001({ cause: "depth", maxDepth: MAX_DEPTH }), file, source.position(depth.offset), ""));
     return { value: undefined, source, diagnostics };
   }
   const parseOptions = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
@@ -209,63 +200,16 @@ export function load(text: string, file: string): Loaded {
       // jsonc-parser can report one mistake twice at one offset (a trailing comma in an object).
       if (reported.has(err.offset)) continue;
       reported.add(err.offset);
-      const { line, column } = source.position(err.offset);
-      const kind = printParseErrorCode(err.error);
-      diagnostics.push({
-        code: "AG001",
-        severity: "error",
-        message: `Invalid JSON: ${describeParseError(kind)}.`,
-        file,
-        line,
-        column,
-        pointer: "",
-        hint:
-          kind === "InvalidCommentToken"
-            ? "KrakenD reads plain JSON: remove the comment, or move it into a key starting with \"@comment\"."
-            : kind === "PropertyNameExpected" || kind === "ValueExpected"
-              ? "Check for a trailing comma or a missing value just before this position."
-              : "Fix the JSON syntax at this position; a JSON-aware editor shows the exact token.",
-      });
+      const finding = Diagnostics.AG001({ cause: "syntax", parseError: printParseErrorCode(err.error) });
+      diagnostics.push(diagnosticAt(finding, file, source.position(err.offset), ""));
     }
     if (diagnostics.length === 0) {
-      diagnostics.push({ code: "AG001", severity: "error", message: "Invalid JSON.", file, line: 1, column: 1, pointer: "", hint: "Check the file with a JSON-aware editor." });
+      diagnostics.push(diagnosticAt(Diagnostics.AG001({ cause: "unknown" }), file, { line: 1, column: 1 }, ""));
     }
     return { value: undefined, source, diagnostics };
   }
   for (const d of duplicateKeys(body, value)) {
-    const { line, column } = source.position(d.offset);
-    diagnostics.push({
-      code: "AG002",
-      severity: "warning",
-      message: "Duplicate key: the last occurrence wins (as in KrakenD's Go parser), earlier ones are ignored.",
-      file,
-      line,
-      column,
-      pointer: d.pointer,
-      hint: "Remove the duplicate so that the config says one thing.",
-    });
+    diagnostics.push(diagnosticAt(Diagnostics.AG002(), file, source.position(d.offset), d.pointer));
   }
   return { value, source, diagnostics };
-}
-
-function describeParseError(code: string): string {
-  const words: Record<string, string> = {
-    InvalidSymbol: "unexpected character",
-    InvalidNumberFormat: "malformed number",
-    PropertyNameExpected: "a property name was expected",
-    ValueExpected: "a value was expected",
-    ColonExpected: "':' was expected",
-    CommaExpected: "',' was expected",
-    CloseBraceExpected: "'}' was expected",
-    CloseBracketExpected: "']' was expected",
-    EndOfFileExpected: "the document should end here",
-    InvalidCommentToken: "comments are not JSON",
-    UnexpectedEndOfComment: "unterminated comment",
-    UnexpectedEndOfString: "unterminated string",
-    UnexpectedEndOfNumber: "unterminated number",
-    InvalidUnicode: "invalid unicode escape",
-    InvalidEscapeCharacter: "invalid escape character",
-    InvalidCharacter: "invalid character in string",
-  };
-  return words[code] ?? code;
 }

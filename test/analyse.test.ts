@@ -4,7 +4,8 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { analyse } from "../generator/analyse.js";
+import { analyse, ANALYSER_RULES } from "../generator/analyse.js";
+import { CODES } from "../generator/catalogue.js";
 import { load } from "../generator/load.js";
 import { validate } from "../generator/validate.js";
 import type { ProgramIR } from "../generator/ir.js";
@@ -299,6 +300,53 @@ test("routes are sorted and independent of endpoint order", () => {
     one.routes.map((r) => [r.path, r.broker]),
     two.routes.map((r) => [r.path, r.broker]),
   );
+});
+
+test("the analyser's rules, by table, in the order they run", () => {
+  const listed = Object.entries(ANALYSER_RULES).flatMap(([table, rules]) => rules.map((rule) => `${table}: ${rule.name} [${rule.codes.join(", ")}]`));
+  assert.equal(listed, [
+    "backend: a backend holds the producer namespace or its legacy alias, not both [AG218]",
+    "backend: a producer backend is not also a consumer [AG205]",
+    "endpoint: one producer per endpoint [AG215]",
+    "endpoint: the producer is its endpoint's only backend [AG223]",
+    "route: the legacy namespace still works, but fails KrakenD's schema [AG213]",
+    "route: consumer settings are ignored by the producer [AG214]",
+    "route: each path param is a whole segment with a name of its own [AG210]",
+    "route: a routing key that is not static names a param (A4) [AG201, AG202]",
+    "route: message property keys name a param (A4) [AG201]",
+    'route: "immediate" is never sent [AG203]',
+    'route: "exclusive" is never applied [AG204]',
+    'route: "no_wait" is ignored: declarations are awaited [AG219]',
+    'route: "concurrent_calls" publishes once [AG206]',
+    "route: the producer has a broker host [AG207]",
+    "route: every host is an amqp:// or amqps:// URL [AG211]",
+    "route: the backend disables KrakenD's host sanitizer [AG212]",
+    "route: the timeout is a positive duration a timer can wait [AG221]",
+    "route: the output encoding is one amqp-gen answers with [AG217]",
+    'route: input_headers ["*"] copies credentials into every message [AG226]',
+    "route: hop-by-hop headers are never forwarded [AG227]",
+    "route: the queue has a name [AG220]",
+    "routeSet: no two routes match the same requests [AG208, AG209]",
+    "program: producers sharing a connection agree on its retry policy [AG224]",
+    "program: routes declaring one exchange or queue declare it alike [AG216]",
+  ]);
+});
+
+test("every AG2xx code belongs to an analyser rule, except the body-schema ones", () => {
+  const ruled = new Set(Object.values(ANALYSER_RULES).flatMap((rules) => rules.flatMap((rule) => [...rule.codes])));
+  // AG222 and AG225 come from compiling a route's body schema, after the analyser.
+  const expected = CODES.filter((code) => code.startsWith("AG2") && code !== "AG222" && code !== "AG225");
+  assert.equal([...ruled].sort(), expected);
+});
+
+test("the IR is built complete: every route has its broker", () => {
+  const eps = [
+    producerEndpoint("/b/{r}", { ...base, routing_key: "R" }),
+    producerEndpoint("/a/{r}", { name: "q2", exchange: "ex2", routing_key: "R" }, {}, { host: ["amqp://other:5672"] }),
+  ];
+  const { program } = run(config(eps));
+  assert.equal(program.routes.map((r) => [r.path, r.broker]), [["/a/{r}", 0], ["/b/{r}", 1]]);
+  assert.equal(program.routes.map((r) => program.brokers[r.broker]), program.routes.map((r) => r.connection));
 });
 
 test.run();

@@ -1,0 +1,423 @@
+/**
+ * Every diagnostic amqp-gen can report, in code order: its severity, its title (the README's
+ * "Diagnostics" table is generated from these: `npm run gen:readme`), its message and its fix.
+ *
+ * A diagnostic is made only through `Diagnostics`: `Diagnostics.AG201({ ... })` gives a
+ * `Finding` (code, severity, message, fix) from the facts of one occurrence, typed per code, and
+ * the phase that found it adds the position (`diagnosticAt`). So a call site can neither invent a
+ * code nor choose a severity, and every sentence a user reads is written here.
+ *
+ * Facts are what the call site knows (a key, a field, a count); phrases that name a place or a
+ * value in the config ("item 2 of "host"", "an array") are facts too. Sentences and fixes are not.
+ */
+import type { Severity } from "./diagnostics.js";
+import { quote } from "./text.js";
+
+interface Entry<Facts> {
+  readonly severity: Severity;
+  /** What the code means, in a few words: the README table's "what" column. */
+  readonly title: string;
+  readonly message: string | ((facts: Facts) => string);
+  /** The diagnostic's hint. */
+  readonly fix: string | ((facts: Facts) => string);
+}
+
+/** Keeps each entry's facts type (`void`: the entry needs none). */
+function entry<Facts = void>(definition: Entry<Facts>): Entry<Facts> {
+  return definition;
+}
+
+/** A route as messages name it: `POST "/orders/{id}"`. */
+interface RouteName {
+  readonly method: string;
+  readonly path: string;
+}
+
+/** `a`/`an` before a JSON Schema type name. */
+const article = (type: string) => (type === "array" || type === "object" || type === "integer" ? "an" : "a");
+
+/** jsonc-parser's error names, as the AG001 message says them. */
+const JSON_PROBLEMS: Readonly<Record<string, string>> = {
+  InvalidSymbol: "unexpected character",
+  InvalidNumberFormat: "malformed number",
+  PropertyNameExpected: "a property name was expected",
+  ValueExpected: "a value was expected",
+  ColonExpected: "':' was expected",
+  CommaExpected: "',' was expected",
+  CloseBraceExpected: "'}' was expected",
+  CloseBracketExpected: "']' was expected",
+  EndOfFileExpected: "the document should end here",
+  InvalidCommentToken: "comments are not JSON",
+  UnexpectedEndOfComment: "unterminated comment",
+  UnexpectedEndOfString: "unterminated string",
+  UnexpectedEndOfNumber: "unterminated number",
+  InvalidUnicode: "invalid unicode escape",
+  InvalidEscapeCharacter: "invalid escape character",
+  InvalidCharacter: "invalid character in string",
+};
+
+/** The fix for a missing required field (AG102), by field. */
+function addMissingField(field: string): string {
+  switch (field) {
+    case "exchange":
+      return 'Add "exchange": "<name>"; amqp-gen declares it as a topic exchange.';
+    case "routing_key":
+      return 'Add "routing_key": a param name such as "Route" for /path/{route}, or a literal with "static_routing_key": true.';
+    case "name":
+      return 'Add "name": "<queue>"; amqp-gen declares that queue and binds it to the exchange.';
+    case "version":
+      return 'Add "version": 3 at the top of the file.';
+    case "endpoint":
+      return 'Add "endpoint": "/path" to this endpoint.';
+    default:
+      return `Add "${field}".`;
+  }
+}
+
+type InvalidJson =
+  | { readonly cause: "depth"; readonly maxDepth: number }
+  /** `parseError`: jsonc-parser's name for it, e.g. `CommaExpected`. */
+  | { readonly cause: "syntax"; readonly parseError: string }
+  | { readonly cause: "unknown" };
+
+/** `field`: the schema error's place, as validate.ts names it (`"exchange"`, `item 0 of "host"`). */
+type NotAllowed =
+  | { readonly rule: "enum"; readonly field: string; readonly allowed: readonly unknown[] }
+  | { readonly rule: "const"; readonly field: string; readonly value: unknown; readonly isVersion: boolean };
+
+type BadFormat =
+  | { readonly rule: "minLength"; readonly field: string; readonly isExchange: boolean }
+  | { readonly rule: "pattern"; readonly field: string; readonly pattern: string; readonly isTimeout: boolean }
+  /** Any other schema keyword: `problem` is Ajv's own words. */
+  | { readonly rule: "other"; readonly field: string; readonly problem: string | undefined };
+
+export type BadPath =
+  | { readonly problem: "invalid-name"; readonly segment: string }
+  | { readonly problem: "repeated"; readonly name: string }
+  /** Two params KrakenD names alike (`{id}` and `{Id}` are both `Id`). */
+  | { readonly problem: "same-key"; readonly first: string; readonly second: string; readonly key: string }
+  | { readonly problem: "partial"; readonly segment: string };
+
+type TopologyClash =
+  | { readonly declares: "exchange"; readonly name: string; readonly route: RouteName; readonly first: RouteName }
+  | { readonly declares: "queue"; readonly name: string; readonly first: RouteName };
+
+export const CATALOGUE = {
+  AG001: entry<InvalidJson>({
+    severity: "error",
+    title: "invalid JSON (including comments, which KrakenD's parser rejects)",
+    message: (f) =>
+      f.cause === "depth"
+        ? `Invalid JSON: nested more than ${f.maxDepth} levels deep.`
+        : f.cause === "syntax"
+          ? `Invalid JSON: ${JSON_PROBLEMS[f.parseError] ?? f.parseError}.`
+          : "Invalid JSON.",
+    fix: (f) => {
+      if (f.cause === "depth") return "No KrakenD config needs this depth: look for a generated or corrupted value here.";
+      if (f.cause === "unknown") return "Check the file with a JSON-aware editor.";
+      if (f.parseError === "InvalidCommentToken") return 'KrakenD reads plain JSON: remove the comment, or move it into a key starting with "@comment".';
+      if (f.parseError === "PropertyNameExpected" || f.parseError === "ValueExpected") return "Check for a trailing comma or a missing value just before this position.";
+      return "Fix the JSON syntax at this position; a JSON-aware editor shows the exact token.";
+    },
+  }),
+  AG002: entry({
+    severity: "warning",
+    title: "duplicate key: the last one wins, as in Go",
+    message: "Duplicate key: the last occurrence wins (as in KrakenD's Go parser), earlier ones are ignored.",
+    fix: "Remove the duplicate so that the config says one thing.",
+  }),
+
+  AG101: entry<{ field: string; expected: string; actual: string; routingKeyArray: boolean }>({
+    severity: "error",
+    title: "schema: wrong type",
+    message: (f) => `${f.field} must be ${article(f.expected)} ${f.expected}, not ${f.actual}.`,
+    fix: (f) =>
+      f.routingKeyArray
+        ? 'Write the key as a string, e.g. "routing_key": "#". (KrakenD would silently turn this backend into a failing HTTP backend.)'
+        : `Change the value to ${article(f.expected)} ${f.expected}.`,
+  }),
+  /** `container`: where the field is missing, null at the root. */
+  AG102: entry<{ field: string; container: string | null }>({
+    severity: "error",
+    title: "schema: missing required field",
+    message: (f) => `Missing required field "${f.field}"${f.container !== null ? ` in ${f.container}` : ""}.`,
+    fix: (f) => addMissingField(f.field),
+  }),
+  AG103: entry<{ field: string; inProducer: boolean; suggestion: string | undefined }>({
+    severity: "error",
+    title: 'schema: unknown field (with "did you mean")',
+    message: (f) => `Unknown field "${f.field}"${f.inProducer ? " in the producer block" : ""}.`,
+    fix: (f) =>
+      f.suggestion
+        ? `Did you mean "${f.suggestion}"?`
+        : f.inProducer
+          ? 'Remove it; keys starting with "@", "$", "_" or "#" are allowed as comments.'
+          : "Remove it.",
+  }),
+  AG104: entry<NotAllowed>({
+    severity: "error",
+    title: "schema: value not allowed",
+    message: (f) =>
+      f.rule === "enum"
+        ? `${f.field} must be one of ${f.allowed.map((v) => JSON.stringify(v)).join(", ")}.`
+        : `${f.field} must be ${JSON.stringify(f.value)}.`,
+    fix: (f) =>
+      f.rule === "enum" ? "Pick one of the listed values." : f.isVersion ? 'amqp-gen reads KrakenD 2.x configs: set "version": 3.' : "Use the value shown.",
+  }),
+  AG105: entry<BadFormat>({
+    severity: "error",
+    title: "schema: bad format",
+    message: (f) =>
+      f.rule === "minLength"
+        ? `${f.field} must not be empty.`
+        : f.rule === "pattern"
+          ? `${f.field} has an invalid format.`
+          : `${f.field} ${f.problem ?? "is invalid"}.`,
+    fix: (f) => {
+      if (f.rule === "minLength") return f.isExchange ? "Name the exchange: the broker refuses to publish to the empty exchange name here." : "Give it a value.";
+      if (f.rule === "pattern") return f.isTimeout ? 'Use a Go duration such as "2s", "1500ms" or "1m30s".' : `It must match ${f.pattern}.`;
+      return "Check the value against the schema's description of this field.";
+    },
+  }),
+
+  /** `keys`: the endpoint's params as KrakenD names them; `suggestion`: the closest of them. */
+  AG201: entry<{ field: string; key: string; endpoint: string; keys: readonly string[]; suggestion: string | undefined }>({
+    severity: "error",
+    title: "`routing_key` / `*_key` names no endpoint param",
+    message: (f) => `"${f.field}": ${quote(f.key)} names no param of endpoint ${quote(f.endpoint)}.`,
+    fix: (f) => {
+      const guess = f.suggestion;
+      if (guess) return `Did you mean "${guess}"? KrakenD upper-cases the first letter of path params: {${guess.charAt(0).toLowerCase() + guess.slice(1)}} is "${guess}".`;
+      if (f.keys.length > 0) return `The endpoint's params are ${f.keys.map((k) => `"${k}"`).join(", ")} (first letter upper-cased, as KrakenD exposes them).`;
+      return `Add a {param} to the endpoint path ${quote(f.endpoint)}, or remove "${f.field}".`;
+    },
+  }),
+  AG202: entry<{ key: string }>({
+    severity: "warning",
+    title: "literal `routing_key` without `static_routing_key` (publishes with the empty key)",
+    message: (f) =>
+      `"routing_key" ${quote(f.key)} is read as a param name, and the endpoint has no such param: KrakenD publishes with the EMPTY routing key (amqp-gen does the same).`,
+    fix: (f) => `To publish with the literal key ${quote(f.key)}, add "static_routing_key": true.`,
+  }),
+  AG203: entry({
+    severity: "warning",
+    title: "`immediate: true` (never applied)",
+    message: '"immediate": true is never sent: RabbitMQ 3+ closes the connection on it (error 540).',
+    fix: 'Remove "immediate"; use "mandatory": true to learn about unroutable messages.',
+  }),
+  AG204: entry({
+    severity: "warning",
+    title: "`exclusive: true` (never applied)",
+    message: '"exclusive": true is never applied: KrakenD passes it as the exchange\'s internal flag, which makes every publish fail.',
+    fix: 'Remove "exclusive".',
+  }),
+  /** `consumer`: the consumer namespace found beside the producer. */
+  AG205: entry<{ consumer: string }>({
+    severity: "error",
+    title: "consumer and producer on one backend",
+    message: "This backend is both an AMQP consumer and a producer: KrakenD attaches only the consumer, so the producer never runs.",
+    fix: (f) => `Move the producer to a backend of its own, or remove "${f.consumer}".`,
+  }),
+  AG206: entry<{ calls: number }>({
+    severity: "warning",
+    title: "`concurrent_calls > 1`",
+    message: (f) => `"concurrent_calls": ${f.calls} makes KrakenD publish every message ${f.calls} times; amqp-gen publishes it once.`,
+    fix: 'Remove "concurrent_calls" from producer endpoints.',
+  }),
+  AG207: entry({
+    severity: "error",
+    title: "no `host` on the backend or at the root",
+    message: 'This producer has no broker: neither the backend nor the config root sets "host".',
+    fix: 'Add "host": ["amqp://user:password@broker:5672"] to the backend.',
+  }),
+  /** `line`: where the first of the two routes is. */
+  AG208: entry<{ route: RouteName; line: number }>({
+    severity: "error",
+    title: "duplicate route (same method, same path)",
+    message: (f) => `Duplicate route: ${f.route.method} ${quote(f.route.path)} is already defined at line ${f.line}.`,
+    fix: "Remove one of the two endpoints, or give them different methods.",
+  }),
+  AG209: entry<{ route: RouteName; firstPath: string; line: number }>({
+    severity: "error",
+    title: "conflicting routes (same method, same shape)",
+    message: (f) => `Conflicting routes: ${f.route.method} ${quote(f.route.path)} matches the same requests as ${quote(f.firstPath)} (line ${f.line}).`,
+    fix: "Make the paths differ by a fixed segment, or merge the endpoints.",
+  }),
+  AG210: entry<BadPath>({
+    severity: "error",
+    title: "endpoint path with a partial `{param}` segment, a wildcard, or a repeated param",
+    message: (f) => {
+      switch (f.problem) {
+        case "invalid-name":
+          return `Path param ${quote(f.segment)} is not a valid name.`;
+        case "repeated":
+          return `Path param {${f.name}} appears twice.`;
+        case "same-key":
+          return `Path params {${f.first}} and {${f.second}} are both "${f.key}" to KrakenD, which keeps only one of them.`;
+        case "partial":
+          return `Path segment ${quote(f.segment)} mixes a param with text or uses a wildcard.`;
+      }
+    },
+    fix: (f) => {
+      switch (f.problem) {
+        case "invalid-name":
+          return "Param names use only letters, digits, '_' and '-'.";
+        case "repeated":
+          return "Give each param its own name.";
+        case "same-key":
+          return "Rename one of the two params.";
+        case "partial":
+          return "Each {param} must be a whole path segment, e.g. /orders/{id}.";
+      }
+    },
+  }),
+  AG211: entry<{ index: number }>({
+    severity: "error",
+    title: "a `host` that is not `amqp://` or `amqps://`",
+    message: (f) => `host[${f.index}] is not an amqp:// or amqps:// URL.`,
+    fix: "Use the form amqp://user:password@broker:5672/vhost, with characters such as / ? # @ in the user or password percent-encoded.",
+  }),
+  AG212: entry({
+    severity: "warning",
+    title: "missing `disable_host_sanitize` (KrakenD would refuse the host)",
+    message: 'KrakenD refuses an amqp:// host unless the backend sets "disable_host_sanitize": true.',
+    fix: 'Add "disable_host_sanitize": true to the backend (amqp-gen itself does not need it).',
+  }),
+  /** `current`: the namespace to use instead. */
+  AG213: entry<{ current: string }>({
+    severity: "warning",
+    title: "legacy namespace",
+    message: "Legacy namespace: KrakenD still accepts it at run time but its schema rejects it.",
+    fix: (f) => `Rename the key to "${f.current}".`,
+  }),
+  AG214: entry<{ field: string }>({
+    severity: "info",
+    title: "`prefetch_count`, `prefetch_size` or `no_local`, which the producer ignores",
+    message: (f) => `"${f.field}" is a consumer setting; the producer ignores it.`,
+    fix: "Remove it, or keep it for documentation.",
+  }),
+  AG215: entry<{ endpoint: string; producers: number }>({
+    severity: "error",
+    title: "more than one producer in one endpoint",
+    message: (f) => `Endpoint ${quote(f.endpoint)} has ${f.producers} producer backends; amqp-gen generates one producer per endpoint.`,
+    fix: "Split the producers into separate endpoints.",
+  }),
+  AG216: entry<TopologyClash>({
+    severity: "error",
+    title: "two routes declare one exchange or queue differently (the broker would refuse the second)",
+    message: (f) =>
+      f.declares === "exchange"
+        ? `Exchange ${quote(f.name)} is declared differently by ${f.route.method} ${quote(f.route.path)} and ${f.first.method} ${quote(f.first.path)} ("durable"/"delete"): the broker refuses the second declaration.`
+        : `Queue ${quote(f.name)} is declared durable by one route and not by another (${f.first.method} ${quote(f.first.path)}): the broker refuses the second declaration.`,
+    fix: (f) => (f.declares === "exchange" ? 'Give both producers the same "durable" and "delete".' : 'Give both producers the same "durable".'),
+  }),
+  AG217: entry<{ encoding: string }>({
+    severity: "warning",
+    title: "an `output_encoding` amqp-gen answers as `json`",
+    message: (f) => `output_encoding ${quote(f.encoding)} is answered as "json" (body null) by amqp-gen.`,
+    fix: 'Set "output_encoding": "json" or "no-op" on producer endpoints.',
+  }),
+  /** `current`: the namespace to keep. */
+  AG218: entry<{ current: string }>({
+    severity: "error",
+    title: "a backend with both the producer namespace and its legacy alias",
+    message: "This backend has both the producer namespace and its legacy alias.",
+    fix: (f) => `Keep only "${f.current}".`,
+  }),
+  AG219: entry({
+    severity: "info",
+    title: "`no_wait` is ignored",
+    message: '"no_wait" is ignored: amqp-gen always waits for the broker to confirm declarations.',
+    fix: 'Nothing to do; remove "no_wait" if you like.',
+  }),
+  AG220: entry({
+    severity: "warning",
+    title: "empty queue `name`: no queue declared",
+    message: 'The queue "name" is empty: amqp-gen declares no queue for this route.',
+    fix: "Name the queue the messages should land in.",
+  }),
+  AG221: entry<{ timeout: string }>({
+    severity: "error",
+    title: "a timeout that is not a positive duration",
+    message: (f) => `Timeout ${quote(f.timeout)} is not a positive duration of at most 24 days.`,
+    fix: 'Use a Go duration such as "2s" or "1500ms" (timers cannot wait longer than 2^31 - 1 ms).',
+  }),
+  /** `keyword`: its pointer inside the schema. */
+  AG222: entry<{ keyword: string }>({
+    severity: "warning",
+    title: "a body-schema keyword the generated validator does not enforce",
+    message: (f) => `JSON Schema keyword at ${f.keyword} is not enforced by the generated validator.`,
+    fix: "Express the rule with supported keywords, or accept that it is not checked.",
+  }),
+  AG223: entry<{ endpoint: string; others: number }>({
+    severity: "warning",
+    title: "a producer endpoint with other backends (only the producer is generated)",
+    message: (f) => `Endpoint ${quote(f.endpoint)} mixes the producer with ${f.others} other backend(s); amqp-gen generates only the producer.`,
+    fix: "Give the other backends an endpoint of their own if the service must call them.",
+  }),
+  /** `first`: the route whose policy (`backoff`, `maxRetries`) the connection follows. */
+  AG224: entry<{ first: RouteName; backoff: string; maxRetries: number }>({
+    severity: "warning",
+    title: "producers sharing a broker connection disagree on `backoff_strategy`/`max_retries`",
+    message: (f) =>
+      `This producer shares its broker connection with ${f.first.method} ${quote(f.first.path)}, which sets another "backoff_strategy"/"max_retries"; the connection follows that route ("${f.backoff}", ${f.maxRetries}).`,
+    fix: 'Give producers on the same host the same "backoff_strategy" and "max_retries".',
+  }),
+  /** `problem`: why the schema compiler refused it. */
+  AG225: entry<{ problem: string }>({
+    severity: "warning",
+    title: "a `validation/json-schema` that is not a usable schema: like KrakenD, the body is not validated",
+    message: (f) => `The endpoint's "validation/json-schema" is not a usable schema (${f.problem}); like KrakenD, the body is not validated.`,
+    fix: "Fix the schema so that requests are validated.",
+  }),
+  AG226: entry<{ credentials: readonly string[] }>({
+    severity: "warning",
+    title:
+      '`input_headers: ["*"]` on a producer endpoint: credentials (`Authorization`, `Cookie`, `Proxy-Authorization`) are copied into every message',
+    message: (f) => `"input_headers": ["*"] copies every request header into every message, credentials included (${f.credentials.join(", ")}).`,
+    fix: 'List the headers the consumers need instead, for example "input_headers": ["Content-Type", "X-Request-Id"].',
+  }),
+  /** `header`: as written in the config. */
+  AG227: entry<{ header: string }>({
+    severity: "warning",
+    title: "`input_headers` lists a hop-by-hop header, which is never forwarded",
+    message: (f) => `${quote(f.header)} is a hop-by-hop header: it describes the client's HTTP connection, and amqp-gen never forwards it.`,
+    fix: (f) => `Remove ${quote(f.header)} from "input_headers".`,
+  }),
+
+  /** `folder`: the `--templates` folder; `problem`: the first line of the render error. */
+  AG901: entry<{ folder: string; problem: string }>({
+    severity: "error",
+    title: "a custom template (`--templates`) failed to render",
+    message: (f) => `A template in ${f.folder} failed: ${f.problem}`,
+    fix: "Compare it with the built-in template of the same name in amqp-gen's templates/ folder (variables are strict).",
+  }),
+} as const;
+
+export type DiagnosticCode = keyof typeof CATALOGUE;
+
+/** The facts one occurrence of `code` is made from (`void`: none). */
+export type FactsOf<C extends DiagnosticCode> = (typeof CATALOGUE)[C] extends Entry<infer Facts> ? Facts : never;
+
+/** A diagnostic before it has a place in the config. */
+export interface Finding {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly hint: string;
+}
+
+/** Every code, in code order. */
+export const CODES = Object.keys(CATALOGUE) as readonly DiagnosticCode[];
+
+function maker<C extends DiagnosticCode>(code: C): (facts: FactsOf<C>) => Finding {
+  // Indexing the catalogue by a generic code loses the link to FactsOf<C>; it is the same entry.
+  const definition = CATALOGUE[code] as Entry<FactsOf<C>>;
+  const text = (part: string | ((facts: FactsOf<C>) => string), facts: FactsOf<C>) => (typeof part === "string" ? part : part(facts));
+  return (facts) => ({ code, severity: definition.severity, message: text(definition.message, facts), hint: text(definition.fix, facts) });
+}
+
+/** The one way to make a diagnostic: `Diagnostics.AG201({ field, key, endpoint, keys, suggestion })`. */
+export const Diagnostics = Object.fromEntries(CODES.map((code) => [code, maker(code)])) as {
+  readonly [C in DiagnosticCode]: (facts: FactsOf<C>) => Finding;
+};
