@@ -4,9 +4,10 @@
  * the planner and the templates read only these types, never raw JSON. Read-only: the analyser
  * builds it complete, and nothing after it changes it.
  */
-export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-export type BackoffStrategy = "linear" | "linear-jitter" | "exponential" | "exponential-jitter" | "fallback";
-export type OutputEncoding = "json" | "json-collection" | "no-op" | "string";
+import type { BackoffStrategy, HttpMethod, OutputEncoding } from "../templates/runtime/types.js";
+
+// The runtime's own types: what the IR says is what the generated code accepts.
+export type { BackoffStrategy, HttpMethod, OutputEncoding };
 
 export type Segment = { readonly kind: "static"; readonly value: string } | { readonly kind: "param"; readonly name: string };
 

@@ -69,8 +69,5 @@ export function krakendParamKey(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-/** Go's http.CanonicalHeaderKey for the ASCII names headers use. */
-export function canonicalHeader(name: string): string {
-  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) return name;
-  return name.toLowerCase().replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
-}
+/** The runtime's: headers are named the same at generation time and per request. */
+export { canonicalHeader } from "../templates/runtime/checks.js";

@@ -51,8 +51,14 @@ export function checkReplyTo(value: string, what: string): string | RequestError
   return checkShortString(value, what);
 }
 
-/** Go's http.CanonicalHeaderKey: `x-forwarded-for` → `X-Forwarded-For`. */
+const HEADER_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Go's http.CanonicalHeaderKey: `x-forwarded-for` → `X-Forwarded-For`; a name that is not a
+ * header token is returned as it is.
+ */
 export function canonicalHeader(name: string): string {
+  if (!HEADER_TOKEN.test(name)) return name;
   return name.toLowerCase().replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
 }
 
