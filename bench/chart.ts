@@ -14,11 +14,18 @@ export function renderChart(figures: readonly GenerationFigure[]): string {
   const py = (v: number) => H - pad.bottom - ((lx(v) - y0) / (y1 - y0 || 1)) * (H - pad.top - pad.bottom);
   const line = (key: "amqpGenMs" | "baselineMs", colour: string) =>
     `<polyline fill="none" stroke="${colour}" stroke-width="2.5" points="${figures.map((f) => `${px(f.routes).toFixed(1)},${py(f[key]).toFixed(1)}`).join(" ")}"/>` +
-    figures.map((f) => `<circle cx="${px(f.routes).toFixed(1)}" cy="${py(f[key]).toFixed(1)}" r="4" fill="${colour}"><title>${f.routes} routes: ${f[key].toFixed(0)} ms</title></circle>`).join("");
+    figures
+      .map(
+        (f) =>
+          `<circle cx="${px(f.routes).toFixed(1)}" cy="${py(f[key]).toFixed(1)}" r="4" fill="${colour}"><title>${f.routes} routes: ${f[key].toFixed(0)} ms</title></circle>`,
+      )
+      .join("");
   const yTicks: string[] = [];
   for (let e = y0; e <= y1; e++) {
     const v = 10 ** e;
-    yTicks.push(`<line x1="${pad.left}" x2="${W - pad.right}" y1="${py(v)}" y2="${py(v)}" stroke="#ddd"/><text x="${pad.left - 8}" y="${py(v) + 4}" text-anchor="end">${v >= 1000 ? `${v / 1000} s` : `${v} ms`}</text>`);
+    yTicks.push(
+      `<line x1="${pad.left}" x2="${W - pad.right}" y1="${py(v)}" y2="${py(v)}" stroke="#ddd"/><text x="${pad.left - 8}" y="${py(v) + 4}" text-anchor="end">${v >= 1000 ? `${v / 1000} s` : `${v} ms`}</text>`,
+    );
   }
   const xTicks = xs.map((v) => `<text x="${px(v)}" y="${H - pad.bottom + 20}" text-anchor="middle">${v.toLocaleString("en")}</text>`);
   return [

@@ -51,7 +51,7 @@ export async function benchDispatch(): Promise<DispatchFigures> {
   }
   // Request paths: every route once, params filled in, in a shuffled but fixed order.
   const requests = mod.routes.map((r, i) => ({ method: r.method, path: r.path.replace(/\{[^}]+\}/g, (_m) => `v${i}`) }));
-  requests.sort((a, b) => (a.path.length * 31 + a.method.length) % 7 - (b.path.length * 31 + b.method.length) % 7);
+  requests.sort((a, b) => ((a.path.length * 31 + a.method.length) % 7) - ((b.path.length * 31 + b.method.length) % 7));
 
   let sink = 0;
   const generated = (): void => {
@@ -96,5 +96,7 @@ export async function benchDispatch(): Promise<DispatchFigures> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const d = await benchDispatch();
   console.log(`dispatch + params over ${d.routes} routes, median of ${RUNS} runs of ${LOOKUPS} lookups`);
-  console.log(`generated: ${(d.generatedPerSecond / 1e6).toFixed(2)} M/s; find-my-way: ${(d.findMyWayPerSecond / 1e6).toFixed(2)} M/s; ratio ${d.ratio.toFixed(2)}×`);
+  console.log(
+    `generated: ${(d.generatedPerSecond / 1e6).toFixed(2)} M/s; find-my-way: ${(d.findMyWayPerSecond / 1e6).toFixed(2)} M/s; ratio ${d.ratio.toFixed(2)}×`,
+  );
 }

@@ -113,7 +113,10 @@ export async function benchHttp(): Promise<HttpFigures> {
     spawnSync("sync"); // the disk writes of earlier benchmarks must not land on the first runs
     for (let i = 0; i < RUNS; i++) {
       // Alternate which server goes first, so that neither always runs after the other.
-      const pair = [["generated", generated], ["baseline", baseline]] as const;
+      const pair = [
+        ["generated", generated],
+        ["baseline", baseline],
+      ] as const;
       for (const [name, server] of i % 2 === 0 ? pair : [...pair].reverse()) {
         const r = await load(server.port, DURATION);
         figures[name].rps.push(r.rps);

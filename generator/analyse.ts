@@ -13,18 +13,7 @@
  */
 import { Diagnostics, type BadPath, type DiagnosticCode, type Finding } from "./catalogue.js";
 import { diagnosticAt, joinPointer, type Diagnostic } from "./diagnostics.js";
-import type {
-  BackoffStrategy,
-  BrokerIR,
-  HttpMethod,
-  OutputEncoding,
-  ParamIR,
-  ParamRef,
-  ProgramIR,
-  RouteIR,
-  RoutingKeyIR,
-  Segment,
-} from "./ir.js";
+import type { BackoffStrategy, BrokerIR, HttpMethod, OutputEncoding, ParamIR, ParamRef, ProgramIR, RouteIR, RoutingKeyIR, Segment } from "./ir.js";
 import type { SourceMap } from "./load.js";
 import { canonicalHeader, closest, krakendParamKey, parseGoDuration } from "./text.js";
 import type { AmqpProducerConfig, KrakendBackend, KrakendConfig, KrakendEndpoint } from "./types/producer-config.js";
@@ -110,7 +99,8 @@ const BACKEND_RULES: readonly Rule<BackendContext>[] = [
     codes: ["AG218"],
     gate: true,
     check({ pointer, namespaces }, report) {
-      if (namespaces.length > 1) report(joinPointer(pointer, "extra_config", LEGACY_PRODUCER_NAMESPACE), Diagnostics.AG218({ current: PRODUCER_NAMESPACE }), "key");
+      if (namespaces.length > 1)
+        report(joinPointer(pointer, "extra_config", LEGACY_PRODUCER_NAMESPACE), Diagnostics.AG218({ current: PRODUCER_NAMESPACE }), "key");
     },
   },
   {
@@ -422,7 +412,7 @@ function pendingRoute(ctx: RouteContext): PendingRoute {
     // Broker (A1, B7): the host list without credentials.
     connection: {
       urls: ctx.hosts.urls.filter((url) => url !== null),
-      maxRetries: maxRetries > 0 ? maxRetries : 0,
+      maxRetries: Math.max(maxRetries, 0),
       backoff: (block.backoff_strategy ?? "fallback") as BackoffStrategy,
     },
     exchange: { name: block.exchange, durable, autoDelete: block.delete === true },

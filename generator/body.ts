@@ -43,7 +43,7 @@ function escapeTerminators(code: string): string {
 }
 
 export async function bodyCode(schema: unknown, typeName: string): Promise<BodyCode | BrokenSchema> {
-  let validator;
+  let validator: ReturnType<typeof compileValidator>;
   try {
     validator = compileValidator(schema, `validate${typeName}Body`);
   } catch (err) {

@@ -116,7 +116,8 @@ export const CATALOGUE = {
       if (f.cause === "depth") return "No KrakenD config needs this depth: look for a generated or corrupted value here.";
       if (f.cause === "unknown") return "Check the file with a JSON-aware editor.";
       if (f.parseError === "InvalidCommentToken") return 'KrakenD reads plain JSON: remove the comment, or move it into a key starting with "@comment".';
-      if (f.parseError === "PropertyNameExpected" || f.parseError === "ValueExpected") return "Check for a trailing comma or a missing value just before this position.";
+      if (f.parseError === "PropertyNameExpected" || f.parseError === "ValueExpected")
+        return "Check for a trailing comma or a missing value just before this position.";
       return "Fix the JSON syntax at this position; a JSON-aware editor shows the exact token.";
     },
   }),
@@ -158,9 +159,7 @@ export const CATALOGUE = {
     severity: "error",
     title: "schema: value not allowed",
     message: (f) =>
-      f.rule === "enum"
-        ? `${f.field} must be one of ${f.allowed.map((v) => JSON.stringify(v)).join(", ")}.`
-        : `${f.field} must be ${JSON.stringify(f.value)}.`,
+      f.rule === "enum" ? `${f.field} must be one of ${f.allowed.map((v) => JSON.stringify(v)).join(", ")}.` : `${f.field} must be ${JSON.stringify(f.value)}.`,
     fix: (f) =>
       f.rule === "enum" ? "Pick one of the listed values." : f.isVersion ? 'amqp-gen reads KrakenD 2.x configs: set "version": 3.' : "Use the value shown.",
   }),
@@ -174,7 +173,8 @@ export const CATALOGUE = {
           ? `${f.field} has an invalid format.`
           : `${f.field} ${f.problem ?? "is invalid"}.`,
     fix: (f) => {
-      if (f.rule === "minLength") return f.isExchange ? "Name the exchange: the broker refuses to publish to the empty exchange name here." : "Give it a value.";
+      if (f.rule === "minLength")
+        return f.isExchange ? "Name the exchange: the broker refuses to publish to the empty exchange name here." : "Give it a value.";
       if (f.rule === "pattern") return f.isTimeout ? 'Use a Go duration such as "2s", "1500ms" or "1m30s".' : `It must match ${f.pattern}.`;
       return "Check the value against the schema's description of this field.";
     },
@@ -187,7 +187,8 @@ export const CATALOGUE = {
     message: (f) => `"${f.field}": ${quote(f.key)} names no param of endpoint ${quote(f.endpoint)}.`,
     fix: (f) => {
       const guess = f.suggestion;
-      if (guess) return `Did you mean "${guess}"? KrakenD upper-cases the first letter of path params: {${guess.charAt(0).toLowerCase() + guess.slice(1)}} is "${guess}".`;
+      if (guess)
+        return `Did you mean "${guess}"? KrakenD upper-cases the first letter of path params: {${guess.charAt(0).toLowerCase() + guess.slice(1)}} is "${guess}".`;
       if (f.keys.length > 0) return `The endpoint's params are ${f.keys.map((k) => `"${k}"`).join(", ")} (first letter upper-cased, as KrakenD exposes them).`;
       return `Add a {param} to the endpoint path ${quote(f.endpoint)}, or remove "${f.field}".`;
     },
@@ -372,8 +373,7 @@ export const CATALOGUE = {
   }),
   AG226: entry<{ credentials: readonly string[] }>({
     severity: "warning",
-    title:
-      '`input_headers: ["*"]` on a producer endpoint: credentials (`Authorization`, `Cookie`, `Proxy-Authorization`) are copied into every message',
+    title: '`input_headers: ["*"]` on a producer endpoint: credentials (`Authorization`, `Cookie`, `Proxy-Authorization`) are copied into every message',
     message: (f) => `"input_headers": ["*"] copies every request header into every message, credentials included (${f.credentials.join(", ")}).`,
     fix: 'List the headers the consumers need instead, for example "input_headers": ["Content-Type", "X-Request-Id"].',
   }),

@@ -94,7 +94,9 @@ async function readConfig(configPath: string): Promise<string | { error: string 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : code === "EACCES" ? "permission denied" : (code ?? "unknown error");
-    return { error: `${configPath}: cannot read the config (${why}).\n  fix: pass the path of your krakend.json, e.g. \`amqp-gen krakend.json --out generated\`.` };
+    return {
+      error: `${configPath}: cannot read the config (${why}).\n  fix: pass the path of your krakend.json, e.g. \`amqp-gen krakend.json --out generated\`.`,
+    };
   }
 }
 
@@ -297,7 +299,7 @@ async function generateAndWrite(
 }
 
 /** `--watch`: regenerate when the config changes (debounced); a bad config keeps the last good output. */
-function watchConfig(configPath: string, options: CliOptions, out: Output): Promise<number> {
+function watchConfig(configPath: string, options: CliOptions): Promise<number> {
   const dir = dirname(resolve(configPath));
   const name = basename(configPath);
   let timer: NodeJS.Timeout | null = null;
@@ -393,7 +395,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(async (config: string, options: CliOptions) => {
       const out = new Output(options);
       if (options.watch) {
-        code = await watchConfig(config, options, out);
+        code = await watchConfig(config, options);
         return;
       }
       const report = await runOnce(config, options, out);

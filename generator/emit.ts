@@ -67,7 +67,10 @@ function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string | null) 
   let routingKeyExpr = 'routingKey: ""';
   if (route.routingKey.kind === "static") routingKeyExpr = `routingKey: ${tsString(route.routingKey.value)}`;
   if (route.routingKey.kind === "param") {
-    checks.push({ name: "routingKey", call: `checkShortString(${access(route.routingKey.ref.param.name)}, ${label(route.routingKey.ref.param.name, "routing key")})` });
+    checks.push({
+      name: "routingKey",
+      call: `checkShortString(${access(route.routingKey.ref.param.name)}, ${label(route.routingKey.ref.param.name, "routing key")})`,
+    });
     routingKeyExpr = "routingKey";
   }
   if (route.persistent) options.push("persistent: true");

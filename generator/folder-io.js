@@ -25,9 +25,7 @@ export const MANIFEST = ".amqp-gen-manifest.json";
  * @type {(text: string) => string}
  */
 export const sha256 =
-  typeof crypto.hash === "function"
-    ? (text) => crypto.hash("sha256", text, "hex")
-    : (text) => crypto.createHash("sha256").update(text).digest("hex");
+  typeof crypto.hash === "function" ? (text) => crypto.hash("sha256", text, "hex") : (text) => crypto.createHash("sha256").update(text).digest("hex");
 
 /**
  * Whether amqp-gen writes files at this place (relative path): what a folder from before

@@ -47,10 +47,11 @@ export function compileValidator(schema: unknown, functionName: string): Compile
 // ---------------------------------------------------------------------------
 
 const RESERVED = new Set(
-  ("break case catch class const continue debugger default delete do else enum export extends false finally for " +
+  (
+    "break case catch class const continue debugger default delete do else enum export extends false finally for " +
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
-    "yield let static implements interface package private protected public await arguments eval")
-    .split(" "),
+    "yield let static implements interface package private protected public await arguments eval"
+  ).split(" "),
 );
 
 const TYPE_NAMES = ["array", "boolean", "integer", "null", "number", "object", "string"] as const;
@@ -58,16 +59,59 @@ type TypeName = (typeof TYPE_NAMES)[number];
 
 /** Keywords that carry no validation and are ignored silently. */
 const ANNOTATIONS = new Set([
-  "$schema", "$id", "id", "$comment", "$anchor", "title", "description", "default", "examples", "readOnly",
-  "writeOnly", "deprecated", "contentMediaType", "contentEncoding", "definitions", "$defs",
+  "$schema",
+  "$id",
+  "id",
+  "$comment",
+  "$anchor",
+  "title",
+  "description",
+  "default",
+  "examples",
+  "readOnly",
+  "writeOnly",
+  "deprecated",
+  "contentMediaType",
+  "contentEncoding",
+  "definitions",
+  "$defs",
 ]);
 
 const KEYWORDS = new Set([
-  "type", "enum", "const", "properties", "required", "additionalProperties", "patternProperties",
-  "propertyNames", "minProperties", "maxProperties", "dependencies", "items", "additionalItems", "minItems",
-  "maxItems", "uniqueItems", "contains", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-  "multipleOf", "minLength", "maxLength", "pattern", "format", "allOf", "anyOf", "oneOf", "not", "if", "then",
-  "else", "$ref",
+  "type",
+  "enum",
+  "const",
+  "properties",
+  "required",
+  "additionalProperties",
+  "patternProperties",
+  "propertyNames",
+  "minProperties",
+  "maxProperties",
+  "dependencies",
+  "items",
+  "additionalItems",
+  "minItems",
+  "maxItems",
+  "uniqueItems",
+  "contains",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "minLength",
+  "maxLength",
+  "pattern",
+  "format",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "not",
+  "if",
+  "then",
+  "else",
+  "$ref",
 ]);
 
 const FORMATS: Record<string, HelperName> = {
@@ -90,13 +134,41 @@ const TYPE_PHRASE: Record<TypeName, string> = {
 };
 
 type HelperName =
-  | "err" | "ptr" | "isObject" | "isArray" | "has" | "equal" | "unique" | "length" | "decimal" | "multipleOf"
-  | "isEmail" | "isDate" | "isDateTime" | "isUuid" | "isIpv4" | "isUri";
+  | "err"
+  | "ptr"
+  | "isObject"
+  | "isArray"
+  | "has"
+  | "equal"
+  | "unique"
+  | "length"
+  | "decimal"
+  | "multipleOf"
+  | "isEmail"
+  | "isDate"
+  | "isDateTime"
+  | "isUuid"
+  | "isIpv4"
+  | "isUri";
 
 /** Emission order of helpers; `H_` is replaced by the validator's function name plus `_`. */
 const HELPER_ORDER: HelperName[] = [
-  "err", "ptr", "isObject", "isArray", "has", "equal", "unique", "length", "multipleOf", "decimal",
-  "isEmail", "isDate", "isDateTime", "isUuid", "isIpv4", "isUri",
+  "err",
+  "ptr",
+  "isObject",
+  "isArray",
+  "has",
+  "equal",
+  "unique",
+  "length",
+  "multipleOf",
+  "decimal",
+  "isEmail",
+  "isDate",
+  "isDateTime",
+  "isUuid",
+  "isIpv4",
+  "isUri",
 ];
 
 const HELPER_DEPS: Partial<Record<HelperName, HelperName[]>> = {
@@ -125,7 +197,7 @@ function H_isArray(value: unknown): value is readonly unknown[] {
 }`,
   has: String.raw`
 function H_has(object: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(object, key);
+  return Object.hasOwn(object, key);
 }`,
   equal: String.raw`
 function H_equal(a: unknown, b: unknown): boolean {
@@ -236,7 +308,7 @@ function escapePointer(token: string): string {
 }
 
 function hasOwn(object: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(object, key);
+  return Object.hasOwn(object, key);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -365,12 +437,7 @@ class Compiler {
 
     const out: string[] = [];
     if (consts.length > 0) out.push("", ...consts.map((c) => c.text));
-    out.push(
-      "",
-      `export function ${this.name}(value: unknown): string | null {`,
-      `  return ${rootFn}(value, "");`,
-      "}",
-    );
+    out.push("", `export function ${this.name}(value: unknown): string | null {`, `  return ${rootFn}(value, "");`, "}");
     for (const f of fns) out.push("", f.text);
     for (const helper of this.allHelpers(used)) {
       out.push(HELPER_SRC[helper].split("H_").join(`${this.name}_`));
@@ -591,8 +658,7 @@ class Compiler {
         b.fail(`!(${conds.join(" || ")})`, this.err("path", `must be ${phrase}`));
       }
     }
-    const allowed = (k: Kind): boolean =>
-      types === null || types.includes(k) || (k === "number" && types.includes("integer"));
+    const allowed = (k: Kind): boolean => types === null || types.includes(k) || (k === "number" && types.includes("integer"));
     const unwrapped = (k: Kind): boolean => types !== null && types.length === 1 && allowed(k);
     const section = (k: Kind, guard: () => string, emit: (inner: Block) => void): void => {
       if (!allowed(k)) return;
@@ -607,10 +673,26 @@ class Compiler {
       }
     };
 
-    section("number", () => `typeof value === "number"`, (inner) => this.numberKeywords(get, sp, inner));
-    section("string", () => `typeof value === "string"`, (inner) => this.stringKeywords(get, sp, inner));
-    section("array", () => `${this.helper("isArray")}(value)`, (inner) => this.arrayKeywords(get, sp, inner));
-    section("object", () => `${this.helper("isObject")}(value)`, (inner) => this.objectKeywords(get, sp, inner));
+    section(
+      "number",
+      () => `typeof value === "number"`,
+      (inner) => this.numberKeywords(get, sp, inner),
+    );
+    section(
+      "string",
+      () => `typeof value === "string"`,
+      (inner) => this.stringKeywords(get, sp, inner),
+    );
+    section(
+      "array",
+      () => `${this.helper("isArray")}(value)`,
+      (inner) => this.arrayKeywords(get, sp, inner),
+    );
+    section(
+      "object",
+      () => `${this.helper("isObject")}(value)`,
+      (inner) => this.objectKeywords(get, sp, inner),
+    );
 
     this.genericKeywords(get, has, sp, b);
   }
@@ -700,10 +782,7 @@ class Compiler {
     const multipleOf = this.numberValue(get, "multipleOf", sp);
     if (multipleOf !== undefined) {
       if (multipleOf <= 0) throw new JsonSchemaCompileError(`${sp}/multipleOf`, "must be greater than 0");
-      b.fail(
-        `!${this.helper("multipleOf")}(value, ${formatNumber(multipleOf)})`,
-        this.err("path", `must be a multiple of ${formatNumber(multipleOf)}`),
-      );
+      b.fail(`!${this.helper("multipleOf")}(value, ${formatNumber(multipleOf)})`, this.err("path", `must be a multiple of ${formatNumber(multipleOf)}`));
     }
   }
 
@@ -711,16 +790,10 @@ class Compiler {
     const minLength = this.nonNegativeInteger(get, "minLength", sp);
     const maxLength = this.nonNegativeInteger(get, "maxLength", sp);
     if (minLength !== undefined && minLength > 0) {
-      b.fail(
-        `${this.helper("length")}(value) < ${minLength}`,
-        this.err("path", `must NOT have fewer than ${minLength} characters`),
-      );
+      b.fail(`${this.helper("length")}(value) < ${minLength}`, this.err("path", `must NOT have fewer than ${minLength} characters`));
     }
     if (maxLength !== undefined) {
-      b.fail(
-        `${this.helper("length")}(value) > ${maxLength}`,
-        this.err("path", `must NOT have more than ${maxLength} characters`),
-      );
+      b.fail(`${this.helper("length")}(value) > ${maxLength}`, this.err("path", `must NOT have more than ${maxLength} characters`));
     }
     const pattern = get("pattern");
     if (pattern !== undefined) {
@@ -798,16 +871,10 @@ class Compiler {
     const minProperties = this.nonNegativeInteger(get, "minProperties", sp);
     const maxProperties = this.nonNegativeInteger(get, "maxProperties", sp);
     if (minProperties !== undefined && minProperties > 0) {
-      b.fail(
-        `Object.keys(value).length < ${minProperties}`,
-        this.err("path", `must NOT have fewer than ${minProperties} properties`),
-      );
+      b.fail(`Object.keys(value).length < ${minProperties}`, this.err("path", `must NOT have fewer than ${minProperties} properties`));
     }
     if (maxProperties !== undefined) {
-      b.fail(
-        `Object.keys(value).length > ${maxProperties}`,
-        this.err("path", `must NOT have more than ${maxProperties} properties`),
-      );
+      b.fail(`Object.keys(value).length > ${maxProperties}`, this.err("path", `must NOT have more than ${maxProperties} properties`));
     }
     const required = get("required");
     if (required !== undefined) {
@@ -957,7 +1024,11 @@ class Compiler {
     if (anyOf !== undefined) {
       const fns = anyOf.map((sch, i) => this.sub(sch, `${sp}/anyOf/${i}`));
       if (!fns.includes(null)) {
-        this.failAll(b, fns.map((fn) => `${fn}(value, path) !== null`), this.err("path", "must match a schema in anyOf"));
+        this.failAll(
+          b,
+          fns.map((fn) => `${fn}(value, path) !== null`),
+          this.err("path", "must match a schema in anyOf"),
+        );
       }
     }
     const oneOf = this.schemaArray(get, "oneOf", sp);
@@ -969,7 +1040,12 @@ class Compiler {
       if (trivial >= 2) {
         b.fail(null, message);
       } else if (trivial === 1) {
-        if (real.length > 0) this.failAny(b, real.map((fn) => `${fn}(value, path) === null`), message);
+        if (real.length > 0)
+          this.failAny(
+            b,
+            real.map((fn) => `${fn}(value, path) === null`),
+            message,
+          );
       } else if (real.length === 1) {
         b.check(`${real[0]}(value, path)`);
       } else {
@@ -1023,7 +1099,7 @@ class Compiler {
       return;
     }
     b.line("if (");
-    conds.forEach((c, i) => b.line(`  ${c}${i < conds.length - 1 ? op : ""}`));
+    for (const [i, c] of conds.entries()) b.line(`  ${c}${i < conds.length - 1 ? op : ""}`);
     b.line(`) return ${expr};`);
   }
 

@@ -42,7 +42,8 @@ export function createSourceMap(text: string, tree: () => Node | undefined): Sou
       if (c === 10) starts.push(i + 1);
       else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
     }
-    return (lineStarts = starts);
+    lineStarts = starts;
+    return starts;
   };
   const position = (offset: number) => {
     const starts = lines();

@@ -62,9 +62,7 @@ export function plan(program: ProgramIR): RoutePlan[] {
   let hashLength = 6;
   let names: string[] = [];
   for (;;) {
-    names = bases.map(({ route, kebab, trimmed }) =>
-      (count.get(kebab) ?? 0) > 1 || trimmed ? `${kebab}-${shortHash(route, hashLength)}` : kebab,
-    );
+    names = bases.map(({ route, kebab, trimmed }) => ((count.get(kebab) ?? 0) > 1 || trimmed ? `${kebab}-${shortHash(route, hashLength)}` : kebab));
     if (new Set(names).size === names.length || hashLength >= 64) break;
     hashLength += 2;
   }

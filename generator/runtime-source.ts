@@ -38,7 +38,9 @@ function runtimeSource(): RuntimeSource {
   if (loaded) return loaded;
   const modules = new Map<string, string>();
   const exports = new Map<string, RuntimeExport>();
-  for (const file of readdirSync(RUNTIME_DIR).filter((f) => f.endsWith(".ts")).sort()) {
+  for (const file of readdirSync(RUNTIME_DIR)
+    .filter((f) => f.endsWith(".ts"))
+    .sort()) {
     const text = readFileSync(join(RUNTIME_DIR, file), "utf8").replace(/\r\n?/g, "\n");
     const module = file.replace(/\.ts$/, "");
     modules.set(file, text);

@@ -39,7 +39,7 @@ export function quote(value: string, max = 60): string {
   return JSON.stringify(shown);
 }
 
-const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, "μs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Go's time.ParseDuration, in milliseconds; undefined when malformed. */
 export function parseGoDuration(text: string): number | undefined {
@@ -54,11 +54,10 @@ export function parseGoDuration(text: string): number | undefined {
     body = body.slice(1);
   }
   if (body === "") return undefined;
-  let match: RegExpExecArray | null;
-  re.lastIndex = 0;
-  while ((match = re.exec(body)) !== null) {
+  // Sticky: each match starts where the last one ended, so `consumed` tells whether all was read.
+  for (const match of body.matchAll(re)) {
     total += Number(match[1]) * (UNITS[match[2] ?? ""] ?? NaN);
-    consumed = re.lastIndex;
+    consumed = (match.index ?? 0) + match[0].length;
   }
   if (consumed !== body.length || !Number.isFinite(total)) return undefined;
   return sign * total;

@@ -123,11 +123,25 @@ try {
 if (canary.hits.length > 0) fail("canary", null, canary.hits);
 const importMs = performance.now() - importStarted;
 
-const total = [...byKind.values()].reduce((a, s) => ({ cases: a.cases + s.cases, generated: a.generated + s.generated, rejected: a.rejected + s.rejected }), { cases: 0, generated: 0, rejected: 0 });
+const total = [...byKind.values()].reduce((a, s) => ({ cases: a.cases + s.cases, generated: a.generated + s.generated, rejected: a.rejected + s.rejected }), {
+  cases: 0,
+  generated: 0,
+  rejected: 0,
+});
 console.log(`\ncases: ${total.cases} (${total.generated} generated, ${total.rejected} rejected), seed ${SEED}`);
-for (const [kind, s] of [...byKind].sort()) console.log(`  ${kind.padEnd(14)} ${String(s.cases).padStart(6)} cases  ${String(s.generated).padStart(6)} generated  ${String(s.rejected).padStart(6)} rejected`);
-console.log(`diagnostics by code: ${[...codes].sort().map(([c, n]) => `${c} ${n}`).join(", ")}`);
-console.log(`generate(): ${(generateMs / 1000).toFixed(1)} s (${(generateMs / total.cases).toFixed(2)} ms per config, slowest ${Math.round(slowest.ms)} ms, ${slowest.kind}); threw ${threw} time(s)`);
+for (const [kind, s] of [...byKind].sort())
+  console.log(
+    `  ${kind.padEnd(14)} ${String(s.cases).padStart(6)} cases  ${String(s.generated).padStart(6)} generated  ${String(s.rejected).padStart(6)} rejected`,
+  );
+console.log(
+  `diagnostics by code: ${[...codes]
+    .sort()
+    .map(([c, n]) => `${c} ${n}`)
+    .join(", ")}`,
+);
+console.log(
+  `generate(): ${(generateMs / 1000).toFixed(1)} s (${(generateMs / total.cases).toFixed(2)} ms per config, slowest ${Math.round(slowest.ms)} ms, ${slowest.kind}); threw ${threw} time(s)`,
+);
 console.log(`type-check: ${kept.length} outputs, ${tsFiles} files, ${tsDiagnostics} TS diagnostics, ${(tcMs / 1000).toFixed(1)} s`);
 console.log(`import: ${imported} outputs imported, canary ${canary.hits.length === 0 ? "untouched" : "TRIPPED"}, ${(importMs / 1000).toFixed(1)} s`);
 if (failures.length > 0) {

@@ -13,10 +13,7 @@ const SCHEMA_FILES = ["krakend.schema.json", "amqp-producer.schema.json"] as con
 /** Where the generated types are committed. */
 export const TYPES_FILE = resolve(root, "generator/types/producer-config.ts");
 
-const BANNER = [
-  "// Code generated from schema/krakend.schema.json and schema/amqp-producer.schema.json",
-  "// by `npm run gen:types`. DO NOT EDIT.",
-].join("\n");
+const BANNER = ["// Code generated from schema/krakend.schema.json and schema/amqp-producer.schema.json", "// by `npm run gen:types`. DO NOT EDIT."].join("\n");
 
 interface SchemaFile {
   text: string;

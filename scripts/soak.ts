@@ -87,10 +87,13 @@ if (!Number.isInteger(CONCURRENCY) || CONCURRENCY < 1 || CONCURRENCY > 1000) usa
 const WARMUP_SECONDS = Math.min(5, Math.max(1, SECONDS / 4));
 
 // A hard deadline: whatever hangs, the run stops by itself.
-const deadline = setTimeout(() => {
-  console.error(`soak: did not finish within ${SECONDS + 90} s; giving up`);
-  process.exit(3);
-}, (SECONDS + 90) * 1000);
+const deadline = setTimeout(
+  () => {
+    console.error(`soak: did not finish within ${SECONDS + 90} s; giving up`);
+    process.exit(3);
+  },
+  (SECONDS + 90) * 1000,
+);
 deadline.unref();
 
 const unhandled: string[] = [];
@@ -268,7 +271,14 @@ interface Answer {
   error?: string;
 }
 
-function post(port: number, path: string, method: string, headers: OutgoingHttpHeaders, body: string | Buffer | readonly Buffer[] | null, agent: Agent | false): Promise<Answer> {
+function post(
+  port: number,
+  path: string,
+  method: string,
+  headers: OutgoingHttpHeaders,
+  body: string | Buffer | readonly Buffer[] | null,
+  agent: Agent | false,
+): Promise<Answer> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (answer: Answer) => {
@@ -359,9 +369,17 @@ function abortedBody(port: number, i: number): Promise<Answer | "no answer"> {
 const BAD_KINDS: readonly BadKind[] = [
   { name: "400 priority 256", expected: 400, send: (port, i) => post(port, `/soak/${VALID_EXPIRATION_MS}/256/${bad(i, "prio")}`, "POST", json, "{}", false) },
   { name: "400 expiration out of range", expected: 400, send: (port, i) => post(port, `/soak/99999999999/1/${bad(i, "exp")}`, "POST", json, "{}", false) },
-  { name: "400 bad percent-encoding", expected: 400, send: (port, i) => post(port, `/soak/${VALID_EXPIRATION_MS}/1/${bad(i, "pct")}%E0%A4%A`, "POST", json, "{}", false) },
+  {
+    name: "400 bad percent-encoding",
+    expected: 400,
+    send: (port, i) => post(port, `/soak/${VALID_EXPIRATION_MS}/1/${bad(i, "pct")}%E0%A4%A`, "POST", json, "{}", false),
+  },
   // node:http writes header strings as latin1: "\xff" is the single byte 0xFF, not UTF-8.
-  { name: "400 non-UTF-8 header byte", expected: 400, send: (port, i) => post(port, `/soak/${VALID_EXPIRATION_MS}/1/${bad(i, "hdr")}`, "POST", { ...json, "x-soak": "caf\xe9 \xff" }, "{}", false) },
+  {
+    name: "400 non-UTF-8 header byte",
+    expected: 400,
+    send: (port, i) => post(port, `/soak/${VALID_EXPIRATION_MS}/1/${bad(i, "hdr")}`, "POST", { ...json, "x-soak": "caf\xe9 \xff" }, "{}", false),
+  },
   { name: "404 unknown path", expected: 404, send: (port, i) => post(port, `/nowhere/${bad(i, "404")}`, "POST", json, "{}", false) },
   { name: "405 wrong method", expected: 405, send: (port, i) => post(port, `/soak/${VALID_EXPIRATION_MS}/1/${bad(i, "405")}`, "GET", {}, null, false) },
   {
@@ -373,7 +391,14 @@ const BAD_KINDS: readonly BadKind[] = [
     name: "413 streamed body over the limit",
     expected: 413,
     send: (port, i) =>
-      post(port, `/soak/${VALID_EXPIRATION_MS}/1/${bad(i, "413s")}`, "POST", { ...json, "transfer-encoding": "chunked" }, [Buffer.alloc(40 * 1024, 0x62), Buffer.alloc(40 * 1024, 0x63)], false),
+      post(
+        port,
+        `/soak/${VALID_EXPIRATION_MS}/1/${bad(i, "413s")}`,
+        "POST",
+        { ...json, "transfer-encoding": "chunked" },
+        [Buffer.alloc(40 * 1024, 0x62), Buffer.alloc(40 * 1024, 0x63)],
+        false,
+      ),
   },
   { name: "aborted body (half sent, socket destroyed)", expected: "no answer", send: abortedBody },
 ];
@@ -593,7 +618,9 @@ async function main(): Promise<number> {
   const ms = (us: number) => `${(us / 1000).toFixed(2)} ms`;
 
   console.log("\nsoak summary");
-  console.log(`  duration: ${((performance.now() - started) / 1000).toFixed(1)} s, measured ${measuredSeconds.toFixed(1)} s after a ${WARMUP_SECONDS} s warm-up`);
+  console.log(
+    `  duration: ${((performance.now() - started) / 1000).toFixed(1)} s, measured ${measuredSeconds.toFixed(1)} s after a ${WARMUP_SECONDS} s warm-up`,
+  );
   console.log(
     `  heap used after GC: start ${mb(start.heapUsed)}, end ${mb(end.heapUsed)}, end/start ${ratio.toFixed(3)} (${grewBy >= 0 ? "+" : ""}${mb(grewBy)}; ` +
       `bound: fail if > ${HEAP_BOUND_RATIO.toFixed(2)} and > +${mb(HEAP_BOUND_BYTES)})`,
@@ -629,9 +656,21 @@ async function main(): Promise<number> {
   if (brokerStats && brokerStats.inFlight !== 0) failures.push(`${brokerStats.inFlight} publishes still in flight after the load stopped`);
   if (consumerCancelled) failures.push("the broker cancelled the consumer");
   if (interrupted) failures.push("interrupted");
-  if (logCounts.error > 0) failures.push(`the publisher logged errors: ${logs.filter((l) => l.level === "error").map((l) => l.message).join("; ")}`);
+  if (logCounts.error > 0)
+    failures.push(
+      `the publisher logged errors: ${logs
+        .filter((l) => l.level === "error")
+        .map((l) => l.message)
+        .join("; ")}`,
+    );
   if (unhandled.length > 0) failures.push(`unhandled: ${unhandled.slice(0, 5).join("; ")}`);
-  if (logCounts.warn > 0) console.log(`  publisher warnings: ${logs.filter((l) => l.level === "warn").map((l) => l.message).join(" | ")}`);
+  if (logCounts.warn > 0)
+    console.log(
+      `  publisher warnings: ${logs
+        .filter((l) => l.level === "warn")
+        .map((l) => l.message)
+        .join(" | ")}`,
+    );
 
   if (failures.length === 0) console.log("  result: PASS");
   else {

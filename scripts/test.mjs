@@ -7,7 +7,9 @@ const filter = process.argv[2];
 const files = readdirSync("test")
   .filter((f) => f.endsWith(".test.ts") && (!filter || f.includes(filter)))
   .sort();
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 for (const file of files) {
   const res = spawnSync(process.execPath, ["--import", "tsx", `test/${file}`], {
     encoding: "utf8",
@@ -23,7 +25,9 @@ for (const file of files) {
     console.log(`\n${file}: no uvu summary (exit ${res.status ?? res.signal}); counted as one failure`);
     continue;
   }
-  const t = Number(total[1]), p = Number(ok[1]), s = skip ? Number(skip[1]) : 0;
+  const t = Number(total[1]),
+    p = Number(ok[1]),
+    s = skip ? Number(skip[1]) : 0;
   passed += p;
   skipped += s;
   failed += t - p;

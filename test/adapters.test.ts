@@ -114,12 +114,23 @@ test("fixtures/adapters: generated with every adapter, exactly fixtures/adapters
 
 test("generate(): no adapter unless asked, only those asked, in any order; an unknown one is a TypeError", async () => {
   const none = await generate(fixtureText, { file: "krakend.json" });
-  assert.equal(none.files.filter((f) => f.path.startsWith("adapters/")), [], "no adapters by default");
+  assert.equal(
+    none.files.filter((f) => f.path.startsWith("adapters/")),
+    [],
+    "no adapters by default",
+  );
   const empty = await generate(fixtureText, { file: "krakend.json", adapters: [] });
   assert.equal(empty.files, none.files, "adapters: [] is the default");
   const one = await generate(fixtureText, { file: "krakend.json", adapters: ["fastify"] });
-  assert.equal(one.files.map((f) => f.path).filter((p) => p.startsWith("adapters/")), ["adapters/fastify.ts"]);
-  assert.equal(one.files.filter((f) => !f.path.startsWith("adapters/")), none.files, "an adapter changes no other file");
+  assert.equal(
+    one.files.map((f) => f.path).filter((p) => p.startsWith("adapters/")),
+    ["adapters/fastify.ts"],
+  );
+  assert.equal(
+    one.files.filter((f) => !f.path.startsWith("adapters/")),
+    none.files,
+    "an adapter changes no other file",
+  );
   const a = await generate(fixtureText, { file: "krakend.json", adapters: ["hono", "express", "hono"] });
   const b = await generate(fixtureText, { file: "krakend.json", adapters: ["express", "hono"] });
   assert.equal(a.files, b.files, "order and repetition do not matter");
@@ -404,7 +415,8 @@ async function same(framework: Framework, request: Call, queue?: string): Promis
   const reference = await send(target("node"), request);
   const referenceMessage = queue && reference.status === 200 ? await broker.takeOnly(queue) : null;
   assert.equal(answerOf(response), answerOf(reference), `${framework} answers ${request.method} ${request.path} as the node:http listener does`);
-  if (message && referenceMessage) assert.equal(messageOf(message), messageOf(referenceMessage), `${framework} publishes the node:http listener's message, byte for byte`);
+  if (message && referenceMessage)
+    assert.equal(messageOf(message), messageOf(referenceMessage), `${framework} publishes the node:http listener's message, byte for byte`);
   if (queue) await broker.expectEmpty(queue, response.status === 200 ? 0 : 100);
   return { response, message };
 }
@@ -449,7 +461,11 @@ for (const fw of FRAMEWORKS) {
 
   t(`${fw}: a body failing validation → 400, non-JSON → 400, nothing published`, async () => {
     for (const body of ['{"sku":"","quantity":1}', '{"sku":"A","quantity":1,"x":1}', "{"]) {
-      const { response } = await same(fw, { method: "POST", path: "/orders/eu/1", headers: { "content-type": "application/json" }, body: Buffer.from(body) }, Q("orders"));
+      const { response } = await same(
+        fw,
+        { method: "POST", path: "/orders/eu/1", headers: { "content-type": "application/json" }, body: Buffer.from(body) },
+        Q("orders"),
+      );
       assertErrorBody(response, 400);
     }
   });
@@ -476,10 +492,18 @@ for (const fw of FRAMEWORKS) {
 
   t(`${fw}: a body over the limit → 413 + Connection: close, declared or streamed; at the limit → 200`, async () => {
     const keepAlive = { connection: "keep-alive" };
-    const declared = await same(fw, { method: "POST", path: "/produce/1000/r/id/1/big", headers: keepAlive, body: Buffer.from("x".repeat(LIMIT + 1)), limited: true }, Q("produce"));
+    const declared = await same(
+      fw,
+      { method: "POST", path: "/produce/1000/r/id/1/big", headers: keepAlive, body: Buffer.from("x".repeat(LIMIT + 1)), limited: true },
+      Q("produce"),
+    );
     assertErrorBody(declared.response, 413);
     assert.is(declared.response.headers["connection"], "close");
-    const streamed = await same(fw, { method: "POST", path: "/produce/1000/r/id/1/big", headers: keepAlive, body: [Buffer.from("x".repeat(10)), Buffer.from("y".repeat(10))], limited: true }, Q("produce"));
+    const streamed = await same(
+      fw,
+      { method: "POST", path: "/produce/1000/r/id/1/big", headers: keepAlive, body: [Buffer.from("x".repeat(10)), Buffer.from("y".repeat(10))], limited: true },
+      Q("produce"),
+    );
     assertErrorBody(streamed.response, 413);
     assert.is(streamed.response.headers["transfer-encoding"], undefined);
     const fits = await same(fw, { method: "POST", path: "/produce/1000/r/id/1/fits", body: Buffer.from("z".repeat(LIMIT)), limited: true }, Q("produce"));
@@ -514,19 +538,36 @@ for (const fw of FRAMEWORKS) {
     assert.is(response.body, "");
     assert.is(response.headers["x-krakend-completed"], "false");
     assert.ok(message);
-    assertMessage(message, { exchange: Q("pings"), routingKey: "café.x", body: Buffer.alloc(0), persistent: false, headers: {}, host: HOST, clientUserAgent: CLIENT_UA });
+    assertMessage(message, {
+      exchange: Q("pings"),
+      routingKey: "café.x",
+      body: Buffer.alloc(0),
+      persistent: false,
+      headers: {},
+      host: HOST,
+      clientUserAgent: CLIENT_UA,
+    });
   });
 
   t(`${fw}: PUT /events/{kind} (input_headers *, repeated headers, chunked) and POST /produce/... (every property): same messages`, async () => {
     const events = await same(
       fw,
-      { method: "PUT", path: "/events/click", headers: { "content-type": "application/x-ndjson", "x-multi": ["one", "two"], "x-lower": "v" }, body: [Buffer.from("e\n"), Buffer.from("\n")] },
+      {
+        method: "PUT",
+        path: "/events/click",
+        headers: { "content-type": "application/x-ndjson", "x-multi": ["one", "two"], "x-lower": "v" },
+        body: [Buffer.from("e\n"), Buffer.from("\n")],
+      },
       Q("events"),
     );
     assert.is(events.response.body, "[]");
     assert.equal((events.message?.properties.headers as Record<string, unknown> | undefined)?.["X-Multi"], ["one", "two"]);
     const bytes = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 7 + 3) % 256));
-    const produce = await same(fw, { method: "POST", path: "/produce/60000/reply.q/msg-1/7/eu.created", headers: { "content-type": "application/octet-stream" }, body: bytes }, Q("produce"));
+    const produce = await same(
+      fw,
+      { method: "POST", path: "/produce/60000/reply.q/msg-1/7/eu.created", headers: { "content-type": "application/octet-stream" }, body: bytes },
+      Q("produce"),
+    );
     assert.ok(produce.message);
     assertMessage(produce.message, {
       exchange: Q("produce"),
@@ -581,17 +622,23 @@ t("express.json() before the router: the bytes are gone, so 500 and a log line, 
     return true;
   }) as typeof process.stderr.write;
   try {
-    const response = await send({ port: extra.expressJson, base: "", limitedPort: 0, limited: "" }, {
-      method: "POST",
-      path: "/orders/us/9",
-      headers: { "content-type": "application/json" },
-      body: Buffer.from('{"sku":"B-2","quantity":3}'),
-    });
+    const response = await send(
+      { port: extra.expressJson, base: "", limitedPort: 0, limited: "" },
+      {
+        method: "POST",
+        path: "/orders/us/9",
+        headers: { "content-type": "application/json" },
+        body: Buffer.from('{"sku":"B-2","quantity":3}'),
+      },
+    );
     assertErrorBody(response, 500);
   } finally {
     process.stderr.write = write;
   }
-  assert.ok(lines.some((l) => l.includes("already read")), `a log line says why: ${JSON.stringify(lines)}`);
+  assert.ok(
+    lines.some((l) => l.includes("already read")),
+    `a log line says why: ${JSON.stringify(lines)}`,
+  );
   await broker.expectEmpty(Q("orders"));
 });
 

@@ -29,7 +29,11 @@ function producerEndpoint(path: string, block: object, endpoint: object = {}, ba
 
 function run(text: string): { program: ProgramIR; diagnostics: Diagnostic[] } {
   const loaded = load(text, "krakend.json");
-  assert.equal(loaded.diagnostics.filter((d) => d.severity === "error"), [], "fixture must be valid JSON");
+  assert.equal(
+    loaded.diagnostics.filter((d) => d.severity === "error"),
+    [],
+    "fixture must be valid JSON",
+  );
   const schema = validate(loaded.value, "krakend.json", loaded.source);
   assert.equal(schema, [], "fixture must pass the schema");
   return analyse(loaded.value, "krakend.json", loaded.source);
@@ -106,11 +110,11 @@ test("message properties come from the named params (A4)", () => {
   );
   const r = program.routes[0];
   assert.ok(r);
+  assert.equal([r.expiration?.param.segment, r.replyTo?.param.segment, r.messageId?.param.segment, r.priority?.param.segment], [1, 2, 3, 4]);
   assert.equal(
-    [r.expiration?.param.segment, r.replyTo?.param.segment, r.messageId?.param.segment, r.priority?.param.segment],
-    [1, 2, 3, 4],
+    r.params.map((p) => p.key),
+    ["A", "B", "Id", "Prio", "Route"],
   );
-  assert.equal(r.params.map((p) => p.key), ["A", "B", "Id", "Prio", "Route"]);
 });
 
 test("KrakenD's traps are diagnosed (B5)", () => {
@@ -129,9 +133,17 @@ test("KrakenD's traps are diagnosed (B5)", () => {
     },
     {
       name: "root host is used",
-      text: config([{ endpoint: "/p", backend: [{ disable_host_sanitize: true, extra_config: { "backend/amqp/producer": { ...base, routing_key: "k", static_routing_key: true } } }] }], {
-        host: [HOST],
-      }),
+      text: config(
+        [
+          {
+            endpoint: "/p",
+            backend: [{ disable_host_sanitize: true, extra_config: { "backend/amqp/producer": { ...base, routing_key: "k", static_routing_key: true } } }],
+          },
+        ],
+        {
+          host: [HOST],
+        },
+      ),
       want: [],
     },
     {
@@ -149,7 +161,13 @@ test("KrakenD's traps are diagnosed (B5)", () => {
       text: config([
         {
           endpoint: "/p",
-          backend: [{ host: [HOST], disable_host_sanitize: true, extra_config: { "backend/amqp/consumer": {}, "backend/amqp/producer": { ...base, routing_key: "k", static_routing_key: true } } }],
+          backend: [
+            {
+              host: [HOST],
+              disable_host_sanitize: true,
+              extra_config: { "backend/amqp/consumer": {}, "backend/amqp/producer": { ...base, routing_key: "k", static_routing_key: true } },
+            },
+          ],
         },
       ]),
       want: ["error:AG205"],
@@ -172,7 +190,16 @@ test("KrakenD's traps are diagnosed (B5)", () => {
     {
       name: "legacy namespace",
       text: config([
-        { endpoint: "/p", backend: [{ host: [HOST], disable_host_sanitize: true, extra_config: { "github.com/devopsfaith/krakend-amqp/produce": { ...base, routing_key: "k", static_routing_key: true } } }] },
+        {
+          endpoint: "/p",
+          backend: [
+            {
+              host: [HOST],
+              disable_host_sanitize: true,
+              extra_config: { "github.com/devopsfaith/krakend-amqp/produce": { ...base, routing_key: "k", static_routing_key: true } },
+            },
+          ],
+        },
       ]),
       want: ["warning:AG213"],
     },
@@ -222,7 +249,10 @@ test("credentials never reach the IR; routes sharing a host share a connection",
   );
   assert.equal(program.brokers, [{ urls: ["amqp://127.0.0.1:5672/vh"], maxRetries: 0, backoff: "fallback" }]);
   assert.not.match(JSON.stringify(program), "secret");
-  assert.equal(program.routes.map((r) => r.broker), [0, 0]);
+  assert.equal(
+    program.routes.map((r) => r.broker),
+    [0, 0],
+  );
 });
 
 test("timeouts: endpoint, then root, then KrakenD's 2s default", () => {
@@ -251,11 +281,17 @@ test('input_headers "*" warns at its position (credentials travel); listed hop-b
   const d = star.diagnostics[0] as Diagnostic;
   assert.is(d.pointer, "/endpoints/0/input_headers/1");
   const lines = text.split("\n");
-  assert.is(lines[d.line - 1]?.slice(d.column - 1, d.column + 2), '"*"', "line:col points at the \"*\"");
+  assert.is(lines[d.line - 1]?.slice(d.column - 1, d.column + 2), '"*"', 'line:col points at the "*"');
   for (const credential of ["Authorization", "Cookie", "Proxy-Authorization"]) assert.ok(d.message.includes(credential), `the message names ${credential}`);
   assert.match(d.hint ?? "", /"input_headers": \[/, "the fix shows an explicit list");
 
-  const listed = run(config([producerEndpoint("/p/{r}", block, { input_headers: ["X-Id", "connection", "TE", "Transfer-Encoding", "keep-alive", "Upgrade", "Trailer", "Proxy-Connection"] })]));
+  const listed = run(
+    config([
+      producerEndpoint("/p/{r}", block, {
+        input_headers: ["X-Id", "connection", "TE", "Transfer-Encoding", "keep-alive", "Upgrade", "Trailer", "Proxy-Connection"],
+      }),
+    ]),
+  );
   assert.equal(listed.program.routes[0]?.inputHeaders, ["X-Id"], "hop-by-hop names never reach the route");
   assert.equal(codes(listed.diagnostics), Array(7).fill("warning:AG227"));
   assert.equal(
@@ -289,13 +325,13 @@ test("canonical header names, as Go's http.CanonicalHeaderKey", () => {
 });
 
 test("routes are sorted and independent of endpoint order", () => {
-  const eps = [
-    producerEndpoint("/b/{r}", { ...base, routing_key: "R" }),
-    producerEndpoint("/a/{r}", { name: "q2", exchange: "ex2", routing_key: "R" }),
-  ];
+  const eps = [producerEndpoint("/b/{r}", { ...base, routing_key: "R" }), producerEndpoint("/a/{r}", { name: "q2", exchange: "ex2", routing_key: "R" })];
   const one = run(config(eps)).program;
   const two = run(config([...eps].reverse())).program;
-  assert.equal(one.routes.map((r) => r.path), ["/a/{r}", "/b/{r}"]);
+  assert.equal(
+    one.routes.map((r) => r.path),
+    ["/a/{r}", "/b/{r}"],
+  );
   assert.equal(
     one.routes.map((r) => [r.path, r.broker]),
     two.routes.map((r) => [r.path, r.broker]),
@@ -345,8 +381,17 @@ test("the IR is built complete: every route has its broker", () => {
     producerEndpoint("/a/{r}", { name: "q2", exchange: "ex2", routing_key: "R" }, {}, { host: ["amqp://other:5672"] }),
   ];
   const { program } = run(config(eps));
-  assert.equal(program.routes.map((r) => [r.path, r.broker]), [["/a/{r}", 0], ["/b/{r}", 1]]);
-  assert.equal(program.routes.map((r) => program.brokers[r.broker]), program.routes.map((r) => r.connection));
+  assert.equal(
+    program.routes.map((r) => [r.path, r.broker]),
+    [
+      ["/a/{r}", 0],
+      ["/b/{r}", 1],
+    ],
+  );
+  assert.equal(
+    program.routes.map((r) => program.brokers[r.broker]),
+    program.routes.map((r) => r.connection),
+  );
 });
 
 test.run();

@@ -15,7 +15,11 @@ test("generate() from the package: files and diagnostics, nothing written, input
   const files: GeneratedFile[] = result.files;
   assert.ok(files.some((f) => f.path === "index.ts"));
   assert.ok(files.some((f) => f.path === "runtime/publisher.ts"));
-  assert.equal(files.map((f) => f.path), [...files.map((f) => f.path)].sort(), "files are sorted by path");
+  assert.equal(
+    files.map((f) => f.path),
+    [...files.map((f) => f.path)].sort(),
+    "files are sorted by path",
+  );
   assert.equal(result.diagnostics, []);
   assert.equal(config, copy, "the input object is not mutated");
   assert.equal(readdirSync(".").sort(), before, "nothing was written");

@@ -16,7 +16,6 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const GENERATOR = join(ROOT, "generator");
 const CODE = /^AG\d{3}$/;
 
-
 test("README.md's diagnostics table is the catalogue's", () => {
   const readme = readFileSync(README_FILE, "utf8");
   assert.ok(withDiagnosticsTable(readme) === readme, "README.md's diagnostics table differs from generator/catalogue.ts: run `npm run gen:readme`");
@@ -48,9 +47,18 @@ test("the body-schema diagnostics made in generate() (AG222, AG225) say what the
     endpoint: path,
     method: "POST",
     extra_config: { "validation/json-schema": schema },
-    backend: [{ host: ["amqp://broker:5672"], disable_host_sanitize: true, extra_config: { "backend/amqp/producer": { name: "q", exchange: "ex", routing_key: "#", static_routing_key: true } } }],
+    backend: [
+      {
+        host: ["amqp://broker:5672"],
+        disable_host_sanitize: true,
+        extra_config: { "backend/amqp/producer": { name: "q", exchange: "ex", routing_key: "#", static_routing_key: true } },
+      },
+    ],
   });
-  const config = { version: 3, endpoints: [endpoint("/a", { type: "object", properties: { id: { type: "string", "x-rule": true } } }), endpoint("/b", { type: 3 })] };
+  const config = {
+    version: 3,
+    endpoints: [endpoint("/a", { type: "object", properties: { id: { type: "string", "x-rule": true } } }), endpoint("/b", { type: 3 })],
+  };
   const { diagnostics } = await generate(JSON.stringify(config, null, 2));
   assert.equal(diagnostics.map((d) => d.code).sort(), ["AG222", "AG225"]);
   for (const d of diagnostics) {

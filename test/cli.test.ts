@@ -520,7 +520,10 @@ test("--json: a write prints one JSON report on stdout and its human summary on 
   assert.is(report.config, valid.configPath);
   assert.is(report.out, dir);
   assert.equal(report.diagnostics, []);
-  assert.equal(report.files, [...expected.keys()].map((path) => ({ path, status: "added" })));
+  assert.equal(
+    report.files,
+    [...expected.keys()].map((path) => ({ path, status: "added" })),
+  );
   assert.match(report.message, new RegExp(`${N} files in .*: ${N} added`));
   assert.match(r.stderr, new RegExp(`${N} files in .*: ${N} added`), "the human summary goes to stderr");
   assert.ok(existsSync(join(dir, MANIFEST)));
@@ -584,12 +587,18 @@ interface Watcher {
 }
 
 function startWatch(config: string, outDir: string): Watcher {
-  const child = spawn(process.execPath, [...CLI_ARGS, config, "--out", outDir, "--watch"], { cwd: REPO_ROOT, env: cliEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...CLI_ARGS, config, "--out", outDir, "--watch"], {
+    cwd: REPO_ROOT,
+    env: cliEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
   child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
   const lines = () => stdout.split("\n").filter((l) => l !== "");
   return {
     lines,
@@ -597,14 +606,17 @@ function startWatch(config: string, outDir: string): Watcher {
     until: async (what, cond, ms = 10_000) => {
       const deadline = Date.now() + ms;
       while (!cond(lines())) {
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`--watch exited while waiting for ${what}\n--- stdout\n${stdout}--- stderr\n${stderr}`);
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`--watch exited while waiting for ${what}\n--- stdout\n${stdout}--- stderr\n${stderr}`);
         if (Date.now() > deadline) throw new Error(`--watch: no ${what} within ${ms} ms\n--- stdout\n${stdout}--- stderr\n${stderr}`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },
     stop: async () => {
       child.kill("SIGINT");
-      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`--watch did not exit within 10 s of SIGINT\n${stdout}`)), 10_000).unref());
+      const timeout = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`--watch did not exit within 10 s of SIGINT\n${stdout}`)), 10_000).unref(),
+      );
       return Promise.race([exited, timeout]);
     },
     kill: () => {
@@ -663,7 +675,10 @@ test("--watch: each run prints exactly one line on stdout", async () => {
     const lines = w.lines();
     assert.is(lines.length, 3, `expected "watching …" and one line per run:\n${lines.join("\n")}`);
     assert.match(lines[0] ?? "", /^watching /);
-    assert.ok(lines.slice(1).every((l) => STAMPED.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.slice(1).every((l) => STAMPED.test(l)),
+      lines.join("\n"),
+    );
   } finally {
     w.kill();
   }
@@ -713,9 +728,15 @@ test("usage: --help exits 0 and lists the exit codes and the schema command", ()
   const r = cli("--help");
   assert.is(r.status, 0, explain(r));
   assert.match(r.stdout, /Usage: amqp-gen/);
-  for (const flag of ["--check", "--dry-run", "--json", "--watch", "--force", "--verify", "--templates", "--adapter", "--verbose"]) assert.ok(r.stdout.includes(flag), `--help does not list ${flag}`);
+  for (const flag of ["--check", "--dry-run", "--json", "--watch", "--force", "--verify", "--templates", "--adapter", "--verbose"])
+    assert.ok(r.stdout.includes(flag), `--help does not list ${flag}`);
   assert.match(r.stdout, /Exit codes:/);
-  for (const code of [/^\s*0\s+success$/m, /^\s*1\s+--check found the output folder out of date$/m, /^\s*2\s+invalid config or usage/m, /^\s*3\s+internal error/m]) {
+  for (const code of [
+    /^\s*0\s+success$/m,
+    /^\s*1\s+--check found the output folder out of date$/m,
+    /^\s*2\s+invalid config or usage/m,
+    /^\s*3\s+internal error/m,
+  ]) {
     assert.match(r.stdout, code);
   }
   assert.match(r.stdout, /amqp-gen schema \[--out <file>\]/);
@@ -796,12 +817,16 @@ test("a big config where no worker thread may start (Node's permission model): w
   writeFileSync(config, text);
   const out = join(parent, "out");
   // The built CLI (npm test builds first): tsx's loader itself needs a thread.
-  const res = spawnSync(process.execPath, ["--experimental-permission", "--allow-fs-read=*", "--allow-fs-write=*", "dist/generator/cli.js", config, "--out", out], {
-    cwd: REPO_ROOT,
-    encoding: "utf8",
-    env: cliEnv(),
-    timeout: 60_000,
-  });
+  const res = spawnSync(
+    process.execPath,
+    ["--experimental-permission", "--allow-fs-read=*", "--allow-fs-write=*", "dist/generator/cli.js", config, "--out", out],
+    {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      env: cliEnv(),
+      timeout: 60_000,
+    },
+  );
   assert.is(res.status, 0, `${res.stdout}${res.stderr}`);
   const { files } = await generate(text, { file: config });
   assert.equal(readTree(out, true), new Map(files.map((f) => [f.path, f.content])));
@@ -812,13 +837,20 @@ test("Ctrl-C while a big config's new folder is being built: the folder is then 
   const parent = tempDir("interrupted");
   const config = join(parent, "krakend.json");
   writeFileSync(config, JSON.stringify(syntheticConfig(3000), null, 2));
-  const child = spawn(process.execPath, [...CLI_ARGS, config, "--out", join(parent, "out")], { cwd: REPO_ROOT, env: cliEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...CLI_ARGS, config, "--out", join(parent, "out")], {
+    cwd: REPO_ROOT,
+    env: cliEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const closed = new Promise<number | null>((done) => child.on("close", (code) => done(code)));
   // Wait until the temporary folder exists, then interrupt.
   for (let i = 0; i < 2000 && !readdirSync(parent).some((name) => name.startsWith(".out.amqp-gen-")); i++) await new Promise((r) => setTimeout(r, 5));
-  assert.ok(readdirSync(parent).some((name) => name.startsWith(".out.amqp-gen-")), "the temporary folder never appeared");
+  assert.ok(
+    readdirSync(parent).some((name) => name.startsWith(".out.amqp-gen-")),
+    "the temporary folder never appeared",
+  );
   child.kill("SIGINT");
   const code = await closed;
   // The signal is handled at the run's next wait: before the rename (exit 130, nothing written)
@@ -835,7 +867,11 @@ test("Ctrl-C while a big config's new folder is being built: the folder is then 
 
 test("a closed stdout (`amqp-gen … | head -1`): the files are written, the exit code is 0, no stack trace", async () => {
   const dir = join(tempDir("closed-stdout"), "out");
-  const child = spawn(process.execPath, [...CLI_ARGS, valid.configPath, "--out", dir, "--verbose"], { cwd: REPO_ROOT, env: cliEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...CLI_ARGS, valid.configPath, "--out", dir, "--verbose"], {
+    cwd: REPO_ROOT,
+    env: cliEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout.destroy(); // the reader is gone before the CLI prints anything
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -982,7 +1018,10 @@ function refsOf(node: Json, found: string[] = []): string[] {
 
 function resolvePointer(doc: Json, ref: string): Json | undefined {
   let node: Json | undefined = doc;
-  for (const raw of ref.replace(/^#\/?/, "").split("/").filter((s) => s !== "")) {
+  for (const raw of ref
+    .replace(/^#\/?/, "")
+    .split("/")
+    .filter((s) => s !== "")) {
     const key = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
     if (node === null || typeof node !== "object" || Array.isArray(node)) return undefined;
     node = node[key];

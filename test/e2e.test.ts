@@ -61,7 +61,10 @@ async function listen(listener: RequestListener): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-function startPublisher(gen: Generated, options: Omit<GenPublisherOptions, "logger"> & { logger?: CollectingLogger } = {}): { publisher: GenPublisher; logger: CollectingLogger } {
+function startPublisher(
+  gen: Generated,
+  options: Omit<GenPublisherOptions, "logger"> & { logger?: CollectingLogger } = {},
+): { publisher: GenPublisher; logger: CollectingLogger } {
   const logger = options.logger ?? collectingLogger();
   const publisher = gen.mod.createPublisher({ url: AMQP_URL, ...options, logger });
   publishers.push(publisher);
@@ -147,12 +150,7 @@ interface Reply {
   text: string;
 }
 
-async function call(
-  port: number,
-  method: string,
-  path: string,
-  init: { body?: string | Uint8Array; headers?: Record<string, string> } = {},
-): Promise<Reply> {
+async function call(port: number, method: string, path: string, init: { body?: string | Uint8Array; headers?: Record<string, string> } = {}): Promise<Reply> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {
     method,
     headers: { "User-Agent": CLIENT_UA, ...init.headers },
@@ -561,7 +559,10 @@ t("A2 mandatory: unroutable → 502 and a log line; with a bound queue → 200",
   assertSuccess(await call(portB, "POST", "/mandatory/k3", { body: "m3" }), "null");
   const m = await broker.takeOnly(LQ("mandatory"));
   assert.equal([m.fields.exchange, m.fields.routingKey, m.content.toString()], [LQ("mandatory"), "k3", "m3"]);
-  assert.not.ok(b.logger.lines.some((l) => l.level !== "info"), JSON.stringify(b.logger.lines));
+  assert.not.ok(
+    b.logger.lines.some((l) => l.level !== "info"),
+    JSON.stringify(b.logger.lines),
+  );
   await b.publisher.close();
 });
 
@@ -588,7 +589,13 @@ t("A2 exp_key, reply_to_key, msg_id_key, priority_key: priority 0 and 255 accept
     assert.is(m.properties.priority, prio);
     assert.equal([m.properties.expiration, m.properties.replyTo, m.properties.messageId], ["30000", "rq", `id-${prio}`]);
   }
-  for (const path of ["/produce/30000/rq/id/256/p", "/produce/30000/rq/id/x/p", "/produce/30000/rq/id/-1/p", "/produce/abc/rq/id/1/p", "/produce/-5/rq/id/1/p"]) {
+  for (const path of [
+    "/produce/30000/rq/id/256/p",
+    "/produce/30000/rq/id/x/p",
+    "/produce/30000/rq/id/-1/p",
+    "/produce/abc/rq/id/1/p",
+    "/produce/-5/rq/id/1/p",
+  ]) {
     const error = assertError(await call(showcase.port, "POST", path, { body: "bad" }), 400);
     assert.ok(/priority|expiration/.test(error), `${path}: ${error}`);
   }
@@ -614,7 +621,10 @@ t("A2 backoff_strategy: backoffDelayMs follows KrakenD (linear n s, exponential 
     assert.is(backoffDelayMs("fallback", n), 1000);
     // A strategy KrakenD does not know (the schema lets none through; the runtime is lenient anyway).
     assert.is(backoffDelayMs("no-such-strategy" as Parameters<typeof backoffDelayMs>[0], n), 1000);
-    for (const [strategy, base] of [["linear-jitter", n * 1000], ["exponential-jitter", 2 ** n * 1000]] as const) {
+    for (const [strategy, base] of [
+      ["linear-jitter", n * 1000],
+      ["exponential-jitter", 2 ** n * 1000],
+    ] as const) {
       assert.ok(Math.abs(backoffDelayMs(strategy, n, () => 0) - (base * 2) / 3) < 1e-6, `${strategy} low end`);
       assert.ok(Math.abs(backoffDelayMs(strategy, n, () => 0.5) - base) < 1e-6, `${strategy} middle`);
       assert.ok(Math.abs(backoffDelayMs(strategy, n, () => 0.999999) - (base * 4) / 3) < 1, `${strategy} high end`);
@@ -719,7 +729,14 @@ t("HTTP: params are percent-decoded into the routing key; query strings are igno
 
 t("HTTP: body failing validation/json-schema → 400, non-JSON → 400, nothing published; valid → 200", async () => {
   const headers = { "Content-Type": "application/json" };
-  for (const body of ['{"sku":"A-1"}', '{"sku":"","quantity":1}', '{"sku":"A","quantity":0}', '{"sku":"A","quantity":1.5}', '{"sku":"A","quantity":1,"x":1}', "[]"]) {
+  for (const body of [
+    '{"sku":"A-1"}',
+    '{"sku":"","quantity":1}',
+    '{"sku":"A","quantity":0}',
+    '{"sku":"A","quantity":1.5}',
+    '{"sku":"A","quantity":1,"x":1}',
+    "[]",
+  ]) {
     assertError(await call(showcase.port, "POST", "/orders/eu/1", { body, headers }), 400);
   }
   for (const body of ["sku=A&quantity=1", "", "{"]) {

@@ -35,13 +35,7 @@ import * as assert from "uvu/assert";
 // The package is UMD (CommonJS). Node's named-export detection misses its re-exported values
 // (ClientCapabilities, DiagnosticSeverity, ...), so take them from the default export.
 import jsonls from "vscode-json-languageservice";
-import type {
-  CompletionItem,
-  Diagnostic,
-  DocumentLanguageSettings,
-  LanguageService,
-  SchemaConfiguration,
-} from "vscode-json-languageservice";
+import type { CompletionItem, Diagnostic, DocumentLanguageSettings, LanguageService, SchemaConfiguration } from "vscode-json-languageservice";
 import { TextDocument } from "vscode-languageserver-textdocument";
 
 const { getLanguageService, ClientCapabilities, CompletionItemKind, DiagnosticSeverity } = jsonls;
@@ -72,9 +66,25 @@ const krakendSchema = JSON.parse(readFileSync(join(ROOT, "schema/krakend.schema.
 
 /** The producer fields an editor must offer, with the schema's description as documentation. */
 const PRODUCER_FIELDS = [
-  "name", "exchange", "routing_key", "static_routing_key", "durable", "delete", "exclusive", "no_wait",
-  "mandatory", "immediate", "exp_key", "reply_to_key", "msg_id_key", "priority_key", "max_retries",
-  "backoff_strategy", "prefetch_count", "prefetch_size", "no_local",
+  "name",
+  "exchange",
+  "routing_key",
+  "static_routing_key",
+  "durable",
+  "delete",
+  "exclusive",
+  "no_wait",
+  "mandatory",
+  "immediate",
+  "exp_key",
+  "reply_to_key",
+  "msg_id_key",
+  "priority_key",
+  "max_retries",
+  "backoff_strategy",
+  "prefetch_count",
+  "prefetch_size",
+  "no_local",
 ];
 
 function description(schema: ObjectSchema, field: string): string {
@@ -237,9 +247,7 @@ function messageOf(diagnostic: Diagnostic): string {
 
 function show(diagnostics: Diagnostic[]): string {
   if (diagnostics.length === 0) return "(none)";
-  return diagnostics
-    .map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} severity ${d.severity} ${messageOf(d)}`)
-    .join("\n");
+  return diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} severity ${d.severity} ${messageOf(d)}`).join("\n");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -282,9 +290,7 @@ const SCHEMA_ERRORS: { name: string; message: RegExp; severity: number; covers: 
   // A syntax error: the unterminated string `"Route`, through the end of its line.
   { name: "error-malformed-json", message: /^Unexpected end of string\.$/, severity: DiagnosticSeverity.Error, covers: '"Route' },
 ];
-const SEMANTIC_ONLY = FIXTURES.filter(
-  (name) => name.startsWith("error-") && !SCHEMA_ERRORS.some((known) => known.name === name),
-);
+const SEMANTIC_ONLY = FIXTURES.filter((name) => name.startsWith("error-") && !SCHEMA_ERRORS.some((known) => known.name === name));
 
 test("the fixture lists are complete", () => {
   for (const name of ["showcase", "e2e-faults", "e2e-fields", "e2e-lifecycle", "e2e-reliability"]) {
@@ -491,7 +497,10 @@ for (const key of [PRODUCER_KEY, LEGACY_KEY]) {
       }
     });
 
-    for (const [where, value] of [["after the colon", CURSOR], ["inside the quotes", `"${CURSOR}"`]] as const) {
+    for (const [where, value] of [
+      ["after the colon", CURSOR],
+      ["inside the quotes", `"${CURSOR}"`],
+    ] as const) {
       test(`${setup.name}, ${key}: completion of the backoff_strategy value ${where} offers the enum`, async () => {
         const { ls } = service(setup.schemas);
         const { doc, offset } = withCursor(setup.prepare(config(key, ` ${MINIMAL}, "backoff_strategy": ${value} `)));
@@ -528,8 +537,8 @@ test("completion in a backend's extra_config offers both producer namespaces wit
   const marked = config(PRODUCER_KEY, ` ${MINIMAL} `).replace(`"extra_config": {`, `"extra_config": {\n            ${CURSOR}\n`);
   const { doc, offset } = withCursor(withoutSchemaLine(marked).replace(`${JSON.stringify(PRODUCER_KEY)}: {`, `"other": {`));
   const list = await ls.doComplete(doc, doc.positionAt(offset), ls.parseJSONDocument(doc));
-  const backendExtra = (krakendSchema as unknown as { definitions: { backend: { properties: { extra_config: ObjectSchema } } } })
-    .definitions.backend.properties.extra_config;
+  const backendExtra = (krakendSchema as unknown as { definitions: { backend: { properties: { extra_config: ObjectSchema } } } }).definitions.backend.properties
+    .extra_config;
   const byLabel = new Map((list?.items ?? []).map((item) => [item.label, documentation(item)]));
   for (const key of [PRODUCER_KEY, LEGACY_KEY]) {
     assert.is(byLabel.get(key), description(backendExtra, key), `completion of ${key}`);
@@ -605,7 +614,10 @@ for (const setup of [BY_URL, BY_SCHEMA_LINE]) {
   test(`offline, ${setup.name}: with amqp-gen.dev unreachable, the producer block is still validated`, async () => {
     const text = setup.prepare(fixtureText("error-wrong-type"));
     const diagnostics = await diagnose(setup, text, "unreachable");
-    assert.not.ok(diagnostics.some((d) => /Unable to load schema/.test(messageOf(d))), show(diagnostics));
+    assert.not.ok(
+      diagnostics.some((d) => /Unable to load schema/.test(messageOf(d))),
+      show(diagnostics),
+    );
     assert.ok(
       diagnostics.some((d) => d.range.start.line === 17 && d.range.start.character === 29),
       `the routing_key type error at 18:30\n${show(diagnostics)}`,

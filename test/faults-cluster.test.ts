@@ -62,7 +62,10 @@ test("cluster failover: stop the node the publisher uses mid-load; no 2xx lost (
     server = createServer(gen.mod.createRequestListener(publisher as Parameters<typeof gen.mod.createRequestListener>[0]));
     await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
-    assert.ok(logs.lines.some((l) => l.message.includes(`:${first.amqpPort}`)), "the publisher starts on the first extra node");
+    assert.ok(
+      logs.lines.some((l) => l.message.includes(`:${first.amqpPort}`)),
+      "the publisher starts on the first extra node",
+    );
 
     const load = startLoad({ port, concurrency: 50, prefix: "cluster", path: (id) => `/faults/${id}`, pauseAfterFailureMs: 20 });
     await sleep(1500);
@@ -99,9 +102,15 @@ test("cluster failover: stop the node the publisher uses mid-load; no 2xx lost (
     );
     assert.ok(records.length >= 2000, `only ${records.length} requests`);
     assert.equal(lost.map((r) => r.id).slice(0, 10), [], `${lost.length} acknowledged messages lost`);
-    assert.ok(records.every((r) => r.status === 200 || r.status === 502 || r.status === 503 || r.status === 504), "failures are honest");
+    assert.ok(
+      records.every((r) => r.status === 200 || r.status === 502 || r.status === 503 || r.status === 504),
+      "failures are honest",
+    );
     assert.ok(recovered >= 0, "2xx resumed through another node");
-    assert.ok(logs.lines.some((l) => /connected to .*:(5672|5674)/.test(l.message)), "reconnected to another node");
+    assert.ok(
+      logs.lines.some((l) => /connected to .*:(5672|5674)/.test(l.message)),
+      "reconnected to another node",
+    );
     assert.equal(unhandled, []);
   } finally {
     if (server) {

@@ -14,7 +14,16 @@ import type { AddressInfo } from "node:net";
 import { connect } from "amqplib";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { AMQP_URL, collectingLogger, generateAndImport, probeBroker, sleep, type GenPublisher, type GenPublisherOptions, type Generated } from "./helpers/broker.js";
+import {
+  AMQP_URL,
+  collectingLogger,
+  generateAndImport,
+  probeBroker,
+  sleep,
+  type GenPublisher,
+  type GenPublisherOptions,
+  type Generated,
+} from "./helpers/broker.js";
 import { countByStatus, percentile, send, startLoad, type LoadRecord } from "./helpers/load.js";
 
 const CONFIG = "fixtures/e2e-faults/krakend.json";
@@ -125,7 +134,10 @@ function figures(name: string, records: readonly LoadRecord[], found: number, ex
   const ok = records.filter((r) => r.status >= 200 && r.status < 300).length;
   console.log(
     `\n  [${name}] sent ${records.length}, 2xx ${ok}, by status ${JSON.stringify(countByStatus(records))}, messages in queue ${found}` +
-      `, p99 ${percentile(records.map((r) => r.ms), 99).toFixed(0)} ms` +
+      `, p99 ${percentile(
+        records.map((r) => r.ms),
+        99,
+      ).toFixed(0)} ms` +
       Object.entries(extra)
         .map(([k, v]) => `, ${k} ${String(v)}`)
         .join(""),
@@ -151,14 +163,15 @@ test.after(async () => {
   if (!noBroker) await restoreBroker(watermark);
 });
 
-const it = (name: string, fn: () => Promise<void>) => test(name, async () => {
-  if (noBroker) return;
-  try {
-    await fn();
-  } finally {
-    await restoreBroker(watermark);
-  }
-});
+const it = (name: string, fn: () => Promise<void>) =>
+  test(name, async () => {
+    if (noBroker) return;
+    try {
+      await fn();
+    } finally {
+      await restoreBroker(watermark);
+    }
+  });
 
 it("broker restart under load: every 2xx is in the durable queue, the rest fail honestly, service heals", async () => {
   const service = await startService();
@@ -192,7 +205,10 @@ it("broker restart under load: every 2xx is in the durable queue, the rest fail 
     assert.ok(records.length >= 2000, `only ${records.length} requests were sent`);
     assert.equal(lost.map((r) => r.id).slice(0, 10), [], `${lost.length} acknowledged messages are missing from the queue`);
     assert.equal(dishonest.map((r) => r.status).slice(0, 10), [], "every failure is a 502, 503 or 504");
-    assert.ok(records.some((r) => r.status === 503), "the outage was seen as 503s");
+    assert.ok(
+      records.some((r) => r.status === 503),
+      "the outage was seen as 503s",
+    );
     assert.ok(recovered >= 0 && recovered < 5000, `2xx came back ${recovered.toFixed(0)} ms after the broker`);
     assert.equal(unhandled, []);
   } finally {
@@ -270,7 +286,9 @@ it("broker down at start-up: 503 within 100 ms, then connects by itself", async 
       if (status === 200) break;
       await sleep(100);
     }
-    console.log(`\n  [startup] 20 requests while down: max ${Math.max(...latencies).toFixed(1)} ms; first 2xx ${(performance.now() - back).toFixed(0)} ms after start_app`);
+    console.log(
+      `\n  [startup] 20 requests while down: max ${Math.max(...latencies).toFixed(1)} ms; first 2xx ${(performance.now() - back).toFixed(0)} ms after start_app`,
+    );
     assert.ok(Math.max(...latencies) < 100, `503s took up to ${Math.max(...latencies).toFixed(1)} ms`);
     assert.is(status, 200);
     await service.publisher.ready();
@@ -301,10 +319,20 @@ it("blocked broker (memory alarm): requests fail within the timeout, memory stay
       await sleep(100);
     }
     const ids = await drain(QUEUE);
-    figures("blocked", records, ids.size, { "slowest (ms)": slowest.toFixed(0), "rss growth (MB)": grew.toFixed(1), "2xx after the alarm cleared (ms)": (performance.now() - cleared).toFixed(0) });
+    figures("blocked", records, ids.size, {
+      "slowest (ms)": slowest.toFixed(0),
+      "rss growth (MB)": grew.toFixed(1),
+      "2xx after the alarm cleared (ms)": (performance.now() - cleared).toFixed(0),
+    });
     const ok = records.filter((r) => r.status === 200);
-    assert.ok(ok.every((r) => ids.has(r.id)), "a 2xx during the alarm has its message");
-    assert.ok(records.every((r) => r.status === 200 || HONEST_FAILURES.has(r.status)), "failures are 503/504");
+    assert.ok(
+      ok.every((r) => ids.has(r.id)),
+      "a 2xx during the alarm has its message",
+    );
+    assert.ok(
+      records.every((r) => r.status === 200 || HONEST_FAILURES.has(r.status)),
+      "failures are 503/504",
+    );
     assert.ok(slowest < 2000 + 500, `a request took ${slowest.toFixed(0)} ms (timeout 2 s)`);
     assert.ok(grew < 100, `rss grew by ${grew.toFixed(1)} MB`);
     assert.is(status, 200, "service resumed after the alarm cleared");
@@ -324,8 +352,14 @@ it("failover: a URL list whose first broker is unreachable publishes through the
     console.log(`\n  [failover] status ${res.status}; log: ${service.logs.lines.map((l) => l.message).join(" | ")}`);
     assert.is(res.status, 200);
     assert.ok(ids.has("failover-1"));
-    assert.ok(service.logs.lines.some((l) => l.message.includes("127.0.0.1:5999")), "the unreachable broker is logged");
-    assert.not.ok(service.logs.lines.some((l) => l.message.includes("guest:guest")), "no password in the logs");
+    assert.ok(
+      service.logs.lines.some((l) => l.message.includes("127.0.0.1:5999")),
+      "the unreachable broker is logged",
+    );
+    assert.not.ok(
+      service.logs.lines.some((l) => l.message.includes("guest:guest")),
+      "no password in the logs",
+    );
   } finally {
     await service.close();
   }

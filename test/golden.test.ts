@@ -97,7 +97,8 @@ for (const c of validCases) {
     if (c.name !== "showcase") {
       const { rest, runtime } = splitSharedRuntime(actual);
       // Under UPDATE_GOLDEN the showcase test rewrites generated/runtime/: compare on the next run.
-      if (!UPDATE_GOLDEN) assert.ok(sameFiles(runtime, sharedRuntime()), `fixtures/${c.name}: runtime/ differs from generated/runtime/ (run \`npm run test:update\`)`);
+      if (!UPDATE_GOLDEN)
+        assert.ok(sameFiles(runtime, sharedRuntime()), `fixtures/${c.name}: runtime/ differs from generated/runtime/ (run \`npm run test:update\`)`);
       actual = rest;
     }
     if (UPDATE_GOLDEN) {
@@ -121,7 +122,11 @@ for (const c of validCases) {
 for (const c of validCases.filter((v) => v.expectedDiagnostics)) {
   test(`diagnostics: ${c.name} reports exactly its expected warnings and notes`, async () => {
     const result = await run(c);
-    assert.equal(result.diagnostics.map(pick), c.expectedDiagnostics, `fixtures/${c.name}: diagnostics differ. generate() reported:\n${show(result.diagnostics)}`);
+    assert.equal(
+      result.diagnostics.map(pick),
+      c.expectedDiagnostics,
+      `fixtures/${c.name}: diagnostics differ. generate() reported:\n${show(result.diagnostics)}`,
+    );
     for (const d of result.diagnostics) {
       assert.ok(d.message.trim().length > 0, `${d.code} at ${d.line}:${d.column} has an empty message`);
       assert.is(d.file, FILE);
@@ -211,7 +216,10 @@ test("golden files: no `any`, no credentials, no absolute path, no date", () => 
 test("typecheck: every golden output and generated/ in one strict program", async () => {
   const project = await strictProject();
   const files = goldenFiles().filter((f) => f.path.endsWith(".ts"));
-  assert.ok(files.some((f) => f.path.startsWith("generated/")), "generated/ holds no file: run `npm run generate`");
+  assert.ok(
+    files.some((f) => f.path.startsWith("generated/")),
+    "generated/ holds no file: run `npm run generate`",
+  );
   for (const f of files) project.addSourceFileAtPath(join(REPO_ROOT, f.path));
   // The shared runtime/ stands, in memory, in every fixture folder that imports it.
   const fixtureDirs = validCases.filter((c) => c.name !== "showcase").map((c) => c.expectedDir as string);
@@ -236,11 +244,12 @@ for (const c of validCases) {
     assert.ok(Array.isArray(config.endpoints) && config.endpoints.length > 0);
     const reversed = { ...config, endpoints: [...config.endpoints].reverse() };
     const again = await generate(JSON.stringify(reversed, null, 2), { file: FILE });
-    assert.equal(again.files.map((f) => f.path), first.files.map((f) => f.path), "the reversed config produces other files");
-    const diff = diffTrees(
-      new Map(first.files.map((f) => [f.path, f.content])),
-      new Map(again.files.map((f) => [f.path, f.content])),
+    assert.equal(
+      again.files.map((f) => f.path),
+      first.files.map((f) => f.path),
+      "the reversed config produces other files",
     );
+    const diff = diffTrees(new Map(first.files.map((f) => [f.path, f.content])), new Map(again.files.map((f) => [f.path, f.content])));
     assert.ok(isClean(diff), `${c.name}: reversing the endpoints changes the output:\n${describeDiff(diff, join(REPO_ROOT, "(reversed)"))}`);
     assert.equal(
       again.diagnostics.map((d) => d.code).sort(),
@@ -263,7 +272,11 @@ test("generated/: no stale extra file beside the showcase output", async () => {
   assert.ok(showcase, "fixtures/showcase is missing");
   const produced = new Set((await run(showcase)).files.map((f) => f.path));
   const extra = [...readTree(GENERATED_DIR, true).keys()].filter((p) => !produced.has(p));
-  assert.equal(extra, [], `generated/ has files the showcase no longer produces: ${extra.join(", ")}. Run \`npm run generate\` and delete what it does not write.`);
+  assert.equal(
+    extra,
+    [],
+    `generated/ has files the showcase no longer produces: ${extra.join(", ")}. Run \`npm run generate\` and delete what it does not write.`,
+  );
 });
 
 test.run();

@@ -314,14 +314,25 @@ it(`${PER_KIND} hostile requests of each of ${KINDS.length} kinds mixed into ${V
   // Idle for longer than the watchdog: nothing may be left counted as awaiting a confirm.
   await new Promise((r) => setTimeout(r, WATCHDOG_MS * 2));
   assert.is(publisher.stats().brokers[0]?.deadConnections, 0, "the watchdog found no publish left waiting");
-  assert.equal(validAnswers.filter((s) => s !== 200), [], "every valid request is answered 200");
+  assert.equal(
+    validAnswers.filter((s) => s !== 200),
+    [],
+    "every valid request is answered 200",
+  );
   for (const p of planned.filter((x) => x.kind !== null)) {
     const answer = answers.get(p.id) as Answer;
     const kind = p.kind as Kind;
     assert.is(answer.status, kind.status, `${p.id}: got ${answer.status} ${answer.body.slice(0, 160)}`);
     assert.type((JSON.parse(answer.body) as { error?: unknown }).error, "string", `${p.id}: a JSON error`);
   }
-  assert.equal(queued.sort(), planned.filter((p) => p.kind === null).map((p) => p.id).sort(), "exactly the valid messages are queued");
+  assert.equal(
+    queued.sort(),
+    planned
+      .filter((p) => p.kind === null)
+      .map((p) => p.id)
+      .sort(),
+    "exactly the valid messages are queued",
+  );
   assert.is(stats?.connections, 1, "the publisher never reconnected");
   assert.is(stats?.deadConnections, 0);
   assert.not.ok(
@@ -364,7 +375,7 @@ it("header values travel byte for byte: UTF-8 beyond ASCII arrives as sent, in h
   assert.is(m.properties.contentType, type);
 });
 
-it("hop-by-hop headers are never forwarded, even with \"*\": Connection and what it names, Keep-Alive, TE, Trailer, Transfer-Encoding, Proxy-Connection, Upgrade", async () => {
+it('hop-by-hop headers are never forwarded, even with "*": Connection and what it names, Keep-Alive, TE, Trailer, Transfer-Encoding, Proxy-Connection, Upgrade', async () => {
   const res = await new Promise<Answer>((resolve, reject) => {
     const req = request(
       {

@@ -39,11 +39,14 @@ interface Answer {
 /** One raw request; `headers` may hold what fetch would refuse to send. */
 function send(path: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, method: "POST", headers: { "content-length": String(Buffer.byteLength(body)), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = request(
+      { host: "127.0.0.1", port, path, method: "POST", headers: { "content-length": String(Buffer.byteLength(body)), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -136,10 +139,21 @@ it("params longer than AMQP's 255-byte short strings: 400 (routing key, reply-to
 });
 
 it("priority and expiration out of range: 400", async () => {
-  for (const [name, prio] of [["prio-256", "256"], ["prio-neg", "-1"], ["prio-word", "high"], ["prio-float", "1.5"], ["prio-huge", "9".repeat(400)]] as const) {
+  for (const [name, prio] of [
+    ["prio-256", "256"],
+    ["prio-neg", "-1"],
+    ["prio-word", "high"],
+    ["prio-float", "1.5"],
+    ["prio-huge", "9".repeat(400)],
+  ] as const) {
     await rejects(name, `/produce/60000/replies/id/${prio}/r`, "{}", {}, 400);
   }
-  for (const [name, exp] of [["exp-neg", "-5"], ["exp-word", "soon"], ["exp-huge", "99999999999"], ["exp-float", "1e3"]] as const) {
+  for (const [name, exp] of [
+    ["exp-neg", "-5"],
+    ["exp-word", "soon"],
+    ["exp-huge", "99999999999"],
+    ["exp-float", "1e3"],
+  ] as const) {
     await rejects(name, `/produce/${exp}/replies/id/5/r`, "{}", {}, 400);
   }
 });
@@ -177,7 +191,10 @@ it("a slowloris client does not hold a publish slot (maxInFlight is 1 here)", as
     await sleep(200);
     // While the slow body drips in, normal requests get the only publish slot.
     for (let i = 0; i < 5; i++) assert.is((await send(ok(`beside-slow-${i}`), "{}")).status, 200);
-    assert.equal(await queued(), [0, 1, 2, 3, 4].map((i) => `beside-slow-${i}`));
+    assert.equal(
+      await queued(),
+      [0, 1, 2, 3, 4].map((i) => `beside-slow-${i}`),
+    );
   } finally {
     clearInterval(drip);
     slow.destroy();

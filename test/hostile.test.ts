@@ -72,14 +72,20 @@ const find = (mod: H.HostileModule, path: string, method = "POST"): H.HostileRou
 };
 
 function eq(actual: unknown, expected: unknown, what: string): void {
-  assert.ok(Object.is(actual, expected) || JSON.stringify(actual) === JSON.stringify(expected), `${what}: got ${JSON.stringify(actual)?.slice(0, 200)}, want ${JSON.stringify(expected)?.slice(0, 200)}`);
+  assert.ok(
+    Object.is(actual, expected) || JSON.stringify(actual) === JSON.stringify(expected),
+    `${what}: got ${JSON.stringify(actual)?.slice(0, 200)}, want ${JSON.stringify(expected)?.slice(0, 200)}`,
+  );
 }
 
 const okBody = (route: H.HostileRoute, body: unknown, want: boolean, what: string) => {
   const validate = route.validateBody;
   assert.ok(validate, `${what}: the route has no body validator`);
   const error = validate(body);
-  assert.ok((error === null) === want, `${what}: validateBody(${JSON.stringify(body)?.slice(0, 120)}) = ${JSON.stringify(error)}, expected ${want ? "accepted" : "rejected"}`);
+  assert.ok(
+    (error === null) === want,
+    `${what}: validateBody(${JSON.stringify(body)?.slice(0, 120)}) = ${JSON.stringify(error)}, expected ${want ? "accepted" : "rejected"}`,
+  );
 };
 
 function prepared(route: H.HostileRoute, segments: readonly string[]): { routingKey: string; options: Record<string, unknown> } {
@@ -125,7 +131,9 @@ function corpusCases(h: H.Hostile, i: number): CorpusCase[] {
   // Param names: only [a-zA-Z0-9_-]+; the param's value becomes the routing key.
   const paramPath = `/p/{${s}}`;
   add("param name", {
-    config: H.config([H.endpoint({ endpoint: paramPath, producer: H.producer({ routing_key: H.krakendKey(s), static_routing_key: false, msg_id_key: H.krakendKey(s) }) })]),
+    config: H.config([
+      H.endpoint({ endpoint: paramPath, producer: H.producer({ routing_key: H.krakendKey(s), static_routing_key: false, msg_id_key: H.krakendKey(s) }) }),
+    ]),
     expect: H.PARAM_NAME.test(s) ? "files" : { error: ["AG210"] },
     check: (mod) => {
       const route = find(mod, paramPath);
@@ -151,7 +159,15 @@ function corpusCases(h: H.Hostile, i: number): CorpusCase[] {
         okBody(route, H.own([[s, "v"]]), true, "property name");
         okBody(route, {}, false, "required property missing");
         okBody(route, H.own([[s, 1]]), false, "property of the wrong type");
-        okBody(route, H.own([[s, "v"], [s + "\u0001", "w"]]), false, "additional property");
+        okBody(
+          route,
+          H.own([
+            [s, "v"],
+            [s + "\u0001", "w"],
+          ]),
+          false,
+          "additional property",
+        );
       },
     ],
     [
@@ -253,7 +269,19 @@ function corpusCases(h: H.Hostile, i: number): CorpusCase[] {
   });
   const keyword = ["type", "properties", "required", "$ref", "items", "enum", "const", "pattern", "format"].includes(s) ? `x${s}` : s;
   add("body schema keyword", {
-    config: H.config([H.endpoint({ endpoint: "/kw", extra: { extra_config: { [H.VALIDATION]: H.own([["type", "object"], [keyword, { type: "string" }]]) } } })]),
+    config: H.config([
+      H.endpoint({
+        endpoint: "/kw",
+        extra: {
+          extra_config: {
+            [H.VALIDATION]: H.own([
+              ["type", "object"],
+              [keyword, { type: "string" }],
+            ]),
+          },
+        },
+      }),
+    ]),
     expect: "files",
     check: (mod) => {
       const route = find(mod, "/kw");
@@ -273,7 +301,9 @@ function corpusCases(h: H.Hostile, i: number): CorpusCase[] {
     regex = null;
   }
   add("pattern (raw)", {
-    config: H.config([H.endpoint({ endpoint: "/raw", extra: { extra_config: { [H.VALIDATION]: { type: "object", properties: { a: { type: "string", pattern: s } } } } } })]),
+    config: H.config([
+      H.endpoint({ endpoint: "/raw", extra: { extra_config: { [H.VALIDATION]: { type: "object", properties: { a: { type: "string", pattern: s } } } } } }),
+    ]),
     expect: "files",
     // A pattern JS cannot compile is not enforced (AG222); the other keywords still are.
     ...(regex ? {} : { warnings: ["AG222"] }),
@@ -292,7 +322,10 @@ function corpusCases(h: H.Hostile, i: number): CorpusCase[] {
   const backendHost = `amqps://u${enc(s)}:${MARK(i, "B")}${enc(s)}@broker.test/${enc(s)}?heartbeat=5`;
   add("host (encoded user, password, vhost)", {
     config: H.config(
-      [H.endpoint({ endpoint: "/root-host" }), H.endpoint({ endpoint: "/backend-host", producer: H.producer({ exchange: "y", name: "q2" }), backend: { host: [backendHost] } })],
+      [
+        H.endpoint({ endpoint: "/root-host" }),
+        H.endpoint({ endpoint: "/backend-host", producer: H.producer({ exchange: "y", name: "q2" }), backend: { host: [backendHost] } }),
+      ],
       { host: [rootHost] },
     ),
     expect: "files",
@@ -351,14 +384,17 @@ test("corpus: every hostile string in every position: rejected, or generated wit
     const { result, text } = await gen(c.config);
     const problems = H.resultProblems(result, { text, file: FILE, secrets: c.secrets ?? [] });
     const errors = errorCodes(result);
-    if (c.expect === "files" && errors.length > 0) problems.push(`expected files, got errors ${errors.join(",")}: ${result.diagnostics.find((d) => d.severity === "error")?.message}`);
+    if (c.expect === "files" && errors.length > 0)
+      problems.push(`expected files, got errors ${errors.join(",")}: ${result.diagnostics.find((d) => d.severity === "error")?.message}`);
     if (typeof c.expect === "object") {
       // Exactly these codes (a path can hold one mistake per segment: AG210 may repeat).
       const want = [...new Set(c.expect.error)].sort();
-      if (JSON.stringify([...new Set(errors)].sort()) !== JSON.stringify(want)) problems.push(`expected errors ${want.join(",")}, got ${errors.join(",") || "none"}`);
+      if (JSON.stringify([...new Set(errors)].sort()) !== JSON.stringify(want))
+        problems.push(`expected errors ${want.join(",")}, got ${errors.join(",") || "none"}`);
       if (errors.length < c.expect.error.length) problems.push(`expected ${c.expect.error.length} errors, got ${errors.length}`);
     }
-    if (errors.length === 0) for (const w of c.warnings ?? []) if (!codes(result).includes(w)) problems.push(`expected warning ${w}, got ${codes(result).join(",")}`);
+    if (errors.length === 0)
+      for (const w of c.warnings ?? []) if (!codes(result).includes(w)) problems.push(`expected warning ${w}, got ${codes(result).join(",")}`);
     if (problems.length > 0) failures.push(`${c.label}:\n    ${problems.map((p) => p.slice(0, 300)).join("\n    ")}`);
     const outcome: Outcome = { c, result };
     if (result.files.length > 0) outcome.dir = corpusFolder.write(result.files);
@@ -374,7 +410,9 @@ test("corpus: every generated folder type-checks strictly, in one program", asyn
   const dirs = outcomes.flatMap((o) => (o.dir ? [o.dir] : []));
   const tc = await H.typecheck(dirs, corpusFolder);
   console.log(`  corpus type-check: ${dirs.length} folders, ${tc.files} files, ${tc.count} diagnostics, ${Math.round(tc.ms)} ms (${elapsed()})`);
-  const report = [...tc.byDir].map(([dir, list]) => `${outcomes.find((o) => o.dir?.endsWith(`/${dir}`))?.c.label ?? dir}:\n    ${list.slice(0, 3).join("\n    ")}`);
+  const report = [...tc.byDir].map(
+    ([dir, list]) => `${outcomes.find((o) => o.dir?.endsWith(`/${dir}`))?.c.label ?? dir}:\n    ${list.slice(0, 3).join("\n    ")}`,
+  );
   assert.equal(report, [], `TypeScript errors in generated code:\n  ${report.slice(0, 15).join("\n  ")}`);
 });
 
@@ -403,7 +441,13 @@ test("corpus: importing the generated code runs nothing else, and every value ro
 
 // Guards stripCredentials(): credentials that spill out of the URL authority are AG211, never copied.
 test("a user name with a raw '/', '?' or '#' never moves the password into the generated brokers list", async () => {
-  for (const host of ["amqp://a/b:S3cr3t@broker:5672/", "amqp://a?b:S3cr3t@broker:5672/", "amqp://a#b:S3cr3t@broker:5672/", "amqp://*/x:S3cr3t@broker.test:5672/v", "amqp://\n/x:S3cr3t@broker"]) {
+  for (const host of [
+    "amqp://a/b:S3cr3t@broker:5672/",
+    "amqp://a?b:S3cr3t@broker:5672/",
+    "amqp://a#b:S3cr3t@broker:5672/",
+    "amqp://*/x:S3cr3t@broker.test:5672/v",
+    "amqp://\n/x:S3cr3t@broker",
+  ]) {
     const { result } = await gen(H.config([H.endpoint({ endpoint: "/a" })], { host: [host] }));
     for (const f of result.files) assert.not.ok(f.content.includes("S3cr3t"), `${f.path} contains the password of ${JSON.stringify(host)}`);
   }
@@ -411,10 +455,7 @@ test("a user name with a raw '/', '?' or '#' never moves the password into the g
 
 // Guards commentText(): a cut at 120/200 UTF-16 units never splits a surrogate pair.
 test("comments cut on code points: a long path or exchange name with emojis leaves no lone surrogate", async () => {
-  for (const over of [
-    { endpoint: "/seg/" + "😀".repeat(150) },
-    { endpoint: "/a", producer: H.producer({ exchange: "a".repeat(113) + "😀".repeat(8) }) },
-  ]) {
+  for (const over of [{ endpoint: "/seg/" + "😀".repeat(150) }, { endpoint: "/a", producer: H.producer({ exchange: "a".repeat(113) + "😀".repeat(8) }) }]) {
     const { result } = await gen(H.config([H.endpoint(over)]));
     assert.ok(result.files.length > 0);
     for (const f of result.files) assert.equal(H.forbiddenChars(f.content), [], f.path);
@@ -438,15 +479,38 @@ test("a property name that breaks the body types keeps body validation (no AG225
     const schema = { type: "object", properties: H.own([[name, { type: "string" }]]), required: [name] };
     const { result } = await gen(H.config([H.endpoint({ endpoint: "/a", extra: { extra_config: { [H.VALIDATION]: schema } } })]));
     assert.not.ok(codes(result).includes("AG225"), `${JSON.stringify(name)}: AG225, the body would not be validated`);
-    assert.ok(result.files.some((f) => f.path.endsWith(".body.ts")), `${JSON.stringify(name)}: no body validator generated`);
+    assert.ok(
+      result.files.some((f) => f.path.endsWith(".body.ts")),
+      `${JSON.stringify(name)}: no body validator generated`,
+    );
   }
 });
 
 test("body schema: nested titles that name global types (Record, Array, Map, …) still type-check", async () => {
   const folder = new H.CaseFolder("hostile/titles");
   const dirs: string[] = [];
-  for (const title of ["Array", "Map", "Set", "Promise", "String", "Object", "Error", "RegExp", "Partial", "Readonly", "unknown", "never", "PostABody", "ValidatePostABody", "default", "constructor"]) {
-    const schema = { type: "object", properties: { a: { title, type: "object", properties: { b: { type: "string", title } } }, c: { title, type: "array", items: { title, type: "object" } } } };
+  for (const title of [
+    "Array",
+    "Map",
+    "Set",
+    "Promise",
+    "String",
+    "Object",
+    "Error",
+    "RegExp",
+    "Partial",
+    "Readonly",
+    "unknown",
+    "never",
+    "PostABody",
+    "ValidatePostABody",
+    "default",
+    "constructor",
+  ]) {
+    const schema = {
+      type: "object",
+      properties: { a: { title, type: "object", properties: { b: { type: "string", title } } }, c: { title, type: "array", items: { title, type: "object" } } },
+    };
     const { result } = await gen(H.config([H.endpoint({ endpoint: "/a", extra: { extra_config: { [H.VALIDATION]: schema } } })]));
     assert.equal(errorCodes(result), [], title);
     dirs.push(folder.write(result.files));
@@ -457,7 +521,7 @@ test("body schema: nested titles that name global types (Record, Array, Map, …
 });
 
 // Guards the body module: nested titles cannot shadow global types used by the validator.
-test("a nested body-schema title \"Record\" does not shadow the global the validator uses", async () => {
+test('a nested body-schema title "Record" does not shadow the global the validator uses', async () => {
   const folder = new H.CaseFolder("hostile/titles-record");
   const schema = { type: "object", properties: { a: { title: "Record", type: "object", properties: { b: { type: "string" } } } } };
   const { result } = await gen(H.config([H.endpoint({ endpoint: "/a", extra: { extra_config: { [H.VALIDATION]: schema } } })]));
@@ -481,7 +545,19 @@ test("control characters from config keys never reach diagnostic messages raw", 
   const key = "A\u001b[2J\u0007\nZ";
   for (const cfg of [
     H.config([H.endpoint({ endpoint: "/a", producer: H.own([...Object.entries(H.producer()), [key, 1]]) })]),
-    H.config([H.endpoint({ endpoint: "/a", extra: { extra_config: { [H.VALIDATION]: H.own([["type", "object"], [key, 1]]) } } })]),
+    H.config([
+      H.endpoint({
+        endpoint: "/a",
+        extra: {
+          extra_config: {
+            [H.VALIDATION]: H.own([
+              ["type", "object"],
+              [key, 1],
+            ]),
+          },
+        },
+      }),
+    ]),
     H.config([H.endpoint({ endpoint: "/a", extra: { extra_config: { [H.VALIDATION]: { type: "object", properties: H.own([[key, 5]]) } } } })]),
   ]) {
     const { result } = await gen(cfg);
@@ -495,7 +571,14 @@ test("control characters from config keys never reach diagnostic messages raw", 
 test("the file option: a hostile config file name only reaches comments, safely", async () => {
   const folder = new H.CaseFolder("hostile/file-option");
   const dirs: string[] = [];
-  for (const file of ["evil*/globalThis.__pwned=1;/*.json", "a\nglobalThis.__pwned=1;//.json", "x\u2028y\uD800.json", "C:\\Users\\me\\krakend.json", "/home/me/krakend.json", "😀".repeat(150) + ".json"]) {
+  for (const file of [
+    "evil*/globalThis.__pwned=1;/*.json",
+    "a\nglobalThis.__pwned=1;//.json",
+    "x\u2028y\uD800.json",
+    "C:\\Users\\me\\krakend.json",
+    "/home/me/krakend.json",
+    "😀".repeat(150) + ".json",
+  ]) {
     const result = await generate(H.config([H.endpoint({ endpoint: "/a" })]), { file });
     assert.equal(H.resultProblems(result, { file }), [], JSON.stringify(file));
     for (const f of result.files) assert.not.ok(/\/home\/me|C:\\Users/.test(f.content), `${f.path}: an absolute path from the file option`);
@@ -515,7 +598,9 @@ test("the file option: a hostile config file name only reaches comments, safely"
 test("harness: the type-check and the canary do catch broken or injected code", async () => {
   const folder = new H.CaseFolder("hostile/control");
   const { result } = await gen(H.config([H.endpoint({ endpoint: "/a" })]));
-  const broken = result.files.map((f) => (f.path.startsWith("routes/") ? { ...f, content: f.content + '\nexport const wrong: number = "1";\nglobalThis.__pwned = 1;\n' } : f));
+  const broken = result.files.map((f) =>
+    f.path.startsWith("routes/") ? { ...f, content: f.content + '\nexport const wrong: number = "1";\nglobalThis.__pwned = 1;\n' } : f,
+  );
   const dir = folder.write(broken);
   const tc = await H.typecheck([dir], folder);
   assert.ok(tc.count > 0, "the type-check should report the wrong assignment");
@@ -565,9 +650,14 @@ test(`fuzz: ${FUZZ_RUNS} configs (seed ${FUZZ_SEED}): generate() never throws an
   );
   if (details.failed) {
     const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-    assert.unreachable(`fuzz failed after ${details.numRuns} run(s) (seed ${details.seed}, path ${details.counterexamplePath}):\n${cause}\ncounterexample: ${JSON.stringify(details.counterexample)?.slice(0, 2000)}`);
+    assert.unreachable(
+      `fuzz failed after ${details.numRuns} run(s) (seed ${details.seed}, path ${details.counterexamplePath}):\n${cause}\ncounterexample: ${JSON.stringify(details.counterexample)?.slice(0, 2000)}`,
+    );
   }
-  const tc = await H.typecheck(kept.map((k) => k.dir), folder);
+  const tc = await H.typecheck(
+    kept.map((k) => k.dir),
+    folder,
+  );
   const canary = H.armCanary();
   const failures: string[] = [];
   try {
@@ -588,7 +678,10 @@ test(`fuzz: ${FUZZ_RUNS} configs (seed ${FUZZ_SEED}): generate() never throws an
   assert.equal(report, [], `TypeScript errors in fuzzed output:\n  ${report.slice(0, 10).join("\n  ")}`);
   assert.equal(canary.hits, []);
   assert.equal(failures, []);
-  assert.ok(counts.generated >= FUZZ_RUNS / 10, `only ${counts.generated} of ${counts.cases} fuzzed configs generated: the arbitraries are too hostile to cover emit`);
+  assert.ok(
+    counts.generated >= FUZZ_RUNS / 10,
+    `only ${counts.generated} of ${counts.cases} fuzzed configs generated: the arbitraries are too hostile to cover emit`,
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -671,7 +764,9 @@ test("file names: the same map whatever the order of the endpoints", async () =>
 test("a hash-suffixed file name never equals another route's plain name", async () => {
   const { createHash } = await import("node:crypto");
   const h = createHash("sha256").update("GET /x").digest("hex").slice(0, 6);
-  const { result } = await gen(H.config(["/x", "/X", `/x/${h}`].map((p, i) => H.endpoint({ endpoint: p, method: "GET", producer: H.producer({ exchange: `x${i}` }) }))));
+  const { result } = await gen(
+    H.config(["/x", "/X", `/x/${h}`].map((p, i) => H.endpoint({ endpoint: p, method: "GET", producer: H.producer({ exchange: `x${i}` }) }))),
+  );
   const paths = result.files.map((f) => f.path);
   assert.is(new Set(paths).size, paths.length, `duplicate file paths: ${paths.join(", ")}`);
 });
@@ -687,7 +782,10 @@ test("determinism: twice, and from shuffled endpoints, the same bytes; generate(
       endpoint: `/d/${i}/${h.value}/{p${i}}`,
       method: ["GET", "POST", "PUT"][i % 3] ?? "POST",
       producer: H.producer({ exchange: `ex-${h.value}`, name: `q-${h.value}`, routing_key: h.value, msg_id_key: `P${i}` }),
-      extra: { input_headers: [h.value], ...(i % 4 === 0 ? { extra_config: { [H.VALIDATION]: { type: "object", properties: H.own([[h.value, { enum: [h.value] }]]) } } } : {}) },
+      extra: {
+        input_headers: [h.value],
+        ...(i % 4 === 0 ? { extra_config: { [H.VALIDATION]: { type: "object", properties: H.own([[h.value, { enum: [h.value] }]]) } } } : {}),
+      },
     }),
   );
   const base = H.config(endpoints, { host: ["amqp://u:S3cr3tD@broker.test:5672/v", "amqps://broker2.test"] });
@@ -712,8 +810,12 @@ test("determinism: twice, and from shuffled endpoints, the same bytes; generate(
   const orders = fc.sample(fc.shuffledSubarray(endpoints, { minLength: endpoints.length, maxLength: endpoints.length }), { numRuns: 4, seed: 11 });
   for (const order of orders) {
     const shuffled = await generate(H.config(order, { host: base["host"] as H.Json[] }), { file: FILE });
-    assert.equal(shuffled.files.map((f) => f.path), first.files.map((f) => f.path));
-    for (let i = 0; i < first.files.length; i++) assert.ok(shuffled.files[i]?.content === first.files[i]?.content, `${first.files[i]?.path} differs with shuffled endpoints`);
+    assert.equal(
+      shuffled.files.map((f) => f.path),
+      first.files.map((f) => f.path),
+    );
+    for (let i = 0; i < first.files.length; i++)
+      assert.ok(shuffled.files[i]?.content === first.files[i]?.content, `${first.files[i]?.path} differs with shuffled endpoints`);
     assert.equal(shuffled.diagnostics.map((d) => d.code).sort(), first.diagnostics.map((d) => d.code).sort());
   }
 });
@@ -744,7 +846,9 @@ test("secrets: a password in host (root and backend, valid or not) is in no file
   for (const c of cases) {
     for (const backendToo of [false, true]) {
       const backend: H.JsonObject = backendToo ? { host: c.backend ?? c.hosts } : {};
-      const cfg = H.config([H.endpoint({ endpoint: "/a", backend }), H.endpoint({ endpoint: "/b", producer: H.producer({ exchange: "y" }) })], { host: c.hosts });
+      const cfg = H.config([H.endpoint({ endpoint: "/a", backend }), H.endpoint({ endpoint: "/b", producer: H.producer({ exchange: "y" }) })], {
+        host: c.hosts,
+      });
       const { result, text } = await gen(cfg);
       assert.equal(H.resultProblems(result, { text, file: FILE, secrets: [c.secret] }), [], JSON.stringify(c));
       // The host text is not copied into any message either (it would carry the user name).
@@ -815,7 +919,11 @@ test("a BOM does not shift the columns of line 1", async () => {
   for (const text of ['{"version": 2}', '{"version": 3,}', '{"version": 3, "endpoints": [{"endpoint": 5}]}']) {
     const plain = await generate(text, { file: FILE });
     const bom = await generate("\uFEFF" + text, { file: FILE });
-    assert.equal(bom.diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`), plain.diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`), text);
+    assert.equal(
+      bom.diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`),
+      plain.diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`),
+      text,
+    );
   }
 });
 

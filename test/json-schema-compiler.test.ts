@@ -129,14 +129,14 @@ const CASES: Case[] = [
   {
     name: "patternProperties",
     schema: {
-      patternProperties: { "^x-": { type: "string" }, "^[0-9]+$": { type: "integer" }, "id$": true },
+      patternProperties: { "^x-": { type: "string" }, "^[0-9]+$": { type: "integer" }, id$: true },
       additionalProperties: false,
     },
     instances: [{ "x-a": "v" }, { "x-a": 1 }, { "12": 3 }, { "12": "3" }, { userid: {} }, { other: 1 }, { "x-12": "a" }],
   },
   {
     name: "patternProperties without additional",
-    schema: { patternProperties: { "a": { minimum: 5 } } },
+    schema: { patternProperties: { a: { minimum: 5 } } },
     instances: [{ a: 5 }, { ba: 4 }, { b: 1 }, { banana: "x" }],
   },
   {
@@ -190,10 +190,19 @@ const CASES: Case[] = [
       [0, J("-0")],
       [null, null],
       [true, false],
-      [{ a: 1, b: 2 }, { b: 2, a: 1 }],
+      [
+        { a: 1, b: 2 },
+        { b: 2, a: 1 },
+      ],
       [{ a: 1 }, { a: 2 }],
-      [[1, 2], [1, 2]],
-      [[1, 2], [2, 1]],
+      [
+        [1, 2],
+        [1, 2],
+      ],
+      [
+        [1, 2],
+        [2, 1],
+      ],
       [{ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] }],
       [{}, []],
       [J('{"__proto__": 1}'), {}],
@@ -309,13 +318,17 @@ const CASES: Case[] = [
       [],
     ],
   },
-  { name: "recursive definitions", schema: tree, instances: [
-    { value: 1 },
-    { value: 1, children: [{ value: 2 }, { value: 3, children: [] }] },
-    { value: 1, children: [{ value: 2, children: [{ value: "deep" }] }] },
-    { value: 1, extra: true },
-    { value: 1, children: [{}] },
-  ] },
+  {
+    name: "recursive definitions",
+    schema: tree,
+    instances: [
+      { value: 1 },
+      { value: 1, children: [{ value: 2 }, { value: 3, children: [] }] },
+      { value: 1, children: [{ value: 2, children: [{ value: "deep" }] }] },
+      { value: 1, extra: true },
+      { value: 1, children: [{}] },
+    ],
+  },
   {
     name: "$defs and root recursion",
     schema: {
@@ -340,7 +353,11 @@ const CASES: Case[] = [
     instances: [{ x: "s", y: 1 }, { x: 1 }, { y: "s" }],
   },
   { name: "ref into properties", schema: { properties: { a: { type: "string" }, b: { $ref: "#/properties/a" } } }, instances: [{ b: "x" }, { b: 1 }] },
-  { name: "ref to boolean", schema: { definitions: { no: false, yes: true }, properties: { a: { $ref: "#/definitions/no" }, b: { $ref: "#/definitions/yes" } } }, instances: [{ a: 1 }, { b: 1 }, {}] },
+  {
+    name: "ref to boolean",
+    schema: { definitions: { no: false, yes: true }, properties: { a: { $ref: "#/definitions/no" }, b: { $ref: "#/definitions/yes" } } },
+    instances: [{ a: 1 }, { b: 1 }, {}],
+  },
   {
     name: "ref chain",
     schema: { definitions: { a: { $ref: "#/definitions/b" }, b: { type: "string" } }, items: { $ref: "#/definitions/a" } },
@@ -385,7 +402,7 @@ const CASES: Case[] = [
     name: "hostile patterns and dependencies",
     schema: {
       patternProperties: { "^\\$\\{": { type: "string" }, "\\*/": { type: "integer" }, '"\\]': { type: "null" } },
-      dependencies: { "__proto__": ["constructor"], "a\"b": { required: ["x`y"] } },
+      dependencies: { __proto__: ["constructor"], 'a"b': { required: ["x`y"] } },
       propertyNames: { not: { const: "toString" } },
     },
     instances: [
@@ -424,9 +441,35 @@ const CASES: Case[] = [
 
 // Instances every schema is also tested against.
 const POOL: unknown[] = [
-  null, true, false, 0, -1, 1, 1.5, 2, 3, 10, 100, -7.25, "", "a", "abc", "ABC", "😀😀",
-  [], [1], [1, 1], ["a", "b"], [{}, {}], [null, "x", 3], {}, { a: 1 }, { name: "x" }, { a: "b", b: "a" },
-  J('{"__proto__": 1}'), J('{"constructor": "x", "toString": 2}'),
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1,
+  1.5,
+  2,
+  3,
+  10,
+  100,
+  -7.25,
+  "",
+  "a",
+  "abc",
+  "ABC",
+  "😀😀",
+  [],
+  [1],
+  [1, 1],
+  ["a", "b"],
+  [{}, {}],
+  [null, "x", 3],
+  {},
+  { a: 1 },
+  { name: "x" },
+  { a: "b", b: "a" },
+  J('{"__proto__": 1}'),
+  J('{"constructor": "x", "toString": 2}'),
 ];
 
 /** Seeded PRNG (mulberry32). */

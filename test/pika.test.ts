@@ -269,9 +269,10 @@ function assertErrorBody(res: { status: number; body: string }, status: number, 
 const ci = Boolean(process.env["CI"]);
 const probe = await probeBroker();
 const pikaCheck = checkPika();
-const missing = [probe instanceof Error ? `no RabbitMQ at 127.0.0.1:5672 (${probe.message})` : null, pikaCheck instanceof Error ? pikaCheck.message : null].filter(
-  (m): m is string => m !== null,
-);
+const missing = [
+  probe instanceof Error ? `no RabbitMQ at 127.0.0.1:5672 (${probe.message})` : null,
+  pikaCheck instanceof Error ? pikaCheck.message : null,
+].filter((m): m is string => m !== null);
 const skipAll = missing.length > 0 && !ci;
 let setupError: Error | null = null;
 let broker: TestBroker | undefined;
@@ -435,7 +436,11 @@ t("a forwarded header value that is not UTF-8: 400, and pika finds nothing publi
     assertErrorBody(res, 400, what);
   }
   // Exact bytes: an overlong "/" (C0 AF), a UTF-16 surrogate (ED A0 80), a truncated sequence.
-  for (const [i, bytes] of [[0xc0, 0xaf], [0xed, 0xa0, 0x80], [0x61, 0xe2, 0x9c]].entries()) {
+  for (const [i, bytes] of [
+    [0xc0, 0xaf],
+    [0xed, 0xa0, 0x80],
+    [0x61, 0xe2, 0x9c],
+  ].entries()) {
     const line = Buffer.concat([Buffer.from("X-Note: "), Buffer.from(bytes)]);
     const res = await socketRequest(port, `POST ${path(`bad-raw-${i}`)} HTTP/1.1`, [line], Buffer.from("x"));
     assertErrorBody(res, 400, `raw bytes ${Buffer.from(bytes).toString("hex")}`);
@@ -455,7 +460,10 @@ t("a forwarded header value that is not UTF-8: 400, and pika finds nothing publi
   const only = read.messages[0] as PikaMessage;
   assert.is(pyStr(only.properties.message_id, "message_id"), "after-bad");
   assert.equal(pyStrList(pyHeaders(only.properties.headers).get("X-Note") ?? { type: "missing" }, "X-Note"), ["fine ✓"]);
-  assert.not.ok(logger.lines.some((l) => l.level === "error"), JSON.stringify(logger.lines));
+  assert.not.ok(
+    logger.lines.some((l) => l.level === "error"),
+    JSON.stringify(logger.lines),
+  );
 });
 
 test.run();

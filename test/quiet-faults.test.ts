@@ -164,7 +164,13 @@ function figures(name: string, records: readonly LoadRecord[], found: number, ex
   const ok = records.filter((r) => r.status >= 200 && r.status < 300).length;
   console.log(
     `\n  [${name}] sent ${records.length}, 2xx ${ok}, by status ${JSON.stringify(countByStatus(records))}, message ids in queue ${found}` +
-      `, p50 ${percentile(records.map((r) => r.ms), 50).toFixed(0)} ms, p99 ${percentile(records.map((r) => r.ms), 99).toFixed(0)} ms` +
+      `, p50 ${percentile(
+        records.map((r) => r.ms),
+        50,
+      ).toFixed(0)} ms, p99 ${percentile(
+        records.map((r) => r.ms),
+        99,
+      ).toFixed(0)} ms` +
       `, slowest ${Math.max(0, ...records.map((r) => r.ms)).toFixed(0)} ms` +
       Object.entries(extra)
         .map(([k, v]) => `, ${k} ${String(v)}`)
@@ -178,7 +184,15 @@ function figures(name: string, records: readonly LoadRecord[], found: number, ex
  * workers start `rampMs` apart: 50 uploads of 256 KiB begun at once take this one process about
  * a second to receive, which would count against the first requests' timeout.
  */
-function startBodyLoad(options: { port: number; concurrency: number; prefix: string; body: string; limit: number; pauseAfterFailureMs: number; rampMs: number }) {
+function startBodyLoad(options: {
+  port: number;
+  concurrency: number;
+  prefix: string;
+  body: string;
+  limit: number;
+  pauseAfterFailureMs: number;
+  rampMs: number;
+}) {
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
   const records: LoadRecord[] = [];
   let stopped = false;
@@ -231,7 +245,10 @@ const it = (name: string, fn: () => Promise<void>) =>
 it("heartbeat: the publisher proposes 10 s and the broker agrees; a heartbeat in the URL wins", async () => {
   /** The heartbeat (s) the broker holds for the one connection whose name is `name`. */
   const brokerTimeout = (name: string): number | null => {
-    const rows = execFileSync("rabbitmqctl", ["-q", "list_connections", "client_properties", "timeout", "--formatter", "json"], { encoding: "utf8", timeout: 30_000 });
+    const rows = execFileSync("rabbitmqctl", ["-q", "list_connections", "client_properties", "timeout", "--formatter", "json"], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     const connections = JSON.parse(rows) as { client_properties: unknown[]; timeout: number }[];
     const found = connections.filter((c) => JSON.stringify(c.client_properties).includes(name));
     return found.length === 1 ? (found[0]?.timeout ?? null) : null;
@@ -267,7 +284,10 @@ it("partition: the path goes silent under load; default heartbeat and watchdog f
     await sleep(2000);
     const before = service.publisher.stats().brokers[0];
     assert.ok(before?.url?.includes(`127.0.0.1:${proxy.port}`), `still through the proxy when it goes silent (${before?.url})`);
-    assert.ok(load.records.some((r) => r.status === 200), "2xx through the proxy before the partition");
+    assert.ok(
+      load.records.some((r) => r.status === 200),
+      "2xx through the proxy before the partition",
+    );
 
     const partition = performance.now();
     proxy.silent();
@@ -315,11 +335,17 @@ it("partition: the path goes silent under load; default heartbeat and watchdog f
       `${late.length} requests took longer than the ${TIMEOUT_MS} ms timeout + ${SLACK_MS} ms`,
     );
     assert.equal(dishonest.map((r) => `${r.id}: ${r.status}`).slice(0, 10), [], "every failure is a 502, 503 or 504");
-    assert.ok(records.some((r) => r.status !== 200 && r.at >= partition), "the partition was seen by the requests in flight");
+    assert.ok(
+      records.some((r) => r.status !== 200 && r.at >= partition),
+      "the partition was seen by the requests in flight",
+    );
     assert.equal(lost.map((r) => r.id).slice(0, 10), [], `${lost.length} acknowledged messages are missing from the queue`);
     assert.ok((after?.deadConnections ?? 0) >= 1, `deadConnections is ${after?.deadConnections}`);
     assert.ok(after?.connected && after.url?.includes("127.0.0.1:5672"), `connected to the broker directly afterwards (${after?.url})`);
-    assert.not.ok(logs.lines.some((l) => l.message.includes("guest:guest")), "no password in the logs");
+    assert.not.ok(
+      logs.lines.some((l) => l.message.includes("guest:guest")),
+      "no password in the logs",
+    );
     assert.equal(unhandled, []);
   } finally {
     if (load) await load.stop();
@@ -432,7 +458,10 @@ it("back-pressure: publish() returns false on a stalled, then slow, socket; requ
       `${late.length} requests took longer than the ${TIMEOUT_MS} ms timeout + ${SLACK_MS} ms`,
     );
     assert.ok(resumedOnDrain.length > 0, "requests waiting for drain through the stall were answered 2xx once the socket drained");
-    assert.ok(atFullSpeed.length > 0 && atFullSpeed.every((r) => r.status === 200), `at full speed again every request started succeeds: ${JSON.stringify(countByStatus(atFullSpeed))}`);
+    assert.ok(
+      atFullSpeed.length > 0 && atFullSpeed.every((r) => r.status === 200),
+      `at full speed again every request started succeeds: ${JSON.stringify(countByStatus(atFullSpeed))}`,
+    );
     assert.equal(lost.map((r) => r.id).slice(0, 10), [], `${lost.length} acknowledged messages are missing from the queue`);
     assert.is(stats?.deadConnections, 0, "the connection was never taken for dead");
     assert.equal(unhandled, []);

@@ -9,7 +9,16 @@ import type { AddressInfo } from "node:net";
 import type { Channel, ChannelModel } from "amqplib";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { AMQP_URL, collectingLogger, generateAndImport, probeBroker, sleep, type GenPublisher, type GenPublisherOptions, type Generated } from "./helpers/broker.js";
+import {
+  AMQP_URL,
+  collectingLogger,
+  generateAndImport,
+  probeBroker,
+  sleep,
+  type GenPublisher,
+  type GenPublisherOptions,
+  type Generated,
+} from "./helpers/broker.js";
 import { send } from "./helpers/load.js";
 
 const CONFIG = "fixtures/e2e-reliability/krakend.json";
@@ -174,7 +183,10 @@ it("large bodies at once: every 2xx message arrives whole", async () => {
     await messageIds("amqpgen.e2e.rel");
     const body = "x".repeat(900 * 1024);
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => send(s.port, `/ok/big-${i}`, body).then((r) => ({ ...r, id: `big-${i}` }))));
-    assert.equal(answers.map((a) => a.status), answers.map(() => 200));
+    assert.equal(
+      answers.map((a) => a.status),
+      answers.map(() => 200),
+    );
     let count = 0;
     for (;;) {
       const m = await channel.get("amqpgen.e2e.rel", { noAck: true });
@@ -216,7 +228,10 @@ it("close() stops accepting, waits for outstanding confirms, and closes cleanly"
   assert.is(after.status, 503);
   assert.match(after.body, "shutting down");
   assert.ok(answers.every((a) => a.status === 200 || a.status === 503));
-  assert.ok(answers.filter((a) => a.status === 200).every((a) => ids.has(a.id)), "every 2xx answered around close() was delivered");
+  assert.ok(
+    answers.filter((a) => a.status === 200).every((a) => ids.has(a.id)),
+    "every 2xx answered around close() was delivered",
+  );
   assert.not.ok(ids.has("after-close"));
 });
 

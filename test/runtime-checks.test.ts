@@ -48,7 +48,15 @@ test("headerText: ASCII as is, UTF-8 bytes read back as UTF-8, anything else nul
 });
 
 test("forwardHeaders: values byte for byte, repeated lines as several strings, a non-UTF-8 value a 400 naming the header", async () => {
-  const headers = forwardHeaders(await requestWith([["X-Note", utf8("Grüße ✓")], ["X-Multi", "a"], ["X-Multi", "b"], ["Host", "h"]]), "*");
+  const headers = forwardHeaders(
+    await requestWith([
+      ["X-Note", utf8("Grüße ✓")],
+      ["X-Multi", "a"],
+      ["X-Multi", "b"],
+      ["Host", "h"],
+    ]),
+    "*",
+  );
   assert.ok(!(headers instanceof RequestError));
   if (headers instanceof RequestError) return;
   assert.equal(headers["X-Note"], ["Grüße ✓"]);
@@ -63,7 +71,7 @@ test("forwardHeaders: values byte for byte, repeated lines as several strings, a
   assert.not.instance(forwardHeaders(await requestWith([["X-Other", Buffer.from([0xff])]]), ["X-Note"]), RequestError);
 });
 
-test("forwardHeaders: hop-by-hop headers and those Connection names are dropped, with \"*\" and with a list", async () => {
+test('forwardHeaders: hop-by-hop headers and those Connection names are dropped, with "*" and with a list', async () => {
   const raw: [string, string][] = [
     ["Connection", "keep-alive, X-Secret"],
     ["Keep-Alive", "timeout=5"],

@@ -271,10 +271,7 @@ for (const c of cases) {
     assert.not.ok(ok, "expected invalid, but it validated");
     for (const want of c.errors) {
       const found = errors.some(
-        (e) =>
-          e.keyword === want.keyword &&
-          e.instancePath === want.instancePath &&
-          (want.property === undefined || errorProperty(e) === want.property),
+        (e) => e.keyword === want.keyword && e.instancePath === want.instancePath && (want.property === undefined || errorProperty(e) === want.property),
       );
       assert.ok(found, `expected ${want.keyword} at "${want.instancePath}"${want.property ? ` (${want.property})` : ""}, got:\n  ${show(errors)}`);
     }
@@ -302,9 +299,25 @@ test("$ids and titles", () => {
 });
 
 const PRODUCER_PROPERTIES = [
-  "name", "exchange", "routing_key", "static_routing_key", "durable", "delete", "exclusive", "no_wait",
-  "mandatory", "immediate", "exp_key", "reply_to_key", "msg_id_key", "priority_key", "max_retries",
-  "backoff_strategy", "prefetch_count", "prefetch_size", "no_local",
+  "name",
+  "exchange",
+  "routing_key",
+  "static_routing_key",
+  "durable",
+  "delete",
+  "exclusive",
+  "no_wait",
+  "mandatory",
+  "immediate",
+  "exp_key",
+  "reply_to_key",
+  "msg_id_key",
+  "priority_key",
+  "max_retries",
+  "backoff_strategy",
+  "prefetch_count",
+  "prefetch_size",
+  "no_local",
 ];
 
 test("the producer schema has exactly KrakenD's keys, with KrakenD's run-time defaults", () => {
@@ -312,12 +325,23 @@ test("the producer schema has exactly KrakenD's keys, with KrakenD's run-time de
   assert.equal(Object.keys(props).sort(), [...PRODUCER_PROPERTIES].sort());
   assert.equal(producerSchema.required, ["name", "exchange", "routing_key"]);
   const defaults = Object.fromEntries(
-    Object.entries(props).filter(([, p]) => "default" in p).map(([k, p]) => [k, p.default]),
+    Object.entries(props)
+      .filter(([, p]) => "default" in p)
+      .map(([k, p]) => [k, p.default]),
   );
   assert.equal(defaults, {
-    static_routing_key: false, durable: false, delete: false, exclusive: false, no_wait: false,
-    mandatory: false, immediate: false, max_retries: 0, backoff_strategy: "fallback",
-    prefetch_count: 10, prefetch_size: 1024, no_local: false,
+    static_routing_key: false,
+    durable: false,
+    delete: false,
+    exclusive: false,
+    no_wait: false,
+    mandatory: false,
+    immediate: false,
+    max_retries: 0,
+    backoff_strategy: "fallback",
+    prefetch_count: 10,
+    prefetch_size: 1024,
+    no_local: false,
   });
   for (const [key, prop] of Object.entries(props)) {
     const values = [...("default" in prop ? [prop.default] : []), ...((prop.examples as unknown[] | undefined) ?? [])];
@@ -343,7 +367,10 @@ function* properties(schema: unknown, pointer = ""): Generator<[string, Json]> {
 }
 
 test("every property of both schemas has a description", () => {
-  for (const [file, schema] of [["amqp-producer.schema.json", producerSchema], ["krakend.schema.json", krakendSchema]] as const) {
+  for (const [file, schema] of [
+    ["amqp-producer.schema.json", producerSchema],
+    ["krakend.schema.json", krakendSchema],
+  ] as const) {
     let count = 0;
     for (const [pointer, prop] of properties(schema)) {
       count++;

@@ -240,7 +240,10 @@ test(`without "types": ["node"] TypeScript 7 finds no Node types: node:http, Buf
     );
   }
   assert.ok(result.output.includes("add 'node' to the types field in your tsconfig"), result.output);
-  assert.ok(errors.some((line) => line.startsWith("src/server.ts(")), "the user's own node:http import is not reported");
+  assert.ok(
+    errors.some((line) => line.startsWith("src/server.ts(")),
+    "the user's own node:http import is not reported",
+  );
   // skipLibCheck hides amqplib's errors, not the generated code's.
   const skipping = tsc(dir, "-p", ".", "--pretty", "false", "--skipLibCheck");
   assert.is.not(skipping.status, 0, skipping.output);
@@ -292,7 +295,7 @@ test(`the tsconfig.json that TypeScript 7's \`tsc --init\` writes: fails as writ
   assert.is.not(asWritten.status, 0, asWritten.output);
   assert.ok(asWritten.output.includes("error TS2591: Cannot find name 'node:http'"), asWritten.output);
   writeFileSync(join(dir, "tsconfig.json"), written.replace(/^(\s*"types": )\[\]/m, '$1["node"]'));
-  assertClean(tsc(dir, "-p", ".", "--noEmit", "--pretty", "false"), "tsc --init's tsconfig with types [\"node\"]");
+  assertClean(tsc(dir, "-p", ".", "--noEmit", "--pretty", "false"), 'tsc --init\'s tsconfig with types ["node"]');
 });
 
 test("fixtures/adapters/expected (express, fastify, hono) with the shared runtime from generated/: no diagnostic", () => {

@@ -134,7 +134,10 @@ test("a folder that appears while it is being built: commit() returns false and 
   for (const file of files) staged.add(file);
   mkdirSync(out);
   writeFileSync(join(out, "notes.md"), "mine\n");
-  const plan = await writeFolder(out, files, { staged, plan: { added: files.map((f) => f.path), changed: [], unchanged: [], stale: [], conflicts: [], exists: false } });
+  const plan = await writeFolder(out, files, {
+    staged,
+    plan: { added: files.map((f) => f.path), changed: [], unchanged: [], stale: [], conflicts: [], exists: false },
+  });
   assert.ok(plan.exists, "the plan returned is the one made against the folder as it is now");
   assert.equal(readTree(out), new Map([...expected, ["notes.md", "mine\n"]]));
   assert.equal(readdirSync(parent), ["generated"]);

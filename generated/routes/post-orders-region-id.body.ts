@@ -70,7 +70,7 @@ function validatePostOrdersRegionIdBody_isObject(value: unknown): value is { [ke
 }
 
 function validatePostOrdersRegionIdBody_has(object: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(object, key);
+  return Object.hasOwn(object, key);
 }
 
 function validatePostOrdersRegionIdBody_length(text: string): number {

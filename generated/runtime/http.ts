@@ -7,7 +7,16 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { answer, errorAnswer, failure, SUCCESS_BODY } from "./answers.js";
 import { matchRoute } from "./dispatch.js";
 import { errorText } from "./log.js";
-import { RequestError, type AnswerOptions, type DispatchNode, type HttpAnswer, type ListenerOptions, type Publisher, type Route, type RouteMatch } from "./types.js";
+import {
+  RequestError,
+  type AnswerOptions,
+  type DispatchNode,
+  type HttpAnswer,
+  type ListenerOptions,
+  type Publisher,
+  type Route,
+  type RouteMatch,
+} from "./types.js";
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 

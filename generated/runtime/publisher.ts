@@ -255,9 +255,7 @@ class BrokerLink {
 
   private publishConfirmed(channel: ConfirmChannel, route: RouteInfo, outgoing: Outgoing, body: Buffer, deadline: number): Promise<PublishResult> {
     return new Promise<PublishResult>((resolve) => {
-      const pending: Pending | null = route.mandatory
-        ? { exchange: route.exchange.name, routingKey: outgoing.routingKey, body, returned: false }
-        : null;
+      const pending: Pending | null = route.mandatory ? { exchange: route.exchange.name, routingKey: outgoing.routingKey, body, returned: false } : null;
       if (pending) this.mandatoryPending.push(pending);
       let settled = false;
       const finish = (result: PublishResult) => {
@@ -301,13 +299,7 @@ class BrokerLink {
     });
   }
 
-  private write(
-    channel: ConfirmChannel | Channel,
-    route: RouteInfo,
-    outgoing: Outgoing,
-    body: Buffer,
-    callback?: (err: unknown) => void,
-  ): void {
+  private write(channel: ConfirmChannel | Channel, route: RouteInfo, outgoing: Outgoing, body: Buffer, callback?: (err: unknown) => void): void {
     const options: Options.Publish = { ...outgoing.options, mandatory: route.mandatory };
     const ok = callback
       ? (channel as ConfirmChannel).publish(route.exchange.name, outgoing.routingKey, body, options, callback)
@@ -329,9 +321,7 @@ class BrokerLink {
 
   /** A returned message precedes its confirm: mark the oldest pending publish it matches. */
   private onReturn(exchange: string, routingKey: string, content: Buffer): void {
-    const match = this.mandatoryPending.find(
-      (p) => !p.returned && p.exchange === exchange && p.routingKey === routingKey && p.body.equals(content),
-    );
+    const match = this.mandatoryPending.find((p) => !p.returned && p.exchange === exchange && p.routingKey === routingKey && p.body.equals(content));
     if (match) match.returned = true;
   }
 
@@ -434,13 +424,16 @@ class BrokerLink {
     const bound = this.options.confirmWatchdogMs;
     if (!this.options.confirm || bound <= 0) return;
     const watch = this.watch;
-    this.watchdog = setInterval(() => {
-      if (this.model !== model || this.watch !== watch) return;
-      const silentFor = Date.now() - watch.progressAt;
-      if (watch.outstanding > 0 && !this.blocked && silentFor > bound) {
-        this.markDead(model, `no confirm for ${silentFor} ms with ${watch.outstanding} publishes awaiting one`);
-      }
-    }, Math.max(50, Math.min(1000, Math.floor(bound / 5))));
+    this.watchdog = setInterval(
+      () => {
+        if (this.model !== model || this.watch !== watch) return;
+        const silentFor = Date.now() - watch.progressAt;
+        if (watch.outstanding > 0 && !this.blocked && silentFor > bound) {
+          this.markDead(model, `no confirm for ${silentFor} ms with ${watch.outstanding} publishes awaiting one`);
+        }
+      },
+      Math.max(50, Math.min(1000, Math.floor(bound / 5))),
+    );
     this.watchdog.unref();
   }
 
@@ -499,7 +492,9 @@ class BrokerLink {
             this.refuse(route, `the broker refused to declare queue "${queue.name}"`, err);
             continue;
           }
-          this.options.logger.warn(`route ${route.method} ${route.path}: queue "${queue.name}" exists with other settings (${errorText(err)}); using it as it is`);
+          this.options.logger.warn(
+            `route ${route.method} ${route.path}: queue "${queue.name}" exists with other settings (${errorText(err)}); using it as it is`,
+          );
         }
         try {
           await (await fresh()).bindQueue(queue.name, exchange.name, queue.bindingKey);
@@ -562,7 +557,10 @@ class BrokerLink {
 
 /** Closes a connection politely, but never waits more than a second for the broker to agree. */
 async function closeModel(model: ChannelModel): Promise<void> {
-  await settlesWithin(model.close().catch(() => undefined), 1000);
+  await settlesWithin(
+    model.close().catch(() => undefined),
+    1000,
+  );
   socketOf(model)?.destroy();
 }
 
@@ -579,15 +577,15 @@ function urlList(option: PublisherOptions["url"], broker: BrokerInfo, index: num
   if (url && url.length > 0) return url;
   const env = process.env["AMQP_URL"];
   // A list is comma-separated; split only before a scheme, since a password may contain a comma.
-  if (env) return env.split(/,(?=\s*amqps?:\/\/)/).map((u) => u.trim()).filter((u) => u.length > 0);
+  if (env)
+    return env
+      .split(/,(?=\s*amqps?:\/\/)/)
+      .map((u) => u.trim())
+      .filter((u) => u.length > 0);
   return fallback;
 }
 
-export function createPublisherFor(
-  brokers: readonly BrokerInfo[],
-  routes: readonly RouteInfo[],
-  options: PublisherOptions = {},
-): Publisher {
+export function createPublisherFor(brokers: readonly BrokerInfo[], routes: readonly RouteInfo[], options: PublisherOptions = {}): Publisher {
   const settings = {
     declareQueues: options.declareQueues ?? true,
     queueType: options.queueType ?? "classic",
@@ -600,7 +598,13 @@ export function createPublisherFor(
     logger: options.logger ?? stderrLogger,
   };
   const links = brokers.map(
-    (info, index) => new BrokerLink(urlList(options.url, info, index), info, routes.filter((r) => r.broker === index), settings),
+    (info, index) =>
+      new BrokerLink(
+        urlList(options.url, info, index),
+        info,
+        routes.filter((r) => r.broker === index),
+        settings,
+      ),
   );
   const linkOf = (route: RouteInfo): BrokerLink => {
     const link = links[route.broker];

@@ -232,13 +232,7 @@ export interface RawResponse {
  * A request through node:http, for what fetch cannot send: repeated header lines, exact
  * header sets, a chunked body without Content-Length.
  */
-export function rawRequest(
-  port: number,
-  method: string,
-  path: string,
-  headers: OutgoingHttpHeaders,
-  body?: Buffer | readonly Buffer[],
-): Promise<RawResponse> {
+export function rawRequest(port: number, method: string, path: string, headers: OutgoingHttpHeaders, body?: Buffer | readonly Buffer[]): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: "127.0.0.1", port, method, path, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];

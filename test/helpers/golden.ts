@@ -58,9 +58,7 @@ export function listCases(): FixtureCase[] {
         text: readFileSync(join(dir, "krakend.json"), "utf8"),
         kind,
         expectedDir: kind === "error" ? null : name === "showcase" ? GENERATED_DIR : join(dir, "expected"),
-        expectedDiagnostics: existsSync(diagnosticsFile)
-          ? (JSON.parse(readFileSync(diagnosticsFile, "utf8")) as ExpectedDiagnostic[])
-          : null,
+        expectedDiagnostics: existsSync(diagnosticsFile) ? (JSON.parse(readFileSync(diagnosticsFile, "utf8")) as ExpectedDiagnostic[]) : null,
       } satisfies FixtureCase;
     });
 }
@@ -105,7 +103,8 @@ export function readTree(dir: string, skipManifest = false): Map<string, string>
     for (const entry of readdirSync(current, { withFileTypes: true })) {
       const full = join(current, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && !(skipManifest && entry.name === ".amqp-gen-manifest.json")) out.set(relative(dir, full).split(sep).join("/"), readFileSync(full, "utf8"));
+      else if (entry.isFile() && !(skipManifest && entry.name === ".amqp-gen-manifest.json"))
+        out.set(relative(dir, full).split(sep).join("/"), readFileSync(full, "utf8"));
     }
   };
   walk(dir);

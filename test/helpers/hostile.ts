@@ -92,8 +92,41 @@ export const HOSTILE: readonly Hostile[] = [
 
 /** Every character a hostile string is made of, for generated strings. */
 export const HOSTILE_CHARS = [
-  '"', "'", "`", "\\", "$", "{", "}", "*", "/", "\n", "\r", "\u2028", "\u2029", "\u0000", "\uD800", "\uDC00",
-  "😀", "<", ">", "-", "_", ".", "~", "%", "?", "#", " ", "é", "\t", "(", ")", ";", "=", "@", ":",
+  '"',
+  "'",
+  "`",
+  "\\",
+  "$",
+  "{",
+  "}",
+  "*",
+  "/",
+  "\n",
+  "\r",
+  "\u2028",
+  "\u2029",
+  "\u0000",
+  "\uD800",
+  "\uDC00",
+  "😀",
+  "<",
+  ">",
+  "-",
+  "_",
+  ".",
+  "~",
+  "%",
+  "?",
+  "#",
+  " ",
+  "é",
+  "\t",
+  "(",
+  ")",
+  ";",
+  "=",
+  "@",
+  ":",
 ] as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -325,7 +358,12 @@ export async function typecheck(dirs: readonly string[], folder: CaseFolder): Pr
     list.push(text);
     byDir.set(key, list);
   }
-  return { byDir, count: diagnostics.length, files: program.getSourceFiles().filter((f) => !f.fileName.includes("/node_modules/")).length, ms: performance.now() - started };
+  return {
+    byDir,
+    count: diagnostics.length,
+    files: program.getSourceFiles().filter((f) => !f.fileName.includes("/node_modules/")).length,
+    ms: performance.now() - started,
+  };
 }
 
 /** What a generated index.ts exports, as these tests use it (the objects are the full `Route`s). */
@@ -340,7 +378,10 @@ export interface HostileRoute {
   readonly routingKey: { readonly kind: "static"; readonly value: string } | { readonly kind: "param"; readonly param: string } | { readonly kind: "empty" };
   readonly inputHeaders: "*" | readonly string[];
   readonly hasBodySchema: boolean;
-  readonly prepare: (segments: readonly string[], request: IncomingMessage) => { routingKey: string; options: Record<string, unknown> } | { status: number; message: string };
+  readonly prepare: (
+    segments: readonly string[],
+    request: IncomingMessage,
+  ) => { routingKey: string; options: Record<string, unknown> } | { status: number; message: string };
   readonly validateBody: ((body: unknown) => string | null) | null;
 }
 
@@ -443,7 +484,13 @@ interface SchemaArbs {
   schema: JsonObject;
 }
 
-const jsonLeaf: fc.Arbitrary<Json> = fc.oneof(hostileString, fc.integer(), fc.boolean(), fc.constant(null), fc.double({ noNaN: true, noDefaultInfinity: true }));
+const jsonLeaf: fc.Arbitrary<Json> = fc.oneof(
+  hostileString,
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+);
 
 /** Body schemas made of hostile property names, enum/const values, patterns, titles, descriptions. */
 export const schemaArb: fc.Arbitrary<JsonObject> = fc.letrec<SchemaArbs>((tie) => ({
@@ -493,7 +540,9 @@ function endpointArb(): fc.Arbitrary<{ endpoint: JsonObject; secrets: string[] }
     const params = segments.flatMap((s) => ("param" in s ? [s.param] : []));
     const path = "/" + segments.map((s) => ("param" in s ? `{${s.param}}` : s.text)).join("/");
     const keyArb: fc.Arbitrary<string> =
-      params.length > 0 ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...params.map(krakendKey)) }, { weight: 1, arbitrary: hostileString }) : hostileString;
+      params.length > 0
+        ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...params.map(krakendKey)) }, { weight: 1, arbitrary: hostileString })
+        : hostileString;
     const block = fc
       .record(
         {
@@ -516,7 +565,9 @@ function endpointArb(): fc.Arbitrary<{ endpoint: JsonObject; secrets: string[] }
           block,
           legacy: fc.boolean(),
           hosts: fc.option(fc.array(hostArb, { minLength: 1, maxLength: 2 }), { nil: undefined, freq: 2 }),
-          input_headers: fc.option(fc.array(fc.oneof(hostileString, fc.constantFrom("Content-Type", "x-request-id", "*")), { maxLength: 3 }), { nil: undefined }),
+          input_headers: fc.option(fc.array(fc.oneof(hostileString, fc.constantFrom("Content-Type", "x-request-id", "*")), { maxLength: 3 }), {
+            nil: undefined,
+          }),
           timeout: fc.option(fc.constantFrom("2s", "1500ms", "1m30s", "0s", "1.5s"), { nil: undefined }),
           output_encoding: fc.option(fc.constantFrom("json", "no-op", "string", "json-collection", "xml"), { nil: undefined }),
           schema: fc.option(schemaArb, { nil: undefined, freq: 3 }),
@@ -570,11 +621,17 @@ export const mostlyValidConfig: fc.Arbitrary<GeneratedConfig> = fc
   .record({
     endpoints: fc.uniqueArray(
       fc.record({
-        words: fc.array(fc.oneof({ weight: 3, arbitrary: fc.stringMatching(/^[a-zA-Z0-9]{1,6}$/) }, { weight: 1, arbitrary: hostileString.filter((w) => !/[{}*]/.test(w)) }), {
-          minLength: 1,
-          maxLength: 3,
-        }),
-        param: fc.option(paramName.filter((p) => PARAM_NAME.test(p)), { nil: undefined }),
+        words: fc.array(
+          fc.oneof({ weight: 3, arbitrary: fc.stringMatching(/^[a-zA-Z0-9]{1,6}$/) }, { weight: 1, arbitrary: hostileString.filter((w) => !/[{}*]/.test(w)) }),
+          {
+            minLength: 1,
+            maxLength: 3,
+          },
+        ),
+        param: fc.option(
+          paramName.filter((p) => PARAM_NAME.test(p)),
+          { nil: undefined },
+        ),
         method: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE"),
         exchange: hostileString.filter((s) => s !== ""),
         queue: hostileString,
@@ -673,7 +730,13 @@ export const almostValidConfig: fc.Arbitrary<GeneratedConfig> = fc
 
 /** Text edits of a config's JSON: insert, delete, truncate. */
 export const mangledText: fc.Arbitrary<string> = fc
-  .tuple(mostlyValidConfig, fc.array(fc.tuple(fc.nat(), fc.nat(8), fc.constantFrom("", "{", "}", "[", "]", ",", ":", '"', "\\", "/*", "//", "\n", "\uFEFF", "\u2028", "\u0000", "1e999", "-")), { minLength: 1, maxLength: 3 }))
+  .tuple(
+    mostlyValidConfig,
+    fc.array(
+      fc.tuple(fc.nat(), fc.nat(8), fc.constantFrom("", "{", "}", "[", "]", ",", ":", '"', "\\", "/*", "//", "\n", "\uFEFF", "\u2028", "\u0000", "1e999", "-")),
+      { minLength: 1, maxLength: 3 },
+    ),
+  )
   .map(([base, edits]) => {
     let text = JSON.stringify(base.config, null, 2);
     for (const [at, remove, insert] of edits) {
@@ -695,9 +758,12 @@ export const fuzzInput: fc.Arbitrary<FuzzInput> = fc.oneof(
   { weight: 3, arbitrary: fc.tuple(almostValidConfig, fc.boolean()).map(([c, asObject]): FuzzInput => ({ kind: "almost-valid", ...c, asObject })) },
   {
     weight: 1,
-    arbitrary: fc.tuple(fc.oneof(fc.jsonValue(), fc.record({ version: fc.jsonValue(), endpoints: fc.jsonValue(), host: fc.jsonValue() }, { requiredKeys: [] })), fc.boolean()).map(
-      ([value, asObject]): FuzzInput => ({ kind: "json-value", value, asObject: asObject && typeof value === "object" && value !== null }),
-    ),
+    arbitrary: fc
+      .tuple(
+        fc.oneof(fc.jsonValue(), fc.record({ version: fc.jsonValue(), endpoints: fc.jsonValue(), host: fc.jsonValue() }, { requiredKeys: [] })),
+        fc.boolean(),
+      )
+      .map(([value, asObject]): FuzzInput => ({ kind: "json-value", value, asObject: asObject && typeof value === "object" && value !== null })),
   },
   { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 60 }).map((text): FuzzInput => ({ kind: "text", text })) },
   { weight: 2, arbitrary: mangledText.map((text): FuzzInput => ({ kind: "mangled-text", text })) },
@@ -738,11 +804,13 @@ export function roundTripProblems(configValue: unknown, mod: HostileModule): str
       continue;
     }
     const label = `${route.method} ${JSON.stringify(route.path).slice(0, 80)}`;
-    if (route.exchange.name !== block["exchange"]) problems.push(`${label}: exchange ${JSON.stringify(route.exchange.name)} != ${JSON.stringify(block["exchange"])}`);
+    if (route.exchange.name !== block["exchange"])
+      problems.push(`${label}: exchange ${JSON.stringify(route.exchange.name)} != ${JSON.stringify(block["exchange"])}`);
     const queue = block["name"] === "" ? null : block["name"];
     if ((route.queue?.name ?? null) !== queue) problems.push(`${label}: queue ${JSON.stringify(route.queue?.name)} != ${JSON.stringify(queue)}`);
     if (block["static_routing_key"] === true) {
-      if (route.routingKey.kind !== "static" || route.routingKey.value !== block["routing_key"]) problems.push(`${label}: routing key ${JSON.stringify(route.routingKey)}`);
+      if (route.routingKey.kind !== "static" || route.routingKey.value !== block["routing_key"])
+        problems.push(`${label}: routing key ${JSON.stringify(route.routingKey)}`);
     }
     const params = String(ep["endpoint"])
       .split("/")
@@ -765,7 +833,13 @@ export function bigConfigText(bytes: number, invalid = false): { text: string; e
     const e = endpoint({
       endpoint: `/big/${i}/{id}/x${"y".repeat(i % 40)}`,
       method: ["GET", "POST", "PUT", "PATCH", "DELETE"][i % 5] ?? "POST",
-      producer: producer({ exchange: `exchange.${i % 100}`, name: `queue.${i}`, routing_key: `key.${i}`, msg_id_key: invalid ? "Nope" : "Id", "@comment": "c".repeat(i % 200) }),
+      producer: producer({
+        exchange: `exchange.${i % 100}`,
+        name: `queue.${i}`,
+        routing_key: `key.${i}`,
+        msg_id_key: invalid ? "Nope" : "Id",
+        "@comment": "c".repeat(i % 200),
+      }),
       extra: { input_headers: ["Content-Type", "X-Request-Id"] },
     });
     size += JSON.stringify(e).length + 1;
@@ -830,13 +904,18 @@ export async function measureBigInChild(bytes: number, invalid: boolean): Promis
   const { execFile } = await import("node:child_process");
   const self = fileURLToPath(import.meta.url);
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ["--import", "tsx", self, "--big", String(bytes), invalid ? "invalid" : "valid"], { cwd: ROOT, maxBuffer: 1 << 20, timeout: 120_000 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`${err.message}\n${stderr}`));
-      try {
-        resolve(JSON.parse(stdout.trim().split("\n").pop() ?? "") as BigMeasure);
-      } catch {
-        reject(new Error(`no measure in: ${stdout}\n${stderr}`));
-      }
-    });
+    execFile(
+      process.execPath,
+      ["--import", "tsx", self, "--big", String(bytes), invalid ? "invalid" : "valid"],
+      { cwd: ROOT, maxBuffer: 1 << 20, timeout: 120_000 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`${err.message}\n${stderr}`));
+        try {
+          resolve(JSON.parse(stdout.trim().split("\n").pop() ?? "") as BigMeasure);
+        } catch {
+          reject(new Error(`no measure in: ${stdout}\n${stderr}`));
+        }
+      },
+    );
   });
 }

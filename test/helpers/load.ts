@@ -32,10 +32,22 @@ export interface LoadOptions {
   pauseAfterFailureMs?: number;
 }
 
-export function send(port: number, path: string, body: string, agent?: Agent): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+export function send(
+  port: number,
+  path: string,
+  body: string,
+  agent?: Agent,
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve) => {
     const req = request(
-      { host: "127.0.0.1", port, path, method: "POST", agent: agent ?? false, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        method: "POST",
+        agent: agent ?? false,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));

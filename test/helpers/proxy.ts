@@ -120,10 +120,13 @@ export async function startProxy(options: ProxyOptions = {}): Promise<TcpProxy> 
 
   const schedulePace = (link: Link, ms: number): void => {
     if (link.paceTimer) return;
-    link.paceTimer = setTimeout(() => {
-      link.paceTimer = null;
-      pumpUp(link);
-    }, Math.max(1, Math.ceil(ms)));
+    link.paceTimer = setTimeout(
+      () => {
+        link.paceTimer = null;
+        pumpUp(link);
+      },
+      Math.max(1, Math.ceil(ms)),
+    );
   };
 
   const pumpDown = (link: Link): void => {
