@@ -58,10 +58,10 @@ export async function benchGeneration(): Promise<GenerationFigure[]> {
       spawnSync("sync");
       return time(process.execPath, [script, ...args, dir]);
     };
-    run("dist/generator/cli.js", ["-q", configPath, "--out"], join(OUT, `gen-${routes}-w`));
+    run("dist/generator/cli/cli.js", ["-q", configPath, "--out"], join(OUT, `gen-${routes}-w`));
     run("bench/baseline-write.mjs", [configPath, manifest], join(OUT, `base-${routes}-w`));
     for (let i = 0; i < RUNS; i++) {
-      gen.push(run("dist/generator/cli.js", ["-q", configPath, "--out"], join(OUT, `gen-${routes}-${i}`)));
+      gen.push(run("dist/generator/cli/cli.js", ["-q", configPath, "--out"], join(OUT, `gen-${routes}-${i}`)));
       base.push(run("bench/baseline-write.mjs", [configPath, manifest], join(OUT, `base-${routes}-${i}`)));
     }
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });

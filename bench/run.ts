@@ -35,11 +35,11 @@ function benchCheck(): { ms: number; baselineMs: number } {
   const config = join(OUT, "krakend-1000.json");
   const dir = join(OUT, "check-1000");
   rmSync(dir, { recursive: true, force: true });
-  spawnSync(process.execPath, ["dist/generator/cli.js", config, "--out", dir, "-q"]);
+  spawnSync(process.execPath, ["dist/generator/cli/cli.js", config, "--out", dir, "-q"]);
   const times: number[] = [];
   const base: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const r = measure(["dist/generator/cli.js", config, "--out", dir, "--check", "-q"]);
+    const r = measure(["dist/generator/cli/cli.js", config, "--out", dir, "--check", "-q"]);
     if (r.status !== 0) throw new Error("--check found drift in a folder it had just written");
     times.push(r.ms);
     base.push(measure(["bench/baseline-write.mjs", config, join(OUT, "files-1000.json"), join(OUT, `check-base-${i}`)]).ms);
@@ -51,7 +51,7 @@ function benchCheck(): { ms: number; baselineMs: number } {
 function benchMemory(): number {
   const dir = join(OUT, "memory-10000");
   rmSync(dir, { recursive: true, force: true });
-  const r = measure(["dist/generator/cli.js", join(OUT, "krakend-10000.json"), "--out", dir, "-q"]);
+  const r = measure(["dist/generator/cli/cli.js", join(OUT, "krakend-10000.json"), "--out", dir, "-q"]);
   return r.rssMb;
 }
 

@@ -4,20 +4,20 @@
  *
  *   load → validate → analyse (KrakenD → IR) → plan (names, files) → emit
  */
-import { analyse } from "./analyse.js";
-import { Diagnostics } from "./catalogue.js";
-import { diagnosticAt, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
-import { emit, type BodyCode, type GeneratedFile } from "./emit.js";
-import { load } from "./load.js";
-import { plan, type RoutePlan } from "./plan.js";
-import { terminalSafe } from "./format.js";
-import { ADAPTERS, loadTemplates, TemplateError, type Adapter, type Templates } from "./templates.js";
-import { validate } from "./validate.js";
+import { analyse } from "./pipeline/analyse.js";
+import { Diagnostics } from "./diagnostics/catalogue.js";
+import { diagnosticAt, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostics.js";
+import { emit, type BodyCode, type GeneratedFile } from "./pipeline/emit.js";
+import { load } from "./pipeline/load.js";
+import { plan, type RoutePlan } from "./pipeline/plan.js";
+import { terminalSafe } from "./diagnostics/format.js";
+import { ADAPTERS, loadTemplates, TemplateError, type Adapter, type Templates } from "./pipeline/templates.js";
+import { validate } from "./pipeline/validate.js";
 
-export type { Diagnostic, Severity } from "./diagnostics.js";
-export type { GeneratedFile } from "./emit.js";
-export { ADAPTERS, type Adapter } from "./templates.js";
-export type { ProgramIR, RouteIR } from "./ir.js";
+export type { Diagnostic, Severity } from "./diagnostics/diagnostics.js";
+export type { GeneratedFile } from "./pipeline/emit.js";
+export { ADAPTERS, type Adapter } from "./pipeline/templates.js";
+export type { ProgramIR, RouteIR } from "./pipeline/ir.js";
 
 export interface GenerateOptions {
   /** How diagnostics and generated comments name the config. Default `krakend.json`. */
@@ -128,7 +128,7 @@ async function compileBodies(
   const out = new Map<RoutePlan, BodyCode>();
   const wanted = plans.filter((p) => p.route.bodySchema);
   if (wanted.length === 0) return out;
-  const { bodyCode } = await import("./body.js");
+  const { bodyCode } = await import("./pipeline/body.js");
   for (const p of wanted) {
     const schema = p.route.bodySchema;
     if (!schema) continue;

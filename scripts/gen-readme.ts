@@ -1,10 +1,10 @@
-// Rewrites the table of README.md's "Diagnostics" section from generator/catalogue.ts.
+// Rewrites the table of README.md's "Diagnostics" section from generator/diagnostics/catalogue.ts.
 // `npm run gen:readme` writes it; test/catalogue.test.ts checks it has not drifted.
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CATALOGUE, CODES } from "../generator/catalogue.js";
-import type { Severity } from "../generator/diagnostics.js";
+import { CATALOGUE, CODES } from "../generator/diagnostics/catalogue.js";
+import type { Severity } from "../generator/diagnostics/diagnostics.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -23,7 +23,7 @@ export function renderDiagnosticsTable(): string {
     return `| ${code} | ${SEVERITY_WORD[severity]} | ${cell(title)} |`;
   });
   return [
-    "<!-- Generated from generator/catalogue.ts by `npm run gen:readme`: edit the catalogue, not this table. -->",
+    "<!-- Generated from generator/diagnostics/catalogue.ts by `npm run gen:readme`: edit the catalogue, not this table. -->",
     "| code | severity | what |",
     "|---|---|---|",
     ...rows,

@@ -1,15 +1,15 @@
-// Generates generator/templates.precompiled.js: the built-in handlebars templates of templates/,
+// Generates generator/generated/templates.precompiled.js: the built-in handlebars templates of templates/,
 // precompiled, so a run loads only handlebars' runtime and compiles nothing. `npm run
 // gen:templates` writes it; test/templates.test.ts checks it has not drifted from templates/
-// (and generator/templates.ts falls back to compiling the sources if it has).
+// (and generator/pipeline/templates.ts falls back to compiling the sources if it has).
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
-import { COMPILE_OPTIONS, readTemplateSources, templateFingerprint } from "../generator/templates.js";
+import { COMPILE_OPTIONS, readTemplateSources, templateFingerprint } from "../generator/pipeline/templates.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-export const PRECOMPILED_FILE = resolve(root, "generator/templates.precompiled.js");
+export const PRECOMPILED_FILE = resolve(root, "generator/generated/templates.precompiled.js");
 
 const BANNER = "// Code generated from templates/ by `npm run gen:templates` (Handlebars.precompile). DO NOT EDIT.\n";
 

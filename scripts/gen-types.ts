@@ -1,4 +1,4 @@
-// Generates generator/types/producer-config.ts from the JSON Schemas in schema/.
+// Generates generator/generated/producer-config.ts from the JSON Schemas in schema/.
 // `npm run gen:types` writes the file; test/schema.test.ts checks it has not drifted.
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const SCHEMA_FILES = ["krakend.schema.json", "amqp-producer.schema.json"] as const;
 
 /** Where the generated types are committed. */
-export const TYPES_FILE = resolve(root, "generator/types/producer-config.ts");
+export const TYPES_FILE = resolve(root, "generator/generated/producer-config.ts");
 
 const BANNER = ["// Code generated from schema/krakend.schema.json and schema/amqp-producer.schema.json", "// by `npm run gen:types`. DO NOT EDIT."].join("\n");
 
@@ -28,7 +28,7 @@ function loadSchema(file: string): SchemaFile {
   return { text, id };
 }
 
-/** The content of generator/types/producer-config.ts, as generated from the schemas now. */
+/** The content of generator/generated/producer-config.ts, as generated from the schemas now. */
 export async function renderTypes(): Promise<string> {
   const [entry, ...referenced] = SCHEMA_FILES.map(loadSchema);
   if (!entry) throw new Error("no schema to compile");

@@ -1,4 +1,4 @@
-// Generates generator/krakend-validator.js: the JSON Schema validator of krakend.json, compiled
+// Generates generator/generated/krakend-validator.js: the JSON Schema validator of krakend.json, compiled
 // ahead of time by Ajv (standalone code), so the CLI neither loads Ajv's compiler nor compiles
 // the schema at every start. `npm run gen:types` writes it; test/schema.test.ts checks it has not
 // drifted from schema/.
@@ -11,7 +11,7 @@ import standalone from "ajv/dist/standalone/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const requireHere = createRequire(import.meta.url);
-export const VALIDATOR_FILE = resolve(root, "generator/krakend-validator.js");
+export const VALIDATOR_FILE = resolve(root, "generator/generated/krakend-validator.js");
 
 const BANNER = "// Code generated from schema/ by `npm run gen:types` (Ajv standalone). DO NOT EDIT.\n";
 

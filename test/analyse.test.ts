@@ -4,13 +4,13 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { analyse, ANALYSER_RULES } from "../generator/analyse.js";
-import { CODES } from "../generator/catalogue.js";
-import { load } from "../generator/load.js";
-import { validate } from "../generator/validate.js";
-import type { ProgramIR } from "../generator/ir.js";
-import type { Diagnostic } from "../generator/diagnostics.js";
-import { canonicalHeader, krakendParamKey, parseGoDuration } from "../generator/text.js";
+import { analyse, ANALYSER_RULES } from "../generator/pipeline/analyse.js";
+import { CODES } from "../generator/diagnostics/catalogue.js";
+import { load } from "../generator/pipeline/load.js";
+import { validate } from "../generator/pipeline/validate.js";
+import type { ProgramIR } from "../generator/pipeline/ir.js";
+import type { Diagnostic } from "../generator/diagnostics/diagnostics.js";
+import { canonicalHeader, krakendParamKey, parseGoDuration } from "../generator/pipeline/text.js";
 
 const HOST = "amqp://guest:secret@127.0.0.1:5672/vh";
 

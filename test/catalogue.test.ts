@@ -1,5 +1,5 @@
 /**
- * The diagnostics catalogue (generator/catalogue.ts) owns every code: the README's table is made
+ * The diagnostics catalogue (generator/diagnostics/catalogue.ts) owns every code: the README's table is made
  * from it, and every code the generator reports is in it and made through it.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { CATALOGUE, CODES, Diagnostics, type DiagnosticCode } from "../generator/catalogue.js";
+import { CATALOGUE, CODES, Diagnostics, type DiagnosticCode } from "../generator/diagnostics/catalogue.js";
 import { generate } from "../generator/index.js";
 import { README_FILE, withDiagnosticsTable } from "../scripts/gen-readme.js";
 
@@ -18,7 +18,7 @@ const CODE = /^AG\d{3}$/;
 
 test("README.md's diagnostics table is the catalogue's", () => {
   const readme = readFileSync(README_FILE, "utf8");
-  assert.ok(withDiagnosticsTable(readme) === readme, "README.md's diagnostics table differs from generator/catalogue.ts: run `npm run gen:readme`");
+  assert.ok(withDiagnosticsTable(readme) === readme, "README.md's diagnostics table differs from generator/diagnostics/catalogue.ts: run `npm run gen:readme`");
 });
 
 test("the catalogue is in code order, with one title and fix per code", () => {
@@ -87,7 +87,7 @@ function codeSites(): { viaCatalogue: Map<string, string[]>; handMade: Map<strin
   const note = (map: Map<string, string[]>, code: string, where: string) => map.set(code, [...(map.get(code) ?? []), where]);
   for (const path of generatorSources()) {
     const file = relative(ROOT, path).split("\\").join("/");
-    if (file === "generator/catalogue.ts") continue;
+    if (file === "generator/diagnostics/catalogue.ts") continue;
     const source = ts.createSourceFile(path, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, true);
     const where = (node: ts.Node) => `${file}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
     const visit = (node: ts.Node): void => {
@@ -122,7 +122,7 @@ test("every code the generator makes is in the catalogue, and every catalogue co
 test("diagnostics are made through the catalogue, not written by hand", () => {
   const { handMade } = codeSites();
   const strays = [...handMade].flatMap(([code, sites]) => sites.map((site) => `${code} at ${site}`));
-  assert.equal(strays, [], `write Diagnostics.${strays[0]?.slice(0, 5) ?? "AGnnn"}(…) (generator/catalogue.ts) instead: ${strays.join(", ")}`);
+  assert.equal(strays, [], `write Diagnostics.${strays[0]?.slice(0, 5) ?? "AGnnn"}(…) (generator/diagnostics/catalogue.ts) instead: ${strays.join(", ")}`);
 });
 
 test.run();

@@ -22,7 +22,7 @@ interface Run {
   stderr: string;
 }
 
-const CLI_ARGS = ["--import", "tsx", "generator/cli.ts"];
+const CLI_ARGS = ["--import", "tsx", "generator/cli/cli.ts"];
 
 /** The environment of a spawned CLI: no colour unless a test asks, never a forced colour. */
 function cliEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
@@ -819,7 +819,7 @@ test("a big config where no worker thread may start (Node's permission model): w
   // The built CLI (npm test builds first): tsx's loader itself needs a thread.
   const res = spawnSync(
     process.execPath,
-    ["--experimental-permission", "--allow-fs-read=*", "--allow-fs-write=*", "dist/generator/cli.js", config, "--out", out],
+    ["--experimental-permission", "--allow-fs-read=*", "--allow-fs-write=*", "dist/generator/cli/cli.js", config, "--out", out],
     {
       cwd: REPO_ROOT,
       encoding: "utf8",

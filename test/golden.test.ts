@@ -105,7 +105,7 @@ for (const c of validCases) {
       const done = rewriteGolden(goldenDir, actual);
       if (c.name === "showcase") {
         // generated/ is a CLI output folder: its manifest follows what was written.
-        const { renderManifest } = await import("../generator/write.js");
+        const { renderManifest } = await import("../generator/output/write.js");
         writeFileSync(join(goldenDir, ".amqp-gen-manifest.json"), renderManifest(result.files));
       }
       console.log(done.length > 0 ? `\n[UPDATE_GOLDEN] ${c.name}:\n  ${done.join("\n  ")}` : `\n[UPDATE_GOLDEN] ${c.name}: up to date`);
@@ -113,7 +113,7 @@ for (const c of validCases) {
     const diff = diffTrees(readTree(goldenDir, true), actual);
     const fix =
       c.name === "showcase"
-        ? "generated/ is stale: run `npm run generate` (or `npx tsx generator/cli.ts fixtures/showcase/krakend.json --out generated`), remove any file it does not produce, and commit the result"
+        ? "generated/ is stale: run `npm run generate` (or `npx tsx generator/cli/cli.ts fixtures/showcase/krakend.json --out generated`), remove any file it does not produce, and commit the result"
         : "if the change is intended, run `UPDATE_GOLDEN=1 node scripts/test.mjs golden` (npm run test:update) and review the diff";
     assert.ok(isClean(diff), `fixtures/${c.name}: golden output differs from generate():\n${describeDiff(diff, goldenDir)}\n${fix}.`);
   });
@@ -262,7 +262,7 @@ for (const c of validCases) {
 test("generated/: its manifest lists exactly what the showcase produces", async () => {
   const showcase = validCases.find((c) => c.name === "showcase");
   assert.ok(showcase, "fixtures/showcase is missing");
-  const { renderManifest } = await import("../generator/write.js");
+  const { renderManifest } = await import("../generator/output/write.js");
   const manifest = readFileSync(join(GENERATED_DIR, ".amqp-gen-manifest.json"), "utf8");
   assert.is(manifest, renderManifest((await run(showcase)).files), "generated/.amqp-gen-manifest.json is stale: run `npm run generate`");
 });

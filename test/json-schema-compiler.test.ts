@@ -1,4 +1,4 @@
-// generator/json-schema-compiler.ts: JSON Schema → standalone TypeScript validator.
+// generator/json-schema/compiler.ts: JSON Schema → standalone TypeScript validator.
 // The core check is differential: every table schema is compiled, written to a temp
 // .ts file, imported (tsx is the loader) and run against hand-picked, pooled and
 // seeded-random instances; the verdict must agree with ajv's.
@@ -10,8 +10,8 @@ import { Ajv } from "ajv";
 import { Project, SyntaxKind, ts } from "ts-morph";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { compileValidator, JsonSchemaCompileError } from "../generator/json-schema-compiler.js";
-import { tsLiteral } from "../generator/literal.js";
+import { compileValidator, JsonSchemaCompileError } from "../generator/json-schema/compiler.js";
+import { tsLiteral } from "../generator/pipeline/literal.js";
 
 type Validator = (value: unknown) => string | null;
 

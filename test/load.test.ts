@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { keysInText, keysInValue, load } from "../generator/load.js";
+import { keysInText, keysInValue, load } from "../generator/pipeline/load.js";
 
 const SEED = 20261125;
 

@@ -397,19 +397,19 @@ test("schema files are formatted JSON (2-space indent, final newline)", () => {
   }
 });
 
-test("generator/types/producer-config.ts is up to date with the schemas", async () => {
+test("generator/generated/producer-config.ts is up to date with the schemas", async () => {
   const committed = readFileSync(TYPES_FILE, "utf8");
   const rendered = await renderTypes();
-  assert.ok(rendered === committed, "generator/types/producer-config.ts differs from the schemas: run `npm run gen:types`");
+  assert.ok(rendered === committed, "generator/generated/producer-config.ts differs from the schemas: run `npm run gen:types`");
   assert.match(rendered, /export interface AmqpProducerConfig \{/);
   assert.match(rendered, /export interface KrakendConfig \{/);
   const code = rendered.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
   assert.not.match(code, /\bany\b/, "generated types use `any`");
 });
 
-test("generator/krakend-validator.js (Ajv standalone) is compiled from the current schema/", async () => {
+test("generator/generated/krakend-validator.js (Ajv standalone) is compiled from the current schema/", async () => {
   const { renderValidator, VALIDATOR_FILE } = await import("../scripts/gen-validator.js");
-  assert.ok(readFileSync(VALIDATOR_FILE, "utf8") === renderValidator(), "generator/krakend-validator.js is stale: run `npm run gen:types`");
+  assert.ok(readFileSync(VALIDATOR_FILE, "utf8") === renderValidator(), "generator/generated/krakend-validator.js is stale: run `npm run gen:types`");
 });
 
 test.run();

@@ -1,4 +1,4 @@
-// The built-in templates are precompiled (generator/templates.precompiled.js, `npm run
+// The built-in templates are precompiled (generator/generated/templates.precompiled.js, `npm run
 // gen:templates`): the committed file matches templates/, a run uses it, and it renders exactly
 // what compiling the sources renders. A stale precompiled set is never used.
 import { readFileSync } from "node:fs";
@@ -7,13 +7,16 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ADAPTERS, generate } from "../generator/index.js";
 import { TEMPLATE_DIR } from "../generator/paths.js";
-import * as precompiled from "../generator/templates.precompiled.js";
-import { loadTemplates, readTemplateSources, templateFingerprint } from "../generator/templates.js";
+import * as precompiled from "../generator/generated/templates.precompiled.js";
+import { loadTemplates, readTemplateSources, templateFingerprint } from "../generator/pipeline/templates.js";
 import { FIXTURES_DIR, listCases } from "./helpers/golden.js";
 
-test("generator/templates.precompiled.js is compiled from the current templates/", async () => {
+test("generator/generated/templates.precompiled.js is compiled from the current templates/", async () => {
   const { renderPrecompiled, PRECOMPILED_FILE } = await import("../scripts/gen-templates.js");
-  assert.ok(readFileSync(PRECOMPILED_FILE, "utf8") === renderPrecompiled(), "generator/templates.precompiled.js is stale: run `npm run gen:templates`");
+  assert.ok(
+    readFileSync(PRECOMPILED_FILE, "utf8") === renderPrecompiled(),
+    "generator/generated/templates.precompiled.js is stale: run `npm run gen:templates`",
+  );
   assert.is(precompiled.fingerprint, templateFingerprint(readTemplateSources()));
   assert.equal(Object.keys(precompiled.specs).sort(), [...readTemplateSources().keys()]);
 });
@@ -59,7 +62,7 @@ test("precompiled and compiled templates render the same bytes, for every valid 
 });
 
 test("runtime imports: derived from the names a file uses, not from strings, comments, properties or object keys", async () => {
-  const { runtimeImportLines } = await import("../generator/runtime-source.js");
+  const { runtimeImportLines } = await import("../generator/pipeline/runtime-source.js");
   const code = [
     'const a = checkShortString(x, "checkPriority"); // forwardHeaders',
     "/* RequestError */ options.contentType = y;",

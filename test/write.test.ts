@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { generate, type GeneratedFile } from "../generator/index.js";
-import { MANIFEST, renderManifest, StagedFolder, writeFolder } from "../generator/write.js";
+import { MANIFEST, renderManifest, StagedFolder, writeFolder } from "../generator/output/write.js";
 import { listCases, readTree } from "./helpers/golden.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "amqp-gen-write-test-"));

@@ -11,7 +11,7 @@ import type { BrokerInfo, ListenerOptions, Publisher, PublisherOptions, RouteInf
 import { test } from "uvu";
 
 export const AMQP_URL = "amqp://guest:guest@127.0.0.1:5672";
-export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -12,7 +12,7 @@ import fc from "fast-check";
 import type { Diagnostic, GeneratedFile } from "../../generator/index.js";
 import { strictProject } from "./typecheck.js";
 
-export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const PRODUCER = "backend/amqp/producer";
 export const LEGACY_PRODUCER = "github.com/devopsfaith/krakend-amqp/produce";
 export const VALIDATION = "validation/json-schema";

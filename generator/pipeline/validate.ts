@@ -5,11 +5,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ErrorObject } from "ajv";
-import precompiled from "./krakend-validator.js";
-import { Diagnostics, type Finding } from "./catalogue.js";
-import { diagnosticAt, joinPointer, parsePointer, type Diagnostic } from "./diagnostics.js";
+import precompiled from "../generated/krakend-validator.js";
+import { Diagnostics, type Finding } from "../diagnostics/catalogue.js";
+import { diagnosticAt, joinPointer, parsePointer, type Diagnostic } from "../diagnostics/diagnostics.js";
 import type { SourceMap } from "./load.js";
-import { SCHEMA_DIR } from "./paths.js";
+import { SCHEMA_DIR } from "../paths.js";
 import { closest } from "./text.js";
 
 export const PRODUCER_SCHEMA_FILE = "amqp-producer.schema.json";

@@ -10,11 +10,11 @@ import { readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import type { Diagnostic } from "./diagnostics.js";
-import { formatDiagnostic, loadCodeFrames, summary } from "./format.js";
-import { ADAPTERS, generate, type Adapter, type GeneratedFile, type GenerateResult } from "./index.js";
-import { PACKAGE_ROOT, SCHEMA_DIR } from "./paths.js";
-import { ConflictError, planFolder, removals, StagedFolder, writeFolder, type FolderPlan } from "./write.js";
+import type { Diagnostic } from "../diagnostics/diagnostics.js";
+import { formatDiagnostic, loadCodeFrames, summary } from "../diagnostics/format.js";
+import { ADAPTERS, generate, type Adapter, type GeneratedFile, type GenerateResult } from "../index.js";
+import { PACKAGE_ROOT, SCHEMA_DIR } from "../paths.js";
+import { ConflictError, planFolder, removals, StagedFolder, writeFolder, type FolderPlan } from "../output/write.js";
 
 // commander is CommonJS: required directly, it loads in half the time an ESM import takes
 // (15 ms against 29 ms), which every run pays.
@@ -223,7 +223,7 @@ async function generateAndWrite(
     return { ...report, exitCode: EXIT.invalid };
   }
   if (options.verify) {
-    const { verifyTypes } = await import("./verify.js");
+    const { verifyTypes } = await import("../output/verify.js");
     const problems = await verifyTypes(options.out, result.files);
     if (problems.length > 0) {
       for (const p of problems) out.problem(`${join(options.out, p.file)}:${p.line}:${p.column} error TS ${p.message}`);

@@ -11,12 +11,12 @@
  * The rules are the spec's: A3 (capitalisation), A4 (routing key and message properties), B2
  * (what is declared), B5 (KrakenD's traps, caught at generation time).
  */
-import { Diagnostics, type BadPath, type DiagnosticCode, type Finding } from "./catalogue.js";
-import { diagnosticAt, joinPointer, type Diagnostic } from "./diagnostics.js";
+import { Diagnostics, type BadPath, type DiagnosticCode, type Finding } from "../diagnostics/catalogue.js";
+import { diagnosticAt, joinPointer, type Diagnostic } from "../diagnostics/diagnostics.js";
 import type { BackoffStrategy, BrokerIR, HttpMethod, OutputEncoding, ParamIR, ParamRef, ProgramIR, RouteIR, RoutingKeyIR, Segment } from "./ir.js";
 import type { SourceMap } from "./load.js";
 import { canonicalHeader, closest, krakendParamKey, parseGoDuration } from "./text.js";
-import type { AmqpProducerConfig, KrakendBackend, KrakendConfig, KrakendEndpoint } from "./types/producer-config.js";
+import type { AmqpProducerConfig, KrakendBackend, KrakendConfig, KrakendEndpoint } from "../generated/producer-config.js";
 
 export const PRODUCER_NAMESPACE = "backend/amqp/producer";
 export const LEGACY_PRODUCER_NAMESPACE = "github.com/devopsfaith/krakend-amqp/produce";

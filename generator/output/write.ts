@@ -14,7 +14,7 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
-import type { GeneratedFile } from "./emit.js";
+import type { GeneratedFile } from "../pipeline/emit.js";
 import { exists, HEADER, isGeneratedPlace, MANIFEST, readOrNull, sha256, snapshotFolder, writeInto, type WriteFailure } from "./folder-io.js";
 
 export { HEADER, MANIFEST, sha256 } from "./folder-io.js";

@@ -13,8 +13,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type HandlebarsNamespace from "handlebars";
-import { TEMPLATE_DIR } from "./paths.js";
-import * as builtIn from "./templates.precompiled.js";
+import { TEMPLATE_DIR } from "../paths.js";
+import * as builtIn from "../generated/templates.precompiled.js";
 
 type Handlebars = typeof HandlebarsNamespace;
 type Render = (view: object) => string;

@@ -4,7 +4,7 @@
  * the planner and the templates read only these types, never raw JSON. Read-only: the analyser
  * builds it complete, and nothing after it changes it.
  */
-import type { BackoffStrategy, HttpMethod, OutputEncoding } from "../templates/runtime/types.js";
+import type { BackoffStrategy, HttpMethod, OutputEncoding } from "../../templates/runtime/types.js";
 
 // The runtime's own types: what the IR says is what the generated code accepts.
 export type { BackoffStrategy, HttpMethod, OutputEncoding };

@@ -69,4 +69,4 @@ export function krakendParamKey(name: string): string {
 }
 
 /** The runtime's: headers are named the same at generation time and per request. */
-export { canonicalHeader } from "../templates/runtime/checks.js";
+export { canonicalHeader } from "../../templates/runtime/checks.js";

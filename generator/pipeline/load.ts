@@ -5,8 +5,8 @@
  */
 import { createRequire } from "node:module";
 import type { Node, ParseError } from "jsonc-parser";
-import { Diagnostics } from "./catalogue.js";
-import { diagnosticAt, joinPointer, parsePointer, type Diagnostic } from "./diagnostics.js";
+import { Diagnostics } from "../diagnostics/catalogue.js";
+import { diagnosticAt, joinPointer, parsePointer, type Diagnostic } from "../diagnostics/diagnostics.js";
 
 /** jsonc-parser is loaded only when needed: a position to report, a syntax error, a duplicate key. */
 let jsoncModule: typeof import("jsonc-parser") | null = null;

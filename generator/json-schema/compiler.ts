@@ -18,7 +18,7 @@
  * comments never contain schema text. Object members are looked up only after an
  * own-property check, never through `in` or the prototype chain.
  */
-import { tsLiteral } from "./literal.js";
+import { tsLiteral } from "../pipeline/literal.js";
 
 export interface CompiledValidator {
   /** TypeScript source declaring `export function <functionName>(value: unknown): string | null`. */

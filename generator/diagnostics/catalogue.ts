@@ -11,7 +11,7 @@
  * value in the config ("item 2 of "host"", "an array") are facts too. Sentences and fixes are not.
  */
 import type { Severity } from "./diagnostics.js";
-import { quote } from "./text.js";
+import { quote } from "../pipeline/text.js";
 
 interface Entry<Facts> {
   readonly severity: Severity;

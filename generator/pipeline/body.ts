@@ -4,7 +4,7 @@
  * nothing at run time. Loaded lazily: most configs have no body schema.
  */
 import { compile, type JSONSchema, type Options } from "json-schema-to-typescript";
-import { compileValidator, JsonSchemaCompileError } from "./json-schema-compiler.js";
+import { compileValidator, JsonSchemaCompileError } from "../json-schema/compiler.js";
 import type { BodyCode } from "./emit.js";
 
 /**

@@ -5,7 +5,7 @@
  */
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
-import type { GeneratedFile } from "./emit.js";
+import type { GeneratedFile } from "../pipeline/emit.js";
 
 export interface TypeProblem {
   file: string;
