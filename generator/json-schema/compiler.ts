@@ -151,7 +151,7 @@ type HelperName =
   | "isIpv4"
   | "isUri";
 
-/** Emission order of helpers; `H_` is replaced by the validator's function name plus `_`. */
+/** Emission order of helpers; `HELPER_` is replaced by the validator's function name plus `_`. */
 const HELPER_ORDER: HelperName[] = [
   "err",
   "ptr",
@@ -180,64 +180,64 @@ const HELPER_DEPS: Partial<Record<HelperName, HelperName[]>> = {
 
 const HELPER_SRC: Record<HelperName, string> = {
   err: String.raw`
-function H_err(path: string, message: string): string {
+function HELPER_err(path: string, message: string): string {
   return (path === "" ? "body" : path) + ": " + message;
 }`,
   ptr: String.raw`
-function H_ptr(key: string): string {
+function HELPER_ptr(key: string): string {
   return key.replace(/~/g, "~0").replace(/\//g, "~1");
 }`,
   isObject: String.raw`
-function H_isObject(value: unknown): value is { [key: string]: unknown } {
+function HELPER_isObject(value: unknown): value is { [key: string]: unknown } {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }`,
   isArray: String.raw`
-function H_isArray(value: unknown): value is readonly unknown[] {
+function HELPER_isArray(value: unknown): value is readonly unknown[] {
   return Array.isArray(value);
 }`,
   has: String.raw`
-function H_has(object: object, key: string): boolean {
+function HELPER_has(object: object, key: string): boolean {
   return Object.hasOwn(object, key);
 }`,
   equal: String.raw`
-function H_equal(a: unknown, b: unknown): boolean {
+function HELPER_equal(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (H_isArray(a)) {
-    if (!H_isArray(b) || a.length !== b.length) return false;
+  if (HELPER_isArray(a)) {
+    if (!HELPER_isArray(b) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) {
-      if (!H_equal(a[i], b[i])) return false;
+      if (!HELPER_equal(a[i], b[i])) return false;
     }
     return true;
   }
-  if (!H_isObject(a) || !H_isObject(b)) return false;
+  if (!HELPER_isObject(a) || !HELPER_isObject(b)) return false;
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
   for (const key of keys) {
-    if (!H_has(b, key) || !H_equal(a[key], b[key])) return false;
+    if (!HELPER_has(b, key) || !HELPER_equal(a[key], b[key])) return false;
   }
   return true;
 }`,
   unique: String.raw`
-function H_unique(items: readonly unknown[], path: string): string | null {
+function HELPER_unique(items: readonly unknown[], path: string): string | null {
   const primitives = new Map<unknown, number>();
   const composites: number[] = [];
   for (let j = 0; j < items.length; j++) {
     const item = items[j];
     if (typeof item === "object" && item !== null) {
       for (const i of composites) {
-        if (H_equal(items[i], item)) return H_err(path + "/" + j, "must NOT be a duplicate of item " + i);
+        if (HELPER_equal(items[i], item)) return HELPER_err(path + "/" + j, "must NOT be a duplicate of item " + i);
       }
       composites.push(j);
     } else {
       const i = primitives.get(item);
-      if (i !== undefined) return H_err(path + "/" + j, "must NOT be a duplicate of item " + i);
+      if (i !== undefined) return HELPER_err(path + "/" + j, "must NOT be a duplicate of item " + i);
       primitives.set(item, j);
     }
   }
   return null;
 }`,
   length: String.raw`
-function H_length(text: string): number {
+function HELPER_length(text: string): number {
   let count = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -250,10 +250,10 @@ function H_length(text: string): number {
   return count;
 }`,
   multipleOf: String.raw`
-function H_multipleOf(value: number, divisor: number): boolean {
+function HELPER_multipleOf(value: number, divisor: number): boolean {
   if (Number.isSafeInteger(value) && Number.isSafeInteger(divisor)) return value % divisor === 0;
-  const a = H_decimal(value);
-  const b = H_decimal(divisor);
+  const a = HELPER_decimal(value);
+  const b = HELPER_decimal(divisor);
   if (a === null || b === null) return false;
   const exponent = Math.min(a.exponent, b.exponent);
   const x = a.digits * BigInt(10) ** BigInt(a.exponent - exponent);
@@ -261,18 +261,18 @@ function H_multipleOf(value: number, divisor: number): boolean {
   return y !== BigInt(0) && x % y === BigInt(0);
 }`,
   decimal: String.raw`
-function H_decimal(value: number): { digits: bigint; exponent: number } | null {
+function HELPER_decimal(value: number): { digits: bigint; exponent: number } | null {
   const match = /^(-?\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(value));
   if (match === null) return null;
   const fraction = match[2] ?? "";
   return { digits: BigInt((match[1] ?? "0") + fraction), exponent: Number(match[3] ?? "0") - fraction.length };
 }`,
   isEmail: String.raw`
-function H_isEmail(text: string): boolean {
+function HELPER_isEmail(text: string): boolean {
   return /^[a-z0-9.!#$%&'*+/=?^_\x60{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(text);
 }`,
   isDate: String.raw`
-function H_isDate(text: string): boolean {
+function HELPER_isDate(text: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (match === null) return false;
   const year = Number(match[1]);
@@ -283,22 +283,22 @@ function H_isDate(text: string): boolean {
   return days !== undefined && day >= 1 && day <= days;
 }`,
   isDateTime: String.raw`
-function H_isDateTime(text: string): boolean {
+function HELPER_isDateTime(text: string): boolean {
   const match = /^(\d{4}-\d{2}-\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/.exec(text);
-  if (match === null || !H_isDate(match[1] ?? "")) return false;
+  if (match === null || !HELPER_isDate(match[1] ?? "")) return false;
   return Number(match[2]) <= 23 && Number(match[3]) <= 59 && Number(match[4]) <= 59 &&
     Number(match[5] ?? "0") <= 23 && Number(match[6] ?? "0") <= 59;
 }`,
   isUuid: String.raw`
-function H_isUuid(text: string): boolean {
+function HELPER_isUuid(text: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
 }`,
   isIpv4: String.raw`
-function H_isIpv4(text: string): boolean {
+function HELPER_isIpv4(text: string): boolean {
   return /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(text);
 }`,
   isUri: String.raw`
-function H_isUri(text: string): boolean {
+function HELPER_isUri(text: string): boolean {
   return /^[a-z][a-z0-9+.-]*:[^\s]*$/i.test(text);
 }`,
 };
@@ -430,7 +430,7 @@ class Compiler {
         }
       }
     }
-    const fns = this.functions.filter((f) => reachable.has(f.name)).sort((a, b) => a.order - b.order);
+    const fns = this.functions.filter((f) => reachable.has(f.name)).sort((a, block) => a.order - block.order);
     const used = new Set<string>();
     for (const f of fns) for (const id of this.identifiers(f.text)) used.add(id);
     const consts = this.consts.filter((c) => used.has(c.name));
@@ -440,7 +440,7 @@ class Compiler {
     out.push("", `export function ${this.name}(value: unknown): string | null {`, `  return ${rootFn}(value, "");`, "}");
     for (const f of fns) out.push("", f.text);
     for (const helper of this.allHelpers(used)) {
-      out.push(HELPER_SRC[helper].split("H_").join(`${this.name}_`));
+      out.push(HELPER_SRC[helper].split("HELPER_").join(`${this.name}_`));
     }
     return { code: out.join("\n") + "\n", unsupported: [...this.unsupported] };
   }
@@ -518,14 +518,14 @@ class Compiler {
 
   /**
    * Compiles a subschema to a function name, or null when it accepts everything.
-   * `sp` is the schema's JSON pointer within the root schema.
+   * `schemaPointer` is the schema's JSON pointer within the root schema.
    */
-  private sub(schema: unknown, sp: string): string | null {
+  private subschema(schema: unknown, schemaPointer: string): string | null {
     if (schema === true) return null;
-    if (isPlainObject(schema) && hasOwn(schema, "$ref")) return this.ref(schema["$ref"], `${sp}/$ref`);
+    if (isPlainObject(schema) && hasOwn(schema, "$ref")) return this.ref(schema["$ref"], `${schemaPointer}/$ref`);
     const state: FnState = { usesE: false, terminated: false };
     const body = new Block(1, state);
-    this.body(schema, sp, body);
+    this.body(schema, schemaPointer, body);
     if (body.lines.length === 0) return null;
     const text = this.renderFunction("NAME", state, body);
     const existing = this.fnByBody.get(text);
@@ -622,19 +622,19 @@ class Compiler {
   // -- keyword emission ------------------------------------------------------------
 
   /** Writes the statements validating `value` (at `path`) against a non-`$ref` schema. */
-  private body(schema: unknown, sp: string, b: Block): void {
+  private body(schema: unknown, schemaPointer: string, block: Block): void {
     if (schema === true) return;
     if (schema === false) {
-      b.fail(null, this.err("path", "is not allowed"));
+      block.fail(null, this.err("path", "is not allowed"));
       return;
     }
-    if (!isPlainObject(schema)) throw new JsonSchemaCompileError(sp, "schema must be an object or a boolean");
+    if (!isPlainObject(schema)) throw new JsonSchemaCompileError(schemaPointer, "schema must be an object or a boolean");
     const s = schema;
     const get = (k: string): unknown => (hasOwn(s, k) ? s[k] : undefined);
     const has = (k: string): boolean => hasOwn(s, k);
 
     for (const key of Object.keys(s)) {
-      if (!KEYWORDS.has(key) && !ANNOTATIONS.has(key)) this.report(`${sp}/${escapePointer(key)}`);
+      if (!KEYWORDS.has(key) && !ANNOTATIONS.has(key)) this.report(`${schemaPointer}/${escapePointer(key)}`);
     }
 
     // type
@@ -642,20 +642,20 @@ class Compiler {
     if (has("type")) {
       const t = get("type");
       const list = typeof t === "string" ? [t] : Array.isArray(t) ? (t as unknown[]) : null;
-      if (list === null || list.length === 0) throw new JsonSchemaCompileError(`${sp}/type`, "must be a type name or a non-empty array of them");
+      if (list === null || list.length === 0) throw new JsonSchemaCompileError(`${schemaPointer}/type`, "must be a type name or a non-empty array of them");
       const set: TypeName[] = [];
       for (const item of list) {
         const known = TYPE_NAMES.find((n) => n === item);
-        if (known === undefined) throw new JsonSchemaCompileError(`${sp}/type`, "unknown type name");
+        if (known === undefined) throw new JsonSchemaCompileError(`${schemaPointer}/type`, "unknown type name");
         if (!set.includes(known)) set.push(known);
       }
       types = set.includes("number") ? set.filter((x) => x !== "integer") : set;
       const conds = types.map((x) => this.typeCondition(x));
       const phrase = types.map((x) => TYPE_PHRASE[x]).join(" or ");
       if (types.length === 1) {
-        b.fail(this.negatedTypeCondition(types[0] as TypeName), this.err("path", `must be ${phrase}`));
+        block.fail(this.negatedTypeCondition(types[0] as TypeName), this.err("path", `must be ${phrase}`));
       } else {
-        b.fail(`!(${conds.join(" || ")})`, this.err("path", `must be ${phrase}`));
+        block.fail(`!(${conds.join(" || ")})`, this.err("path", `must be ${phrase}`));
       }
     }
     const allowed = (k: Kind): boolean => types === null || types.includes(k) || (k === "number" && types.includes("integer"));
@@ -663,38 +663,38 @@ class Compiler {
     const section = (k: Kind, guard: () => string, emit: (inner: Block) => void): void => {
       if (!allowed(k)) return;
       if (unwrapped(k)) {
-        const inner = b.same();
+        const inner = block.same();
         emit(inner);
-        b.append(inner);
+        block.append(inner);
       } else {
-        const inner = b.nested();
+        const inner = block.nested();
         emit(inner);
-        if (inner.lines.length > 0) b.guard(guard(), inner);
+        if (inner.lines.length > 0) block.guard(guard(), inner);
       }
     };
 
     section(
       "number",
       () => `typeof value === "number"`,
-      (inner) => this.numberKeywords(get, sp, inner),
+      (inner) => this.numberKeywords(get, schemaPointer, inner),
     );
     section(
       "string",
       () => `typeof value === "string"`,
-      (inner) => this.stringKeywords(get, sp, inner),
+      (inner) => this.stringKeywords(get, schemaPointer, inner),
     );
     section(
       "array",
       () => `${this.helper("isArray")}(value)`,
-      (inner) => this.arrayKeywords(get, sp, inner),
+      (inner) => this.arrayKeywords(get, schemaPointer, inner),
     );
     section(
       "object",
       () => `${this.helper("isObject")}(value)`,
-      (inner) => this.objectKeywords(get, sp, inner),
+      (inner) => this.objectKeywords(get, schemaPointer, inner),
     );
 
-    this.genericKeywords(get, has, sp, b);
+    this.genericKeywords(get, has, schemaPointer, block);
   }
 
   private typeCondition(t: TypeName): string {
@@ -727,39 +727,39 @@ class Compiler {
     }
   }
 
-  private nonNegativeInteger(get: (k: string) => unknown, k: string, sp: string): number | undefined {
+  private nonNegativeInteger(get: (k: string) => unknown, k: string, schemaPointer: string): number | undefined {
     const v = get(k);
     if (v === undefined) return undefined;
     if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
-      throw new JsonSchemaCompileError(`${sp}/${k}`, "must be a non-negative integer");
+      throw new JsonSchemaCompileError(`${schemaPointer}/${k}`, "must be a non-negative integer");
     }
     return v;
   }
 
-  private numberValue(get: (k: string) => unknown, k: string, sp: string): number | undefined {
+  private numberValue(get: (k: string) => unknown, k: string, schemaPointer: string): number | undefined {
     const v = get(k);
     if (v === undefined) return undefined;
-    if (typeof v !== "number" || !Number.isFinite(v)) throw new JsonSchemaCompileError(`${sp}/${k}`, "must be a number");
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new JsonSchemaCompileError(`${schemaPointer}/${k}`, "must be a number");
     return v;
   }
 
-  private schemaArray(get: (k: string) => unknown, k: string, sp: string): unknown[] | undefined {
+  private schemaArray(get: (k: string) => unknown, k: string, schemaPointer: string): unknown[] | undefined {
     const v = get(k);
     if (v === undefined) return undefined;
-    if (!Array.isArray(v) || v.length === 0) throw new JsonSchemaCompileError(`${sp}/${k}`, "must be a non-empty array of schemas");
+    if (!Array.isArray(v) || v.length === 0) throw new JsonSchemaCompileError(`${schemaPointer}/${k}`, "must be a non-empty array of schemas");
     return v as unknown[];
   }
 
-  private schemaMap(get: (k: string) => unknown, k: string, sp: string): Record<string, unknown> | undefined {
+  private schemaMap(get: (k: string) => unknown, k: string, schemaPointer: string): Record<string, unknown> | undefined {
     const v = get(k);
     if (v === undefined) return undefined;
-    if (!isPlainObject(v)) throw new JsonSchemaCompileError(`${sp}/${k}`, "must be an object");
+    if (!isPlainObject(v)) throw new JsonSchemaCompileError(`${schemaPointer}/${k}`, "must be an object");
     return v;
   }
 
-  private numberKeywords(get: (k: string) => unknown, sp: string, b: Block): void {
-    const minimum = this.numberValue(get, "minimum", sp);
-    const maximum = this.numberValue(get, "maximum", sp);
+  private numberKeywords(get: (k: string) => unknown, schemaPointer: string, block: Block): void {
+    const minimum = this.numberValue(get, "minimum", schemaPointer);
+    const maximum = this.numberValue(get, "maximum", schemaPointer);
     const limits: [string, "exclusiveMinimum" | "exclusiveMaximum", number | undefined, string, string][] = [
       ["minimum", "exclusiveMinimum", minimum, "<", ">"],
       ["maximum", "exclusiveMaximum", maximum, ">", "<"],
@@ -767,135 +767,135 @@ class Compiler {
     for (const [, exKey, bound, failOp, okOp] of limits) {
       const ex = get(exKey);
       if (ex !== undefined && typeof ex !== "boolean" && (typeof ex !== "number" || !Number.isFinite(ex))) {
-        throw new JsonSchemaCompileError(`${sp}/${exKey}`, "must be a number or a boolean");
+        throw new JsonSchemaCompileError(`${schemaPointer}/${exKey}`, "must be a number or a boolean");
       }
       if (bound !== undefined) {
         const strict = ex === true; // draft-04 boolean form
         const op = strict ? `${failOp}=` : failOp;
         const okText = strict ? okOp : `${okOp}=`;
-        b.fail(`value ${op} ${formatNumber(bound)}`, this.err("path", `must be ${okText} ${formatNumber(bound)}`));
+        block.fail(`value ${op} ${formatNumber(bound)}`, this.err("path", `must be ${okText} ${formatNumber(bound)}`));
       }
       if (typeof ex === "number") {
-        b.fail(`value ${failOp}= ${formatNumber(ex)}`, this.err("path", `must be ${okOp} ${formatNumber(ex)}`));
+        block.fail(`value ${failOp}= ${formatNumber(ex)}`, this.err("path", `must be ${okOp} ${formatNumber(ex)}`));
       }
     }
-    const multipleOf = this.numberValue(get, "multipleOf", sp);
+    const multipleOf = this.numberValue(get, "multipleOf", schemaPointer);
     if (multipleOf !== undefined) {
-      if (multipleOf <= 0) throw new JsonSchemaCompileError(`${sp}/multipleOf`, "must be greater than 0");
-      b.fail(`!${this.helper("multipleOf")}(value, ${formatNumber(multipleOf)})`, this.err("path", `must be a multiple of ${formatNumber(multipleOf)}`));
+      if (multipleOf <= 0) throw new JsonSchemaCompileError(`${schemaPointer}/multipleOf`, "must be greater than 0");
+      block.fail(`!${this.helper("multipleOf")}(value, ${formatNumber(multipleOf)})`, this.err("path", `must be a multiple of ${formatNumber(multipleOf)}`));
     }
   }
 
-  private stringKeywords(get: (k: string) => unknown, sp: string, b: Block): void {
-    const minLength = this.nonNegativeInteger(get, "minLength", sp);
-    const maxLength = this.nonNegativeInteger(get, "maxLength", sp);
+  private stringKeywords(get: (k: string) => unknown, schemaPointer: string, block: Block): void {
+    const minLength = this.nonNegativeInteger(get, "minLength", schemaPointer);
+    const maxLength = this.nonNegativeInteger(get, "maxLength", schemaPointer);
     if (minLength !== undefined && minLength > 0) {
-      b.fail(`${this.helper("length")}(value) < ${minLength}`, this.err("path", `must NOT have fewer than ${minLength} characters`));
+      block.fail(`${this.helper("length")}(value) < ${minLength}`, this.err("path", `must NOT have fewer than ${minLength} characters`));
     }
     if (maxLength !== undefined) {
-      b.fail(`${this.helper("length")}(value) > ${maxLength}`, this.err("path", `must NOT have more than ${maxLength} characters`));
+      block.fail(`${this.helper("length")}(value) > ${maxLength}`, this.err("path", `must NOT have more than ${maxLength} characters`));
     }
     const pattern = get("pattern");
     if (pattern !== undefined) {
-      if (typeof pattern !== "string") throw new JsonSchemaCompileError(`${sp}/pattern`, "must be a string");
-      const re = this.regex(pattern, `${sp}/pattern`);
-      if (re !== null) b.fail(`!${re}.test(value)`, this.err("path", `must match pattern "${pattern}"`));
+      if (typeof pattern !== "string") throw new JsonSchemaCompileError(`${schemaPointer}/pattern`, "must be a string");
+      const re = this.regex(pattern, `${schemaPointer}/pattern`);
+      if (re !== null) block.fail(`!${re}.test(value)`, this.err("path", `must match pattern "${pattern}"`));
     }
     const format = get("format");
     if (format !== undefined) {
-      if (typeof format !== "string") throw new JsonSchemaCompileError(`${sp}/format`, "must be a string");
+      if (typeof format !== "string") throw new JsonSchemaCompileError(`${schemaPointer}/format`, "must be a string");
       const helper = hasOwn(FORMATS, format) ? FORMATS[format] : undefined;
       if (helper === undefined) {
-        this.report(`${sp}/format`);
+        this.report(`${schemaPointer}/format`);
       } else {
-        b.fail(`!${this.helper(helper)}(value)`, this.err("path", `must be a valid ${format}`));
+        block.fail(`!${this.helper(helper)}(value)`, this.err("path", `must be a valid ${format}`));
       }
     }
   }
 
-  private arrayKeywords(get: (k: string) => unknown, sp: string, b: Block): void {
-    const minItems = this.nonNegativeInteger(get, "minItems", sp);
-    const maxItems = this.nonNegativeInteger(get, "maxItems", sp);
+  private arrayKeywords(get: (k: string) => unknown, schemaPointer: string, block: Block): void {
+    const minItems = this.nonNegativeInteger(get, "minItems", schemaPointer);
+    const maxItems = this.nonNegativeInteger(get, "maxItems", schemaPointer);
     if (minItems !== undefined && minItems > 0) {
-      b.fail(`value.length < ${minItems}`, this.err("path", `must NOT have fewer than ${minItems} items`));
+      block.fail(`value.length < ${minItems}`, this.err("path", `must NOT have fewer than ${minItems} items`));
     }
     if (maxItems !== undefined) {
-      b.fail(`value.length > ${maxItems}`, this.err("path", `must NOT have more than ${maxItems} items`));
+      block.fail(`value.length > ${maxItems}`, this.err("path", `must NOT have more than ${maxItems} items`));
     }
     const items = get("items");
     if (Array.isArray(items)) {
       const tuple = items as unknown[];
       tuple.forEach((itemSchema, i) => {
-        const fn = this.sub(itemSchema, `${sp}/items/${i}`);
+        const fn = this.subschema(itemSchema, `${schemaPointer}/items/${i}`);
         if (fn === null) return;
-        b.open(`if (value.length > ${i})`);
-        b.check(`${fn}(value[${i}], path + ${tsLiteral(`/${i}`)})`);
-        b.close();
+        block.open(`if (value.length > ${i})`);
+        block.check(`${fn}(value[${i}], path + ${tsLiteral(`/${i}`)})`);
+        block.close();
       });
       const additional = get("additionalItems");
       if (additional === false) {
-        b.fail(`value.length > ${tuple.length}`, this.err("path", `must NOT have more than ${tuple.length} items`));
+        block.fail(`value.length > ${tuple.length}`, this.err("path", `must NOT have more than ${tuple.length} items`));
       } else if (additional !== undefined) {
-        const fn = this.sub(additional, `${sp}/additionalItems`);
+        const fn = this.subschema(additional, `${schemaPointer}/additionalItems`);
         if (fn !== null) {
-          b.open(`for (let i = ${tuple.length}; i < value.length; i++)`);
-          b.check(`${fn}(value[i], path + "/" + i)`);
-          b.close();
+          block.open(`for (let i = ${tuple.length}; i < value.length; i++)`);
+          block.check(`${fn}(value[i], path + "/" + i)`);
+          block.close();
         }
       }
     } else if (items !== undefined) {
-      const fn = this.sub(items, `${sp}/items`);
+      const fn = this.subschema(items, `${schemaPointer}/items`);
       if (fn !== null) {
-        b.open("for (let i = 0; i < value.length; i++)");
-        b.check(`${fn}(value[i], path + "/" + i)`);
-        b.close();
+        block.open("for (let i = 0; i < value.length; i++)");
+        block.check(`${fn}(value[i], path + "/" + i)`);
+        block.close();
       }
     }
     const unique = get("uniqueItems");
     if (unique !== undefined && typeof unique !== "boolean") {
-      throw new JsonSchemaCompileError(`${sp}/uniqueItems`, "must be a boolean");
+      throw new JsonSchemaCompileError(`${schemaPointer}/uniqueItems`, "must be a boolean");
     }
-    if (unique === true) b.check(`${this.helper("unique")}(value, path)`);
+    if (unique === true) block.check(`${this.helper("unique")}(value, path)`);
     if (get("contains") !== undefined) {
-      const fn = this.sub(get("contains"), `${sp}/contains`);
+      const fn = this.subschema(get("contains"), `${schemaPointer}/contains`);
       const message = this.err("path", "must contain at least one valid item");
       if (fn === null) {
-        b.fail("value.length === 0", message);
+        block.fail("value.length === 0", message);
       } else {
-        b.fail(`!value.some((item, i) => ${fn}(item, path + "/" + i) === null)`, message);
+        block.fail(`!value.some((item, i) => ${fn}(item, path + "/" + i) === null)`, message);
       }
     }
   }
 
-  private objectKeywords(get: (k: string) => unknown, sp: string, b: Block): void {
-    const minProperties = this.nonNegativeInteger(get, "minProperties", sp);
-    const maxProperties = this.nonNegativeInteger(get, "maxProperties", sp);
+  private objectKeywords(get: (k: string) => unknown, schemaPointer: string, block: Block): void {
+    const minProperties = this.nonNegativeInteger(get, "minProperties", schemaPointer);
+    const maxProperties = this.nonNegativeInteger(get, "maxProperties", schemaPointer);
     if (minProperties !== undefined && minProperties > 0) {
-      b.fail(`Object.keys(value).length < ${minProperties}`, this.err("path", `must NOT have fewer than ${minProperties} properties`));
+      block.fail(`Object.keys(value).length < ${minProperties}`, this.err("path", `must NOT have fewer than ${minProperties} properties`));
     }
     if (maxProperties !== undefined) {
-      b.fail(`Object.keys(value).length > ${maxProperties}`, this.err("path", `must NOT have more than ${maxProperties} properties`));
+      block.fail(`Object.keys(value).length > ${maxProperties}`, this.err("path", `must NOT have more than ${maxProperties} properties`));
     }
     const required = get("required");
     if (required !== undefined) {
       if (!Array.isArray(required) || !required.every((r): r is string => typeof r === "string")) {
-        throw new JsonSchemaCompileError(`${sp}/required`, "must be an array of strings");
+        throw new JsonSchemaCompileError(`${schemaPointer}/required`, "must be an array of strings");
       }
       const has = this.helper("has");
       for (const name of new Set(required)) {
-        b.fail(`!${has}(value, ${tsLiteral(name)})`, this.err("path", `must have required property ${JSON.stringify(name)}`));
+        block.fail(`!${has}(value, ${tsLiteral(name)})`, this.err("path", `must have required property ${JSON.stringify(name)}`));
       }
     }
-    const properties = this.schemaMap(get, "properties", sp) ?? {};
+    const properties = this.schemaMap(get, "properties", schemaPointer) ?? {};
     for (const key of Object.keys(properties)) {
-      const fn = this.sub(properties[key], `${sp}/properties/${escapePointer(key)}`);
+      const fn = this.subschema(properties[key], `${schemaPointer}/properties/${escapePointer(key)}`);
       if (fn === null) continue;
       const k = tsLiteral(key);
-      b.open(`if (${this.helper("has")}(value, ${k}))`);
-      b.check(`${fn}(value[${k}], path + ${tsLiteral(`/${escapePointer(key)}`)})`);
-      b.close();
+      block.open(`if (${this.helper("has")}(value, ${k}))`);
+      block.check(`${fn}(value[${k}], path + ${tsLiteral(`/${escapePointer(key)}`)})`);
+      block.close();
     }
-    const dependencies = this.schemaMap(get, "dependencies", sp);
+    const dependencies = this.schemaMap(get, "dependencies", schemaPointer);
     if (dependencies !== undefined) {
       for (const key of Object.keys(dependencies)) {
         const dep = dependencies[key];
@@ -903,37 +903,37 @@ class Compiler {
         const k = tsLiteral(key);
         if (Array.isArray(dep)) {
           if (!dep.every((d): d is string => typeof d === "string")) {
-            throw new JsonSchemaCompileError(`${sp}/dependencies/${escapePointer(key)}`, "must be an array of strings or a schema");
+            throw new JsonSchemaCompileError(`${schemaPointer}/dependencies/${escapePointer(key)}`, "must be an array of strings or a schema");
           }
           for (const other of new Set(dep)) {
-            b.fail(
+            block.fail(
               `${has}(value, ${k}) && !${has}(value, ${tsLiteral(other)})`,
               this.err("path", `must have property ${JSON.stringify(other)} when property ${JSON.stringify(key)} is present`),
             );
           }
         } else {
-          const fn = this.sub(dep, `${sp}/dependencies/${escapePointer(key)}`);
+          const fn = this.subschema(dep, `${schemaPointer}/dependencies/${escapePointer(key)}`);
           if (fn === null) continue;
-          b.open(`if (${has}(value, ${k}))`);
-          b.check(`${fn}(value, path)`);
-          b.close();
+          block.open(`if (${has}(value, ${k}))`);
+          block.check(`${fn}(value, path)`);
+          block.close();
         }
       }
     }
 
     // Per-key checks: propertyNames, patternProperties, additionalProperties.
-    const namesFn = get("propertyNames") === undefined ? null : this.sub(get("propertyNames"), `${sp}/propertyNames`);
-    const patternProperties = this.schemaMap(get, "patternProperties", sp) ?? {};
+    const namesFn = get("propertyNames") === undefined ? null : this.subschema(get("propertyNames"), `${schemaPointer}/propertyNames`);
+    const patternProperties = this.schemaMap(get, "patternProperties", schemaPointer) ?? {};
     const patterns: { re: string; fn: string | null }[] = [];
     let patternUnsupported = false;
     for (const pattern of Object.keys(patternProperties)) {
-      const pointer = `${sp}/patternProperties/${escapePointer(pattern)}`;
+      const pointer = `${schemaPointer}/patternProperties/${escapePointer(pattern)}`;
       const re = this.regex(pattern, pointer);
       if (re === null) {
         patternUnsupported = true;
         continue;
       }
-      patterns.push({ re, fn: this.sub(patternProperties[pattern], pointer) });
+      patterns.push({ re, fn: this.subschema(patternProperties[pattern], pointer) });
     }
     const additional = get("additionalProperties");
     let additionalFn: string | null = null;
@@ -941,31 +941,31 @@ class Compiler {
     if (additional !== undefined && !patternUnsupported) {
       // With an unusable pattern we cannot tell which keys are additional: skip the check (lenient).
       if (additional === false) additionalFalse = true;
-      else additionalFn = this.sub(additional, `${sp}/additionalProperties`);
+      else additionalFn = this.subschema(additional, `${schemaPointer}/additionalProperties`);
     } else if (additional !== undefined) {
-      this.report(`${sp}/additionalProperties`);
+      this.report(`${schemaPointer}/additionalProperties`);
     }
     const checkAdditional = additionalFalse || additionalFn !== null;
     const activePatterns = checkAdditional ? patterns : patterns.filter((p) => p.fn !== null);
     if (namesFn === null && activePatterns.length === 0 && !checkAdditional) return;
 
     const keyPath = `path + "/" + ${this.helper("ptr")}(key)`;
-    b.open("for (const key of Object.keys(value))");
+    block.open("for (const key of Object.keys(value))");
     if (namesFn !== null) {
-      b.fail(`${namesFn}(key, ${keyPath}) !== null`, this.err(keyPath, "is not a valid property name"));
+      block.fail(`${namesFn}(key, ${keyPath}) !== null`, this.err(keyPath, "is not a valid property name"));
     }
     const known = Object.keys(properties);
     const usesMatched = checkAdditional && activePatterns.length > 0;
-    if (usesMatched) b.line("let matched = false;");
+    if (usesMatched) block.line("let matched = false;");
     for (const p of activePatterns) {
       if (p.fn === null) {
-        b.line(`if (${p.re}.test(key)) matched = true;`);
+        block.line(`if (${p.re}.test(key)) matched = true;`);
         continue;
       }
-      b.open(`if (${p.re}.test(key))`);
-      if (usesMatched) b.line("matched = true;");
-      b.check(`${p.fn}(value[key], ${keyPath})`);
-      b.close();
+      block.open(`if (${p.re}.test(key))`);
+      if (usesMatched) block.line("matched = true;");
+      block.check(`${p.fn}(value[key], ${keyPath})`);
+      block.close();
     }
     if (checkAdditional) {
       const conds: string[] = [];
@@ -978,129 +978,129 @@ class Compiler {
       }
       if (additionalFalse) {
         const message = this.err(keyPath, "must NOT be an additional property");
-        b.fail(conds.length === 0 ? null : conds.join(" && "), message);
+        block.fail(conds.length === 0 ? null : conds.join(" && "), message);
       } else if (additionalFn !== null) {
         if (conds.length === 0) {
-          b.check(`${additionalFn}(value[key], ${keyPath})`);
+          block.check(`${additionalFn}(value[key], ${keyPath})`);
         } else {
-          b.open(`if (${conds.join(" && ")})`);
-          b.check(`${additionalFn}(value[key], ${keyPath})`);
-          b.close();
+          block.open(`if (${conds.join(" && ")})`);
+          block.check(`${additionalFn}(value[key], ${keyPath})`);
+          block.close();
         }
       }
     }
-    b.close();
+    block.close();
   }
 
-  private genericKeywords(get: (k: string) => unknown, has: (k: string) => boolean, sp: string, b: Block): void {
+  private genericKeywords(get: (k: string) => unknown, has: (k: string) => boolean, schemaPointer: string, block: Block): void {
     if (has("enum")) {
       const values = get("enum");
       if (!Array.isArray(values) || values.length === 0) {
-        throw new JsonSchemaCompileError(`${sp}/enum`, "must be a non-empty array");
+        throw new JsonSchemaCompileError(`${schemaPointer}/enum`, "must be a non-empty array");
       }
       const message = this.err("path", "must be equal to one of the allowed values");
       if (values.every((v) => v === null || typeof v !== "object")) {
-        const set = this.hoist("c", "ReadonlySet<unknown>", `new Set<unknown>(${this.schemaLiteral(values, `${sp}/enum`)})`);
-        b.fail(`!${set}.has(value)`, message);
+        const set = this.hoist("c", "ReadonlySet<unknown>", `new Set<unknown>(${this.schemaLiteral(values, `${schemaPointer}/enum`)})`);
+        block.fail(`!${set}.has(value)`, message);
       } else {
-        const list = this.hoist("c", "readonly unknown[]", this.schemaLiteral(values, `${sp}/enum`));
-        b.fail(`!${list}.some((allowed) => ${this.helper("equal")}(value, allowed))`, message);
+        const list = this.hoist("c", "readonly unknown[]", this.schemaLiteral(values, `${schemaPointer}/enum`));
+        block.fail(`!${list}.some((allowed) => ${this.helper("equal")}(value, allowed))`, message);
       }
     }
     if (has("const")) {
       const c = get("const");
-      const lit = this.schemaLiteral(c, `${sp}/const`);
+      const lit = this.schemaLiteral(c, `${schemaPointer}/const`);
       const operand = c !== null && typeof c === "object" ? this.hoist("c", "unknown", lit) : lit;
-      b.fail(`!${this.helper("equal")}(value, ${operand})`, this.err("path", "must be equal to the constant"));
+      block.fail(`!${this.helper("equal")}(value, ${operand})`, this.err("path", "must be equal to the constant"));
     }
-    const allOf = this.schemaArray(get, "allOf", sp);
+    const allOf = this.schemaArray(get, "allOf", schemaPointer);
     if (allOf !== undefined) {
       allOf.forEach((sch, i) => {
-        const fn = this.sub(sch, `${sp}/allOf/${i}`);
-        if (fn !== null) b.check(`${fn}(value, path)`);
+        const fn = this.subschema(sch, `${schemaPointer}/allOf/${i}`);
+        if (fn !== null) block.check(`${fn}(value, path)`);
       });
     }
-    const anyOf = this.schemaArray(get, "anyOf", sp);
+    const anyOf = this.schemaArray(get, "anyOf", schemaPointer);
     if (anyOf !== undefined) {
-      const fns = anyOf.map((sch, i) => this.sub(sch, `${sp}/anyOf/${i}`));
+      const fns = anyOf.map((sch, i) => this.subschema(sch, `${schemaPointer}/anyOf/${i}`));
       if (!fns.includes(null)) {
         this.failAll(
-          b,
+          block,
           fns.map((fn) => `${fn}(value, path) !== null`),
           this.err("path", "must match a schema in anyOf"),
         );
       }
     }
-    const oneOf = this.schemaArray(get, "oneOf", sp);
+    const oneOf = this.schemaArray(get, "oneOf", schemaPointer);
     if (oneOf !== undefined) {
-      const fns = oneOf.map((sch, i) => this.sub(sch, `${sp}/oneOf/${i}`));
+      const fns = oneOf.map((sch, i) => this.subschema(sch, `${schemaPointer}/oneOf/${i}`));
       const real = fns.filter((fn): fn is string => fn !== null);
       const trivial = fns.length - real.length;
       const message = this.err("path", "must match exactly one schema in oneOf");
       if (trivial >= 2) {
-        b.fail(null, message);
+        block.fail(null, message);
       } else if (trivial === 1) {
         if (real.length > 0)
           this.failAny(
-            b,
+            block,
             real.map((fn) => `${fn}(value, path) === null`),
             message,
           );
       } else if (real.length === 1) {
-        b.check(`${real[0]}(value, path)`);
+        block.check(`${real[0]}(value, path)`);
       } else {
-        b.line("let oneOfMatches = 0;");
-        for (const fn of real) b.line(`if (${fn}(value, path) === null) oneOfMatches++;`);
-        b.fail("oneOfMatches !== 1", message);
+        block.line("let oneOfMatches = 0;");
+        for (const fn of real) block.line(`if (${fn}(value, path) === null) oneOfMatches++;`);
+        block.fail("oneOfMatches !== 1", message);
       }
     }
     if (has("not")) {
-      const fn = this.sub(get("not"), `${sp}/not`);
+      const fn = this.subschema(get("not"), `${schemaPointer}/not`);
       const message = this.err("path", "must NOT be valid against the schema in not");
-      if (fn === null) b.fail(null, message);
-      else b.fail(`${fn}(value, path) === null`, message);
+      if (fn === null) block.fail(null, message);
+      else block.fail(`${fn}(value, path) === null`, message);
     }
     if (has("if") && (has("then") || has("else"))) {
-      const ifFn = this.sub(get("if"), `${sp}/if`);
-      const thenFn = has("then") ? this.sub(get("then"), `${sp}/then`) : null;
-      const elseFn = has("else") ? this.sub(get("else"), `${sp}/else`) : null;
+      const ifFn = this.subschema(get("if"), `${schemaPointer}/if`);
+      const thenFn = has("then") ? this.subschema(get("then"), `${schemaPointer}/then`) : null;
+      const elseFn = has("else") ? this.subschema(get("else"), `${schemaPointer}/else`) : null;
       if (ifFn === null) {
-        if (thenFn !== null) b.check(`${thenFn}(value, path)`);
+        if (thenFn !== null) block.check(`${thenFn}(value, path)`);
       } else if (thenFn !== null || elseFn !== null) {
         if (thenFn !== null) {
-          b.open(`if (${ifFn}(value, path) === null)`);
-          b.check(`${thenFn}(value, path)`);
+          block.open(`if (${ifFn}(value, path) === null)`);
+          block.check(`${thenFn}(value, path)`);
           if (elseFn !== null) {
-            b.otherwise();
-            b.check(`${elseFn}(value, path)`);
+            block.otherwise();
+            block.check(`${elseFn}(value, path)`);
           }
-          b.close();
+          block.close();
         } else if (elseFn !== null) {
-          b.open(`if (${ifFn}(value, path) !== null)`);
-          b.check(`${elseFn}(value, path)`);
-          b.close();
+          block.open(`if (${ifFn}(value, path) !== null)`);
+          block.check(`${elseFn}(value, path)`);
+          block.close();
         }
       }
     }
   }
 
   /** Emits `if (a && b && ...) return expr;`, wrapping long conditions over several lines. */
-  private failAll(b: Block, conds: string[], expr: string): void {
-    this.failJoined(b, conds, " &&", expr);
+  private failAll(block: Block, conds: string[], expr: string): void {
+    this.failJoined(block, conds, " &&", expr);
   }
 
-  private failAny(b: Block, conds: string[], expr: string): void {
-    this.failJoined(b, conds, " ||", expr);
+  private failAny(block: Block, conds: string[], expr: string): void {
+    this.failJoined(block, conds, " ||", expr);
   }
 
-  private failJoined(b: Block, conds: string[], op: string, expr: string): void {
+  private failJoined(block: Block, conds: string[], op: string, expr: string): void {
     if (conds.length <= 2) {
-      b.fail(conds.join(`${op} `), expr);
+      block.fail(conds.join(`${op} `), expr);
       return;
     }
-    b.line("if (");
-    for (const [i, c] of conds.entries()) b.line(`  ${c}${i < conds.length - 1 ? op : ""}`);
-    b.line(`) return ${expr};`);
+    block.line("if (");
+    for (const [i, c] of conds.entries()) block.line(`  ${c}${i < conds.length - 1 ? op : ""}`);
+    block.line(`) return ${expr};`);
   }
 
   private schemaLiteral(value: unknown, pointer: string): string {
