@@ -15,19 +15,23 @@ import { join } from "node:path";
 import type HandlebarsNamespace from "handlebars";
 import { TEMPLATE_DIR } from "../paths.js";
 import * as builtIn from "../generated/templates.precompiled.js";
+import type { AdapterView, BodyView, IndexView, RouteView } from "./views.js";
 
 type Handlebars = typeof HandlebarsNamespace;
-type Render = (view: object) => string;
+/** A template, ready to render its view. */
+type Render<View> = (view: View) => string;
+/** What handlebars makes of a template: it takes any view. */
+type AnyRender = Render<object>;
 
 /** HTTP frameworks an adapter can be generated for (`adapters/<name>.ts`), besides `node:http`. */
 export const ADAPTERS = ["express", "fastify", "hono"] as const;
 export type Adapter = (typeof ADAPTERS)[number];
 
 export interface Templates {
-  route: Render;
-  index: Render;
-  body: Render;
-  adapters: Record<Adapter, Render>;
+  route: Render<RouteView>;
+  index: Render<IndexView>;
+  body: Render<BodyView>;
+  adapters: Record<Adapter, Render<AdapterView>>;
   /** Whether the built-in precompiled templates were used, or sources were compiled at load. */
   origin: "precompiled" | "compiled";
 }
@@ -75,12 +79,12 @@ export interface Precompiled {
  * The precompiled templates, ready to render; null when this handlebars runtime refuses them (a
  * compiler revision it does not know), so that the sources are compiled instead.
  */
-function fromPrecompiled(precompiled: Precompiled, sources: ReadonlyMap<string, string>): ((file: string) => Render) | null {
+function fromPrecompiled(precompiled: Precompiled, sources: ReadonlyMap<string, string>): ((file: string) => AnyRender) | null {
   try {
     const hb = (require("handlebars/runtime") as Handlebars).create();
     const spec = (file: string) => precompiled.specs[file] as Parameters<Handlebars["template"]>[0];
     for (const file of sources.keys()) if (isPartial(file)) hb.registerPartial(partialName(file), hb.template(spec(file)));
-    const made = new Map<string, Render>(Object.values(TEMPLATE_FILES).map((file) => [file, hb.template(spec(file))]));
+    const made = new Map<string, AnyRender>(Object.values(TEMPLATE_FILES).map((file) => [file, hb.template(spec(file))]));
     return (file) => made.get(file) ?? hb.template(spec(file));
   } catch {
     return null;
@@ -88,7 +92,7 @@ function fromPrecompiled(precompiled: Precompiled, sources: ReadonlyMap<string, 
 }
 
 /** The templates compiled from their sources, each from `overrides` when that folder has it. */
-function fromSources(sources: ReadonlyMap<string, string>, overrides: string | undefined): (file: string) => Render {
+function fromSources(sources: ReadonlyMap<string, string>, overrides: string | undefined): (file: string) => AnyRender {
   const hb = (require("handlebars") as Handlebars).create();
   const pick = (file: string): string => {
     if (overrides !== undefined) {
@@ -115,7 +119,7 @@ export function loadTemplates(overrides?: string, precompiled: Precompiled = bui
   const sources = readTemplateSources();
   const ready = overrides === undefined && templateFingerprint(sources) === precompiled.fingerprint ? fromPrecompiled(precompiled, sources) : null;
   const template = ready ?? fromSources(sources, overrides);
-  const named = (file: string): Render => {
+  const named = (file: string): AnyRender => {
     const render = template(file);
     return (view) => {
       try {

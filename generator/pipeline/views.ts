@@ -1,0 +1,269 @@
+/**
+ * The views the templates render: one typed view per template, built here from the IR and the
+ * plan, in one place. Every value from the config is already a TypeScript literal (literal.ts)
+ * or comment-safe text: templates never see raw JSON.
+ */
+import type { BrokerIR, ProgramIR, RouteIR } from "./ir.js";
+import { commentText, propertyKey, tsLiteral, tsString, typeKey } from "./literal.js";
+import type { RoutePlan } from "./plan.js";
+
+/** One path param, as the route template writes it. */
+export interface ParamView {
+  /** `{name}`, comment-safe. */
+  readonly brace: string;
+  /** The name KrakenD gives it, comment-safe. */
+  readonly keyComment: string;
+  readonly segment: number;
+  /** The property in the `…Params` interface, and in the object literal that fills it. */
+  readonly typeKey: string;
+  readonly objectKey: string;
+  readonly nameLiteral: string;
+  readonly keyLiteral: string;
+}
+
+/** One check of a value the request controls: `const name = call; if (name instanceof RequestError) …`. */
+export interface CheckView {
+  readonly name: string;
+  readonly call: string;
+}
+
+/** What `route.ts.hbs` receives. */
+export interface RouteView {
+  readonly source: string;
+  /** Where the runtime import lines go (filled in from the rendered code). */
+  readonly runtimeImports: string;
+  readonly body: { readonly module: string; readonly validator: string } | null;
+  readonly typeName: string;
+  readonly id: string;
+  readonly commentPath: string;
+  readonly commentExchange: string;
+  readonly params: readonly ParamView[];
+  /** Whether any check reads a path param (else the builder says `void params`). */
+  readonly usesParams: boolean;
+  readonly checks: readonly CheckView[];
+  /** The publish options' entries, as code. */
+  readonly options: readonly string[];
+  readonly routingKeyExpr: string;
+  readonly inputHeaders: string;
+  readonly idLiteral: string;
+  readonly methodLiteral: string;
+  readonly pathLiteral: string;
+  readonly broker: number;
+  readonly exchange: string;
+  readonly queue: string;
+  readonly routingKey: string;
+  readonly mandatory: boolean;
+  readonly persistent: boolean;
+  readonly timeoutMs: number;
+  readonly outputEncoding: string;
+}
+
+/** What `body.ts.hbs` receives. */
+export interface BodyView {
+  readonly source: string;
+  readonly commentPath: string;
+  /** Keywords the validator does not enforce, comment-safe. */
+  readonly unsupported: readonly string[];
+  readonly types: string;
+  readonly validator: string;
+}
+
+/** What `index.ts.hbs` receives. */
+export interface IndexView {
+  readonly source: string;
+  readonly routes: readonly { readonly id: string; readonly module: string }[];
+  readonly brokers: readonly string[];
+  /** The dispatch tree, as a TypeScript expression. */
+  readonly tree: string;
+}
+
+/** What each `adapter-<framework>.ts.hbs` receives: adapters route through index.ts. */
+export interface AdapterView {
+  readonly source: string;
+  /** `METHOD path` of every route, comment-safe. */
+  readonly routes: readonly string[];
+}
+
+/**
+ * What the route template writes where its runtime imports go (`{{runtimeImports}}`): replaced,
+ * once the file is rendered, by the import lines of the runtime names the file uses. Route code
+ * is made here, so every name in it is known; index.ts and the adapters state their imports.
+ */
+export const RUNTIME_IMPORTS_SLOT = "\u0000runtime imports\u0000";
+
+/**
+ * Source line of generated files: the config's base name and the endpoint (`METHOD path`, unique
+ * among routes), never an absolute path nor an array index that would change with endpoint order.
+ */
+export function sourceLine(program: ProgramIR, route?: RouteIR, part?: string): string {
+  const base = program.source.split(/[\\/]/).pop() ?? "krakend.json";
+  if (!route) return commentText(base, 200);
+  return commentText(`${base}, endpoint ${route.method} ${route.path}${part ? `, ${part}` : ""}`, 200);
+}
+
+function exchangeLiteral(route: RouteIR): string {
+  const e = route.exchange;
+  return `{ name: ${tsString(e.name)}, type: "topic", durable: ${e.durable}, autoDelete: ${e.autoDelete} }`;
+}
+
+function queueLiteral(route: RouteIR): string {
+  const q = route.queue;
+  return q ? `{ name: ${tsString(q.name)}, durable: ${q.durable}, bindingKey: ${tsString(q.bindingKey)} }` : "null";
+}
+
+function routingKeyLiteral(route: RouteIR): string {
+  const key = route.routingKey;
+  switch (key.kind) {
+    case "static":
+      return `{ kind: "static", value: ${tsString(key.value)} }`;
+    case "param":
+      return `{ kind: "param", param: ${tsString(key.ref.key)} }`;
+    case "empty":
+      return `{ kind: "empty" }`;
+  }
+}
+
+export function brokerLiteral(broker: BrokerIR): string {
+  return `{ urls: ${tsLiteral(broker.urls)}, maxRetries: ${broker.maxRetries}, backoff: ${tsString(broker.backoff)} }`;
+}
+
+export function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string | null): RouteView {
+  const route = p.route;
+  const access = (name: string) => `params${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `.${name}` : `[${tsString(name)}]`}`;
+  const label = (name: string, what: string) => tsString(`path param {${name}} (${what})`);
+  const checks: { name: string; call: string }[] = [];
+  const options: string[] = [];
+  let routingKeyExpr = 'routingKey: ""';
+  if (route.routingKey.kind === "static") routingKeyExpr = `routingKey: ${tsString(route.routingKey.value)}`;
+  if (route.routingKey.kind === "param") {
+    checks.push({
+      name: "routingKey",
+      call: `checkShortString(${access(route.routingKey.ref.param.name)}, ${label(route.routingKey.ref.param.name, "routing key")})`,
+    });
+    routingKeyExpr = "routingKey";
+  }
+  if (route.persistent) options.push("persistent: true");
+  if (route.expiration) {
+    checks.push({ name: "expiration", call: `checkExpiration(${access(route.expiration.param.name)}, ${label(route.expiration.param.name, "expiration")})` });
+    options.push("expiration");
+  }
+  if (route.replyTo) {
+    checks.push({ name: "replyTo", call: `checkReplyTo(${access(route.replyTo.param.name)}, ${label(route.replyTo.param.name, "reply-to")})` });
+    options.push("replyTo");
+  }
+  if (route.messageId) {
+    checks.push({ name: "messageId", call: `checkShortString(${access(route.messageId.param.name)}, ${label(route.messageId.param.name, "message id")})` });
+    options.push("messageId");
+  }
+  if (route.priority) {
+    checks.push({ name: "priority", call: `checkPriority(${access(route.priority.param.name)}, ${label(route.priority.param.name, "priority")})` });
+    options.push("priority");
+  }
+  const usesParams = checks.length > 0;
+  checks.push({ name: "headers", call: "forwardHeaders(request, INPUT_HEADERS)" }, { name: "type", call: "contentType(request, INPUT_HEADERS)" });
+  options.push("headers", "timestamp: timestampSeconds()");
+
+  return {
+    source: sourceLine(program, route),
+    runtimeImports: RUNTIME_IMPORTS_SLOT,
+    body: bodyModule ? { module: bodyModule, validator: `validate${p.typeName}Body` } : null,
+    typeName: p.typeName,
+    id: p.id,
+    commentPath: commentText(`${route.method} ${route.path}`).replace(/`/g, "'"),
+    commentExchange: commentText(route.exchange.name).replace(/`/g, "'"),
+    params: route.params.map((param) => ({
+      brace: commentText(`{${param.name}}`),
+      keyComment: commentText(param.key),
+      segment: param.segment,
+      typeKey: typeKey(param.name),
+      objectKey: propertyKey(param.name),
+      nameLiteral: tsString(param.name),
+      keyLiteral: tsString(param.key),
+    })),
+    usesParams,
+    checks,
+    options,
+    routingKeyExpr,
+    inputHeaders: route.inputHeaders === "*" ? `"*"` : tsLiteral(route.inputHeaders),
+    idLiteral: tsString(p.id),
+    methodLiteral: tsString(route.method),
+    pathLiteral: tsString(route.path),
+    broker: route.broker,
+    exchange: exchangeLiteral(route),
+    queue: queueLiteral(route),
+    routingKey: routingKeyLiteral(route),
+    mandatory: route.mandatory,
+    persistent: route.persistent,
+    timeoutMs: route.timeoutMs,
+    outputEncoding: tsString(route.outputEncoding),
+  };
+}
+
+interface TrieNode {
+  static: Map<string, TrieNode>;
+  param: TrieNode | null;
+  routes: Map<string, number>;
+}
+
+/** The dispatch tree as a TS expression: Maps for static segments, so no key can reach a prototype. */
+export function dispatchTree(plans: readonly RoutePlan[]): string {
+  const root: TrieNode = { static: new Map(), param: null, routes: new Map() };
+  plans.forEach((p, index) => {
+    let node = root;
+    for (const segment of p.route.segments) {
+      if (segment.kind === "static") {
+        let next = node.static.get(segment.value);
+        if (!next) {
+          next = { static: new Map(), param: null, routes: new Map() };
+          node.static.set(segment.value, next);
+        }
+        node = next;
+      } else {
+        node = node.param ??= { static: new Map(), param: null, routes: new Map() };
+      }
+    }
+    node.routes.set(p.route.method, index);
+  });
+  const render = (node: TrieNode, indent: string): string => {
+    const inner = indent + "  ";
+    const parts: string[] = [];
+    if (node.static.size > 0) {
+      const entries = [...node.static.keys()].sort().map((key) => `${inner}  [${tsString(key)}, ${render(node.static.get(key) as TrieNode, inner + "  ")}],`);
+      parts.push(`${inner}static: new Map<string, DispatchNode>([\n${entries.join("\n")}\n${inner}]),`);
+    }
+    if (node.param) parts.push(`${inner}param: ${render(node.param, inner)},`);
+    if (node.routes.size > 0) {
+      const entries = [...node.routes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([m, i]) => `${m}: ${i}`);
+      parts.push(`${inner}routes: { ${entries.join(", ")} },`);
+    }
+    return parts.length === 0 ? "{}" : `{\n${parts.join("\n")}\n${indent}}`;
+  };
+  return render(root, "");
+}
+
+export function bodyView(
+  program: ProgramIR,
+  p: RoutePlan,
+  body: { readonly types: string; readonly validator: string; readonly unsupported: readonly string[] },
+): BodyView {
+  return {
+    source: sourceLine(program, p.route, '"validation/json-schema"'),
+    commentPath: commentText(`${p.route.method} ${p.route.path}`),
+    unsupported: body.unsupported.map((u) => commentText(u)),
+    types: body.types,
+    validator: body.validator,
+  };
+}
+
+export function indexView(program: ProgramIR, plans: readonly RoutePlan[]): IndexView {
+  return {
+    source: sourceLine(program),
+    routes: plans.map((p) => ({ id: p.id, module: p.module })),
+    brokers: program.brokers.map(brokerLiteral),
+    tree: dispatchTree(plans),
+  };
+}
+
+export function adapterView(program: ProgramIR, plans: readonly RoutePlan[]): AdapterView {
+  return { source: sourceLine(program), routes: plans.map((p) => commentText(`${p.route.method} ${p.route.path}`)) };
+}
