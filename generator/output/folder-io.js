@@ -126,8 +126,8 @@ export function snapshotFolder(outDir, also = []) {
   walk(outDir, "", snapshot.listed);
   snapshot.manifest = readManifest(outDir);
   const present = new Set(snapshot.listed);
-  const ours = snapshot.manifest ? Object.keys(snapshot.manifest.files) : [];
-  for (const path of new Set([...ours, ...snapshot.listed.filter(isGeneratedPlace), ...also])) {
+  const manifestPaths = snapshot.manifest ? Object.keys(snapshot.manifest.files) : [];
+  for (const path of new Set([...manifestPaths, ...snapshot.listed.filter(isGeneratedPlace), ...also])) {
     if (!present.has(path)) continue;
     const text = readOrNull(join(outDir, path));
     if (text !== null) snapshot.seen.set(path, text);

@@ -100,7 +100,7 @@ export async function planFolder(outDir: string, files: readonly GeneratedFile[]
   const previous = manifest ? Object.keys(manifest.files) : folder.listed.filter(isGeneratedPlace);
 
   /** Whether amqp-gen may replace or remove what is at `path` now. */
-  const ours = (path: string, text: string): "yes" | "edited" | "not-ours" => {
+  const ownership = (path: string, text: string): "yes" | "edited" | "not-ours" => {
     if (manifest) {
       const hash = manifest.files[path];
       if (hash === undefined) return "not-ours";
@@ -117,7 +117,7 @@ export async function planFolder(outDir: string, files: readonly GeneratedFile[]
       plan.unchanged.push(file.path);
     } else {
       plan.changed.push({ path: file.path, line: firstDifferentLine(text, file.content) });
-      const verdict = ours(file.path, text);
+      const verdict = ownership(file.path, text);
       if (verdict !== "yes") plan.conflicts.push({ path: file.path, reason: verdict });
     }
   }
@@ -125,7 +125,7 @@ export async function planFolder(outDir: string, files: readonly GeneratedFile[]
     if (wanted.has(path)) continue;
     const text = seen.get(path);
     if (text === undefined) continue;
-    const verdict = ours(path, text);
+    const verdict = ownership(path, text);
     if (verdict === "yes") plan.stale.push(path);
     else if (verdict === "edited") plan.conflicts.push({ path, reason: "edited" });
   }
