@@ -3,7 +3,7 @@
 // result must pass, batched strict type-checking of generated folders (one ts-morph program per
 // batch), importing generated code under a canary, and fast-check arbitraries for whole configs.
 import { createHash } from "node:crypto";
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { IncomingMessage } from "node:http";
 import { Socket } from "node:net";
 import { dirname, join, relative, sep } from "node:path";
@@ -279,10 +279,11 @@ export function resultProblems(result: ResultLike, opts: { text?: string; file?:
 
 /**
  * A folder of generated cases under `.tmp/<name>/`. The `runtime/` folder does not depend on the
- * config: it is written once per distinct content to `_shared/<hash>/runtime/`, and each case's
- * `runtime` is a symbolic link to it, so that TypeScript and Node, which both follow the link to
- * the real path, check and import it once. Only a runtime whose relative imports stay inside
- * runtime/ and that has no default export is shared; any other is written as is.
+ * config: it is written once per distinct content to `_shared/<hash>/runtime/` (type-checked and
+ * imported once), and each case's `runtime/<module>.ts` is one line re-exporting its shared copy.
+ * (A symbolic link would not do: TypeScript follows links to one real file only inside
+ * node_modules, and checked every case's copy again.) Only a runtime whose relative imports stay
+ * inside runtime/ and that has no default export is shared; any other is written as is.
  */
 export class CaseFolder {
   readonly root: string;
@@ -315,14 +316,12 @@ export class CaseFolder {
       }
       this.shared.set(key, target);
     }
-    mkdirSync(dir, { recursive: true });
-    if (shareable) symlinkSync(join(this.root, "_shared", key, "runtime"), join(dir, "runtime"), "dir");
     for (const f of files) {
-      if (shareable && f.path.startsWith("runtime/")) continue;
       const path = join(dir, f.path);
       if (!path.startsWith(dir + sep)) throw new Error(`generated path escapes its folder: ${JSON.stringify(f.path)}`);
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, f.content);
+      const shared = shareable && f.path.startsWith("runtime/");
+      writeFileSync(path, shared ? `export * from "../../_shared/${key}/${f.path.replace(/\.ts$/, ".js")}";\n` : f.content);
       written.push(path);
     }
     this.filesOf.set(dir, written);
