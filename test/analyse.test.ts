@@ -298,6 +298,10 @@ test('input_headers "*" warns at its position (credentials travel); listed hop-b
     listed.diagnostics.map((x) => x.pointer).sort(),
     [1, 2, 3, 4, 5, 6, 7].map((i) => `/endpoints/0/input_headers/${i}`),
   );
+  const host = run(config([producerEndpoint("/p/{r}", block, { input_headers: ["host", "X-Id"] })]));
+  assert.equal(host.program.routes[0]?.inputHeaders, ["X-Id"], "Host never reaches the route");
+  assert.equal(codes(host.diagnostics), ["warning:AG227"]);
+  assert.match(host.diagnostics[0]?.message ?? "", /X-Forwarded-Host/, "the warning says where the host travels instead");
   // A plain explicit list is quiet.
   assert.equal(run(config([producerEndpoint("/p/{r}", block, { input_headers: ["Content-Type", "X-Request-Id"] })])).diagnostics, []);
 });
@@ -360,7 +364,7 @@ test("the analyser's rules, by table, in the order they run", () => {
     "route: the timeout is a positive duration a timer can wait [AG221]",
     "route: the output encoding is one amqp-gen answers with [AG217]",
     'route: input_headers ["*"] copies credentials into every message [AG226]',
-    "route: hop-by-hop headers are never forwarded [AG227]",
+    "route: hop-by-hop headers and Host are never forwarded [AG227]",
     "route: the queue has a name [AG220]",
     "routeSet: no two routes match the same requests [AG208, AG209]",
     "program: producers sharing a connection agree on its retry policy [AG224]",

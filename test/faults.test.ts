@@ -255,7 +255,10 @@ it("connection churn: the broker closes every connection every 0.7 s for 5 s und
       "healed after the last close (ms)": recovered.toFixed(0),
     });
     assert.ok(closes.length >= 7, `only ${closes.length} closes`);
-    assert.ok((stats?.connections ?? 0) >= 4, `the publisher reconnected only ${(stats?.connections ?? 1) - 1} times`);
+    assert.ok(
+      (stats?.connections ?? 0) > closes.length / 2,
+      `the publisher reconnected only ${(stats?.connections ?? 1) - 1} times for ${closes.length} closes`,
+    );
     assert.equal(lost.map((r) => r.id).slice(0, 10), [], `${lost.length} acknowledged messages are missing from the queue`);
     assert.equal(dishonest.map((r) => r.status).slice(0, 10), [], "every failure is a 502, 503 or 504");
     assert.ok(recovered >= 0 && recovered < 5000, `2xx came back ${recovered.toFixed(0)} ms after the last close`);

@@ -1,5 +1,5 @@
 /**
- * Faults of the network path rather than of the broker (issue points 1 and 6), made with an
+ * Faults of the network path rather than of the broker (dead connections, back-pressure), made with an
  * in-process TCP proxy in front of the machine's RabbitMQ (helpers/proxy.ts):
  *
  * - a partition: the path to the broker goes quiet (no FIN, no RST, no bytes) under load. With
@@ -362,7 +362,7 @@ it("back-pressure: publish() returns false on a stalled, then slow, socket; requ
   // publish() returns false only once ~2048 frames queue behind a full socket. At RabbitMQ's
   // default 128 KiB frame that is ~250 MiB of bodies; at the smallest frame_max (4096) it is
   // 8 MiB, which 50 requests of 256 KiB reach a few seconds after the socket stalls.
-  const service = await startService({ url: proxy.url("?frameMax=4096"), confirmWatchdogMs: 0 }, logs, 1024 * 1024);
+  const service = await startService({ url: proxy.url("?frameMax=4096") }, logs, 1024 * 1024);
   const body = JSON.stringify({ pad: "x".repeat(256 * 1024 - 16) }); // 256 KiB
   let load: ReturnType<typeof startBodyLoad> | null = null;
   let sampler: NodeJS.Timeout | null = null;

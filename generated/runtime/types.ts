@@ -223,7 +223,7 @@ export interface HttpAnswer {
   readonly body: string;
 }
 
-/** The route of a request and its path segments (not yet percent-decoded). */
+/** The route of a request and its path segments. */
 export interface RouteMatch {
   readonly route: Route;
   /** The path's segments, percent-decoded. */

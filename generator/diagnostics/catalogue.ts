@@ -378,10 +378,14 @@ export const CATALOGUE = {
     fix: 'List the headers the consumers need instead, for example "input_headers": ["Content-Type", "X-Request-Id"].',
   }),
   /** `header`: as written in the config. */
-  AG227: entry<{ header: string }>({
+  /** `host`: whether the header is Host (else a hop-by-hop header). */
+  AG227: entry<{ header: string; host: boolean }>({
     severity: "warning",
-    title: "`input_headers` lists a hop-by-hop header, which is never forwarded",
-    message: (f) => `${quote(f.header)} is a hop-by-hop header: it describes the client's HTTP connection, and amqp-gen never forwards it.`,
+    title: "`input_headers` lists a hop-by-hop header or Host, which are never forwarded",
+    message: (f) =>
+      f.host
+        ? `${quote(f.header)} is never forwarded: Go keeps Host out of the request's headers, so KrakenD never sends it; it travels as X-Forwarded-Host.`
+        : `${quote(f.header)} is a hop-by-hop header: it describes the client's HTTP connection, and amqp-gen never forwards it.`,
     fix: (f) => `Remove ${quote(f.header)} from "input_headers".`,
   }),
 

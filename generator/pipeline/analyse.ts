@@ -15,6 +15,7 @@ import { Diagnostics, type BadPath, type DiagnosticCode, type Finding } from "..
 import { diagnosticAt, joinPointer, type Diagnostic } from "../diagnostics/diagnostics.js";
 import type { BackoffStrategy, BrokerIR, HttpMethod, OutputEncoding, ParamIR, ParamRef, ProgramIR, RouteIR, RoutingKeyIR, Segment } from "./ir.js";
 import type { SourceMap } from "./load.js";
+import { HOP_BY_HOP_HEADERS } from "../../templates/runtime/checks.js";
 import { canonicalHeader, closest, krakendParamKey, parseGoDuration } from "./text.js";
 import type { AmqpProducerConfig, KrakendBackend, KrakendConfig, KrakendEndpoint } from "../generated/producer-config.js";
 
@@ -39,7 +40,8 @@ const PROPERTY_KEY_FIELDS = ["exp_key", "reply_to_key", "msg_id_key", "priority_
 /** Encodings the generated handlers answer with; any other is answered as `json`. */
 const OUTPUT_ENCODINGS: readonly string[] = ["json", "json-collection", "no-op", "string"] satisfies OutputEncoding[];
 /** Headers that describe one HTTP connection (RFC 9110 §7.6.1): the runtime never forwards them. */
-const HOP_BY_HOP_HEADERS = new Set(["Connection", "Keep-Alive", "Proxy-Connection", "Te", "Trailer", "Transfer-Encoding", "Upgrade"]);
+/** Headers the runtime never forwards, canonical: hop-by-hop ones, and Host. */
+const NOT_FORWARDED = new Set([...HOP_BY_HOP_HEADERS, "Host"]);
 const CREDENTIAL_HEADERS = ["Authorization", "Cookie", "Proxy-Authorization"];
 
 type Prefer = "key" | "value";
@@ -311,13 +313,14 @@ const ROUTE_RULES: readonly Rule<RouteContext>[] = [
     },
   },
   {
-    name: "hop-by-hop headers are never forwarded",
+    name: "hop-by-hop headers and Host are never forwarded",
     codes: ["AG227"],
     check({ inputHeaders }, report) {
       // With "*" every header is copied, and AG226 says so instead.
       if (inputHeaders.list === undefined || inputHeaders.list.includes("*")) return;
       inputHeaders.list.forEach((header, index) => {
-        if (HOP_BY_HOP_HEADERS.has(canonicalHeader(header))) report(joinPointer(inputHeaders.pointer, index), Diagnostics.AG227({ header }));
+        const name = canonicalHeader(header);
+        if (NOT_FORWARDED.has(name)) report(joinPointer(inputHeaders.pointer, index), Diagnostics.AG227({ header, host: name === "Host" }));
       });
     },
   },
@@ -438,7 +441,7 @@ function forwardedHeaders(input: readonly string[] | undefined): "*" | readonly 
   const names: string[] = [];
   for (const raw of input) {
     const name = canonicalHeader(raw);
-    if (!HOP_BY_HOP_HEADERS.has(name) && !names.includes(name)) names.push(name);
+    if (!NOT_FORWARDED.has(name) && !names.includes(name)) names.push(name);
   }
   return names;
 }

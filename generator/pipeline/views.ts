@@ -4,7 +4,7 @@
  * or comment-safe text: templates never see raw JSON.
  */
 import type { BrokerIR, ProgramIR, RouteIR } from "./ir.js";
-import { commentText, propertyKey, tsLiteral, tsString, typeKey } from "./literal.js";
+import { commentText, propertyAccess, propertyKey, tsLiteral, tsString, typeKey } from "./literal.js";
 import type { RoutePlan } from "./plan.js";
 
 /** One path param, as the route template writes it. */
@@ -129,7 +129,7 @@ export function brokerLiteral(broker: BrokerIR): string {
 
 export function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string | null): RouteView {
   const route = p.route;
-  const access = (name: string) => `params${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `.${name}` : `[${tsString(name)}]`}`;
+  const access = (name: string) => `params${propertyAccess(name)}`;
   const label = (name: string, what: string) => tsString(`path param {${name}} (${what})`);
   const checks: { name: string; call: string }[] = [];
   const options: string[] = [];

@@ -65,15 +65,22 @@ export function canonicalHeader(name: string): string {
 export const USER_AGENT = "amqp-gen";
 
 /**
- * Hop-by-hop headers (RFC 9110 §7.6.1), lower-cased: they describe one HTTP connection, not the
- * message, and are never forwarded. Nor is any header that the request's `Connection` names.
+ * Hop-by-hop headers (RFC 9110 §7.6.1): they describe one HTTP connection, not the message, and
+ * are never forwarded. Nor is any header that the request's `Connection` names. The analyser
+ * warns when `input_headers` lists one.
  */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
+export const HOP_BY_HOP_HEADERS: readonly string[] = ["Connection", "Keep-Alive", "Proxy-Connection", "Te", "Trailer", "Transfer-Encoding", "Upgrade"];
 
-/** The header names a request's `Connection` header lists (lower-cased), or null when it has none. */
-function connectionOptions(request: IncomingMessage): Set<string> | null {
+/**
+ * Lower-cased, as Node names request headers. Host is never forwarded either: Go keeps it out of
+ * the header map (it is `request.Host`), so KrakenD never sends it; it travels as X-Forwarded-Host.
+ */
+const NOT_FORWARDED = new Set([...HOP_BY_HOP_HEADERS.map((name) => name.toLowerCase()), "host"]);
+
+/** The header names a request's `Connection` header lists (lower-cased), or null for none or just keep-alive/close. */
+function connectionTokens(request: IncomingMessage): Set<string> | null {
   const value = request.headers.connection;
-  if (value === undefined) return null;
+  if (value === undefined || value === "keep-alive" || value === "close") return null;
   return new Set(value.split(",").map((token) => token.trim().toLowerCase()));
 }
 
@@ -103,10 +110,10 @@ function notUtf8(name: string): RequestError {
 export function forwardHeaders(request: IncomingMessage, inputHeaders: "*" | readonly string[]): Record<string, string[]> | RequestError {
   const headers: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   const distinct = request.headersDistinct;
-  const named = connectionOptions(request);
+  const tokens = connectionTokens(request);
   const forward = (lowerName: string, headerName: string): RequestError | null => {
     const values = distinct[lowerName];
-    if (!values || named?.has(lowerName)) return null;
+    if (!values || NOT_FORWARDED.has(lowerName) || tokens?.has(lowerName)) return null;
     const texts: string[] = [];
     for (const value of values) {
       const text = headerText(value);
@@ -118,8 +125,6 @@ export function forwardHeaders(request: IncomingMessage, inputHeaders: "*" | rea
   };
   if (inputHeaders === "*") {
     for (const name of Object.keys(distinct)) {
-      // Go keeps Host out of the header map (it is request.Host), so KrakenD's "*" never sends it.
-      if (name === "host" || HOP_BY_HOP.has(name)) continue;
       const problem = forward(name, canonicalHeader(name));
       if (problem) return problem;
     }
@@ -139,11 +144,11 @@ export function forwardHeaders(request: IncomingMessage, inputHeaders: "*" | rea
   return headers;
 }
 
-/** The forwarded Content-Type, byte for byte, when the endpoint forwards it. */
+/** The forwarded Content-Type, byte for byte, when the endpoint forwards it (and `Connection` does not name it). */
 export function contentType(request: IncomingMessage, inputHeaders: "*" | readonly string[]): string | undefined | RequestError {
   if (inputHeaders !== "*" && !inputHeaders.includes("Content-Type")) return undefined;
   const value = request.headers["content-type"];
-  if (value === undefined) return undefined;
+  if (value === undefined || connectionTokens(request)?.has("content-type")) return undefined;
   const text = headerText(value);
   if (text === null) return notUtf8("Content-Type");
   return checkShortString(text, "header Content-Type");

@@ -68,8 +68,15 @@ function publishError(err: unknown): Extract<PublishResult, { ok: false }> {
  * politely cannot work on a silent path (the close handshake would wait for an answer): the
  * socket is destroyed instead.
  */
-function socketOf(model: ChannelModel): { destroy(error?: Error): void } | undefined {
-  return (model.connection as unknown as { stream?: { destroy(error?: Error): void } }).stream;
+function socketOf(model: ChannelModel): AmqpSocket | undefined {
+  return (model.connection as unknown as { stream?: AmqpSocket }).stream;
+}
+
+/** What the runtime uses of a connection's socket. */
+interface AmqpSocket {
+  destroy(error?: Error): void;
+  /** Bytes received so far. Every frame from the broker (a confirm, a heartbeat) moves it. */
+  readonly bytesRead: number;
 }
 
 /** The frame size the broker negotiated (RabbitMQ's default 128 KiB when amqplib does not say). */
@@ -109,10 +116,14 @@ function headerTableBytes(headers: Readonly<Record<string, unknown>>): number {
 /** Room in a content header frame for everything but the header table. */
 const HEADER_FRAME_OVERHEAD = 8 + 14 + 6 * (1 + SHORT_STRING_BYTES) + 64;
 
-/** Confirms awaited on one connection: how many, and when the last one came (or the first was sent). */
+/**
+ * Confirms awaited on one connection: how many, and when the broker was last heard from while
+ * they were (a confirm, or any bytes: a slow broker still sends heartbeats, a silent path nothing).
+ */
 interface ConfirmWatch {
   outstanding: number;
   progressAt: number;
+  bytesRead: number;
 }
 
 interface Pending {
@@ -134,10 +145,12 @@ class BrokerLink {
   private openedAt = 0;
   private inFlight = 0;
   private drained: Promise<void> | null = null;
+  /** The connect loop running now, if any: close() must not return while it may still open a socket. */
+  private connectRun: Promise<void> | null = null;
   /** Index in `urls` of the current connection, or of the one to try first. */
   private urlIndex = 0;
   private frameMax = 131072;
-  private watch: ConfirmWatch = { outstanding: 0, progressAt: 0 };
+  private watch: ConfirmWatch = { outstanding: 0, progressAt: 0, bytesRead: 0 };
   private watchdog: NodeJS.Timeout | null = null;
   private connections = 0;
   private deadConnections = 0;
@@ -168,7 +181,7 @@ class BrokerLink {
       this.rejectFirst = reject;
     });
     this.firstConnect.catch(() => undefined); // observed by ready(); never an unhandled rejection
-    void this.connectLoop(0);
+    this.connect(0);
   }
 
   ready(): Promise<void> {
@@ -193,7 +206,7 @@ class BrokerLink {
     if (this.failed) {
       // max_retries ran out. As KrakenD does, a request that finds the broker gone starts a new
       // round of attempts (at most one a second), so the service still heals by itself.
-      if (!this.connecting && !this.reconnectTimer && Date.now() - this.failedAt > 1000) void this.connectLoop(0);
+      if (!this.connecting && !this.reconnectTimer && Date.now() - this.failedAt > 1000) this.connect(0);
       return { ok: false, status: 503, message: "the broker is unreachable", retryAfter: RETRY_AFTER_SECONDS };
     }
     if (!this.channel) return { ok: false, status: 503, message: "the broker is unreachable", retryAfter: RETRY_AFTER_SECONDS };
@@ -209,17 +222,19 @@ class BrokerLink {
   async publish(route: RouteInfo, outgoing: Outgoing, body: Buffer): Promise<PublishResult> {
     const available = this.availability(route);
     if (!available.ok) return available;
-    const refused = this.refusal(outgoing, body);
-    if (refused) return refused;
+    const tooLarge = this.messageLimitError(outgoing, body);
+    if (tooLarge) return tooLarge;
     this.inFlight++;
     // One deadline for the whole publish: waiting for room in the socket uses up the time left
     // for the confirm, so no request waits past its timeout.
     const deadline = Date.now() + route.timeoutMs;
     try {
-      if (this.drained) {
-        this.drainWaits++;
-        // A drain that comes with no time left: a 504 without publishing a message nobody awaits.
-        if (!(await settlesWithin(this.drained, route.timeoutMs)) || Date.now() >= deadline) {
+      if (this.drained) this.drainWaits++;
+      // Every waiting publish wakes on one drain, and the first writes may fill the socket again:
+      // wait again then, so that the buffer stays bounded. A drain that comes with no time left is
+      // a 504 without publishing a message nobody awaits.
+      while (this.drained) {
+        if (!(await settlesWithin(this.drained, deadline - Date.now())) || Date.now() >= deadline) {
           return { ok: false, status: 504, message: `the broker did not accept the message within ${route.timeoutMs} ms` };
         }
       }
@@ -238,8 +253,8 @@ class BrokerLink {
     }
   }
 
-  /** What the broker would refuse by closing the channel or the connection, whatever its content. */
-  private refusal(outgoing: Outgoing, body: Buffer): Extract<PublishResult, { ok: false }> | null {
+  /** A message too large for the broker, which would close the channel or the connection over it. */
+  private messageLimitError(outgoing: Outgoing, body: Buffer): Extract<PublishResult, { ok: false }> | null {
     if (body.length > this.options.maxMessageBytes) {
       return { ok: false, status: 413, message: `the body is larger than the broker's ${this.options.maxMessageBytes}-byte message limit` };
     }
@@ -324,6 +339,11 @@ class BrokerLink {
     if (match) match.returned = true;
   }
 
+  /** Starts a connect loop; `close()` waits for the one running. */
+  private connect(attempt: number): void {
+    this.connectRun = this.connectLoop(attempt);
+  }
+
   private async connectLoop(attempt: number): Promise<void> {
     this.reconnectTimer = null;
     if (this.closing) return;
@@ -359,7 +379,7 @@ class BrokerLink {
       return;
     }
     const delay = attempt === 0 ? 0 : backoffDelayMs(this.info.backoff, attempt);
-    this.reconnectTimer = setTimeout(() => void this.connectLoop(attempt + 1), delay);
+    this.reconnectTimer = setTimeout(() => this.connect(attempt + 1), delay);
     this.reconnectTimer.unref();
   }
 
@@ -380,7 +400,7 @@ class BrokerLink {
     this.blocked = false;
     this.openedAt = Date.now();
     this.frameMax = frameMaxOf(model);
-    this.watch = { outstanding: 0, progressAt: Date.now() };
+    this.watch = { outstanding: 0, progressAt: Date.now(), bytesRead: socketOf(model)?.bytesRead ?? 0 };
     this.connections++;
     model.on("error", (err: unknown) => {
       const text = errorText(err);
@@ -418,20 +438,29 @@ class BrokerLink {
     this.options.logger.info(`connected to ${redactUrl(url)}`);
   }
 
-  /** Checks, a few times per bound, that confirms still arrive while publishes await them. */
+  /** Checks, a few times per bound, that the broker is still heard from while publishes await confirms. */
   private startWatchdog(model: ChannelModel): void {
+    this.stopWatchdog();
     const bound = this.options.confirmWatchdogMs;
     if (!this.options.confirm || bound <= 0) return;
     const watch = this.watch;
     this.watchdog = setInterval(
       () => {
-        if (this.model !== model || this.watch !== watch) return;
+        if (this.model !== model || this.watch !== watch) {
+          this.stopWatchdog();
+          return;
+        }
+        const bytesRead = socketOf(model)?.bytesRead ?? watch.bytesRead;
+        if (bytesRead !== watch.bytesRead) {
+          watch.bytesRead = bytesRead;
+          watch.progressAt = Date.now();
+        }
         const silentFor = Date.now() - watch.progressAt;
         if (watch.outstanding > 0 && !this.blocked && silentFor > bound) {
-          this.markDead(model, `no confirm for ${silentFor} ms with ${watch.outstanding} publishes awaiting one`);
+          this.markDead(model, `nothing from the broker for ${silentFor} ms with ${watch.outstanding} publishes awaiting a confirm`);
         }
       },
-      Math.max(50, Math.min(1000, Math.floor(bound / 5))),
+      Math.max(50, Math.min(500, Math.floor(bound / 10))),
     );
     this.watchdog.unref();
   }
@@ -452,7 +481,10 @@ class BrokerLink {
     this.urlIndex = (this.urlIndex + 1) % this.urls.length;
     this.options.logger.warn(`connection to ${redactUrl(url)} taken for dead (${reason}); trying the next URL`);
     this.stopWatchdog();
-    socketOf(model)?.destroy(new Error(`connection taken for dead: ${reason}`));
+    const socket = socketOf(model);
+    // Without amqplib's socket (a version that hides it), close it the polite way.
+    if (socket) socket.destroy(new Error(`connection taken for dead: ${reason}`));
+    else void closeModel(model);
   }
 
   /** Exchanges, queues and bindings on their own channel: a refusal cannot kill the publish path. */
@@ -525,8 +557,9 @@ class BrokerLink {
     this.blocked = false;
     if (this.closing) return;
     this.options.logger.warn("connection to the broker closed; reconnecting");
-    // Reconnect at once, unless the connection died right after opening: then back off.
-    void this.connectLoop(Date.now() - this.openedAt < 1000 ? 1 : 0);
+    // Reconnect at once. A connection that died right after opening starts the backoff at its
+    // first step, so that if this round fails too, the next one waits.
+    this.connect(Date.now() - this.openedAt < 1000 ? 1 : 0);
   }
 
   private async dispose(): Promise<void> {
@@ -550,6 +583,8 @@ class BrokerLink {
       });
     }
     this.rejectFirst(new Error("the publisher was closed"));
+    // A connect under way ends within its timeout and, seeing `closing`, closes what it opened.
+    if (this.connectRun) await settlesWithin(this.connectRun, this.options.connectTimeoutMs + 1000);
     await this.dispose();
   }
 }
