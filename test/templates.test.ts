@@ -1,7 +1,8 @@
 // The built-in templates are precompiled (generator/generated/templates.precompiled.js, `npm run
 // gen:templates`): the committed file matches templates/, a run uses it, and it renders exactly
 // what compiling the sources renders. A stale precompiled set is never used.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -76,6 +77,31 @@ test("runtime imports: derived from the names a file uses, not from strings, com
   );
   assert.is(runtimeImportLines("export const x: Outgoing = y;", 0), 'import type { Outgoing } from "./runtime/types.js";');
   assert.is(runtimeImportLines("const nothing = 1;", 1), "");
+  // What a custom template (--templates) may write: spreads and template-literal expressions are
+  // uses; names the file declares or imports itself are not the runtime's.
+  assert.is(runtimeImportLines("const b = { ...SUCCESS_BODY };", 1), 'import { SUCCESS_BODY } from "../runtime/answers.js";');
+  assert.is(runtimeImportLines("const t = `p ${checkPriority(a, b)} q`;", 1), 'import { checkPriority } from "../runtime/checks.js";');
+  assert.is(runtimeImportLines("function answer() {}\nconst x = answer();", 1), "");
+  assert.is(runtimeImportLines('import { checkShortString } from "../runtime/checks.js";\ncheckShortString(a, b);', 1), "");
+});
+
+test("a custom route template that writes {{runtimeImports}} twice is AG901, not a file with NULs in it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "amqp-gen-templates-"));
+  try {
+    const route = readFileSync(join(TEMPLATE_DIR, "route.ts.hbs"), "utf8").replace("{{runtimeImports}}", "{{runtimeImports}}\n{{runtimeImports}}");
+    writeFileSync(join(dir, "route.ts.hbs"), route);
+    const config = listCases().find((c) => c.name === "showcase");
+    assert.ok(config);
+    const { files, diagnostics } = await generate(config.text, { file: "krakend.json", templates: dir });
+    assert.equal(files, []);
+    assert.equal(
+      diagnostics.filter((d) => d.severity === "error").map((d) => d.code),
+      ["AG901"],
+    );
+    assert.match(diagnostics.find((d) => d.code === "AG901")?.message ?? "", /runtimeImports/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

@@ -2,7 +2,7 @@
  * Phase 5: emit. The plan in, file contents out: each template rendered with its view
  * (views.ts), the runtime's files copied, the runtime imports of route files filled in.
  */
-import { ADAPTERS, type Adapter, type Templates } from "./templates.js";
+import { ADAPTERS, TemplateError, type Adapter, type Templates } from "./templates.js";
 import type { ProgramIR } from "./ir.js";
 import type { RoutePlan } from "./plan.js";
 import { GENERATED_HEADER, runtimeFiles, runtimeImportLines } from "./runtime-source.js";
@@ -51,6 +51,8 @@ export function emit(
   const withImports = (path: string, text: string) => {
     const slot = text.indexOf(RUNTIME_IMPORTS_SLOT);
     if (slot === -1) return { path, content: normalised(text) };
+    // A custom route template (--templates) that writes the slot twice: AG901, not NULs in the file.
+    if (text.includes(RUNTIME_IMPORTS_SLOT, slot + 1)) throw new TemplateError("route.ts.hbs: {{runtimeImports}} may appear only once");
     const code = text.slice(0, slot) + text.slice(slot + RUNTIME_IMPORTS_SLOT.length);
     const lines = runtimeImportLines(code, path.split("/").length - 1);
     return { path, content: normalised(text.slice(0, slot) + lines + text.slice(slot + RUNTIME_IMPORTS_SLOT.length)) };

@@ -59,9 +59,84 @@ export function runtimeFiles(): { path: string; content: string }[] {
   return [...runtimeSource().modules].map(([file, text]) => ({ path: `${RUNTIME_OUT_DIR}/${file}`, content: `${GENERATED_HEADER}\n${text}` }));
 }
 
-/** The code with its comments and string literals blanked: what is left are names and syntax. */
-function codeOnly(text: string): string {
-  return text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\/|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g, " ");
+/**
+ * The code with its comments and the text of its string literals blanked: what is left are names
+ * and syntax, including the `${…}` expressions of template literals.
+ */
+export function codeOnly(text: string): string {
+  let out = "";
+  let i = 0;
+  /** Brace depth of each template literal's `${…}` we are inside, innermost last. */
+  const templates: number[] = [];
+  let depth = 0;
+  const skipString = (quote: string) => {
+    i++;
+    while (i < text.length && text[i] !== quote && text[i] !== "\n") i += text[i] === "\\" ? 2 : 1;
+    i++;
+    out += " ";
+  };
+  /** Template text up to its end or to the next `${`. */
+  const skipTemplateText = () => {
+    while (i < text.length && text[i] !== "`" && !(text[i] === "$" && text[i + 1] === "{")) i += text[i] === "\\" ? 2 : 1;
+    if (text[i] === "`") i++;
+    else if (i < text.length) {
+      i += 2;
+      templates.push(depth);
+    }
+    out += " ";
+  };
+  while (i < text.length) {
+    const c = text[i] as string;
+    const next = text[i + 1];
+    if (c === "/" && next === "/") {
+      while (i < text.length && text[i] !== "\n") i++;
+    } else if (c === "/" && next === "*") {
+      const end = text.indexOf("*/", i + 2);
+      i = end === -1 ? text.length : end + 2;
+      out += " ";
+    } else if (c === '"' || c === "'") {
+      skipString(c);
+    } else if (c === "`") {
+      i++;
+      skipTemplateText();
+    } else if (c === "{") {
+      depth++;
+      out += c;
+      i++;
+    } else if (c === "}") {
+      if (templates.length > 0 && templates[templates.length - 1] === depth) {
+        templates.pop();
+        i++;
+        skipTemplateText();
+      } else {
+        depth--;
+        out += c;
+        i++;
+      }
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** The names a file declares or imports itself: a runtime export of the same name is not meant. */
+function ownNames(code: string): Set<string> {
+  const names = new Set<string>();
+  for (const [, name] of code.matchAll(/\b(?:const|let|var|function|class|interface|type|enum)\s+([A-Za-z_$][\w$]*)/g)) if (name) names.add(name);
+  for (const [, list] of code.matchAll(/\bimport\s+(?:type\s+)?\{([^}]*)\}/g)) {
+    for (const specifier of (list ?? "").split(",")) {
+      const name = specifier
+        .replace(/^\s*type\s+/, "")
+        .split(/\s+as\s+/)
+        .pop()
+        ?.trim();
+      if (name) names.add(name);
+    }
+  }
+  for (const [, name] of code.matchAll(/\bimport\s+(?:\*\s+as\s+)?([A-Za-z_$][\w$]*)\s*(?:,|from\b)/g)) if (name) names.add(name);
+  return names;
 }
 
 /** Compares names case-insensitively, then exactly: a fixed order, whatever the machine's locale. */
@@ -73,19 +148,22 @@ const byName = (a: string, b: string) => {
 
 /**
  * The `import` lines for every runtime export that `code` refers to, one per module in module
- * order, for a file at `depth` folders below the output folder. A name counts when it is used,
- * not when it is a property (`a.name`) or an object key (`name: …`).
+ * order, for a file at `depth` folders below the output folder. A name counts when it is used
+ * (spread `...name` included), not when it is a property (`a.name`), an object key (`name: …`),
+ * or a name the file declares or imports itself.
  */
 export function runtimeImportLines(code: string, depth: number): string {
   const { exports } = runtimeSource();
   const used = new Map<string, string[]>();
-  for (const match of codeOnly(code).matchAll(/(?<![\w$.])[A-Za-z_$][\w$]*(?![\w$])(?!\s*:)/g)) {
+  const stripped = codeOnly(code);
+  const own = ownNames(stripped);
+  for (const match of stripped.matchAll(/(?<![\w$])(?<!(?<!\.\.)\.)[A-Za-z_$][\w$]*(?![\w$])(?!\s*:)/g)) {
     const name = match[0];
     const found = exports.get(name);
-    if (!found) continue;
-    const names = used.get(found.module) ?? [];
-    if (!names.includes(name)) names.push(name);
-    used.set(found.module, names);
+    if (!found || own.has(name)) continue;
+    const inModule = used.get(found.module) ?? [];
+    if (!inModule.includes(name)) inModule.push(name);
+    used.set(found.module, inModule);
   }
   const prefix = depth === 0 ? "./" : "../".repeat(depth);
   return [...used.keys()]
