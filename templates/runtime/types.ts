@@ -158,7 +158,7 @@ export interface BrokerStats {
   readonly connected: boolean;
   /** The broker has said it blocks publishers (a resource alarm). */
   readonly blocked: boolean;
-  /** Publishes awaiting the broker (a confirm, or room in the socket). */
+  /** Publishes not yet answered: waiting for room in the socket or for their confirm, each until its timeout (a confirm may still come after a 504). `maxInFlight` bounds this. */
   readonly inFlight: number;
   /** Connections opened so far (the first one included). */
   readonly connections: number;
