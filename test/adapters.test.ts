@@ -590,6 +590,19 @@ for (const fw of FRAMEWORKS) {
 // Options and bodies a framework already read
 // ---------------------------------------------------------------------------------------------
 
+t("probes: every framework answers /__health and /__ready below its mount point as the listener does", async () => {
+  for (const name of ["node", ...FRAMEWORKS] as const) {
+    const { port, base } = target(name);
+    const health = await rawRequest(port, "GET", `${base}/__health`, {});
+    assert.is(health.status, 200, `${name} /__health`);
+    const live = JSON.parse(health.body) as { status: string; agents: object; now: string };
+    assert.equal([live.status, live.agents, Number.isNaN(Date.parse(live.now))], ["ok", {}, false], `${name}: KrakenD's body shape`);
+    const ready = await rawRequest(port, "GET", `${base}/__ready?verbose=1`, {});
+    assert.is(ready.status, 200, `${name} /__ready: ${ready.body}`);
+    assert.equal(JSON.parse(ready.body), { status: "ready", brokers: [{ url: "amqp://guest:***@127.0.0.1:5672", state: "connected" }] }, name);
+  }
+});
+
 t("express, hono: fallthrough: true hands an unknown path to the next handler; a route's path is still answered", async () => {
   for (const port of [extra.expressFallthrough, extra.honoFallthrough]) {
     const on: Target = { port, base: "", limitedPort: port, limited: "" };

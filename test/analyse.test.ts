@@ -365,6 +365,7 @@ test("the analyser's rules, by table, in the order they run", () => {
     "route: the output encoding is one amqp-gen answers with [AG217]",
     'route: input_headers ["*"] copies credentials into every message [AG226]',
     "route: hop-by-hop headers and Host are never forwarded [AG227]",
+    "route: a GET endpoint is not on a probe's default path [AG228]",
     "route: the queue has a name [AG220]",
     "routeSet: no two routes match the same requests [AG208, AG209]",
     "program: producers sharing a connection agree on its retry policy [AG224]",
@@ -396,6 +397,21 @@ test("the IR is built complete: every route has its broker", () => {
     program.routes.map((r) => program.brokers[r.broker]),
     program.routes.map((r) => r.connection),
   );
+});
+
+test("a GET endpoint on a probe's default path warns (AG228); another method does not", () => {
+  const block = { ...base, routing_key: "k", static_routing_key: true };
+  for (const [path, probe] of [
+    ["/__health", "liveness"],
+    ["/__ready", "readiness"],
+  ] as const) {
+    const { diagnostics } = run(config([producerEndpoint(path, block, { method: "GET" })]));
+    assert.equal(codes(diagnostics), ["warning:AG228"], path);
+    assert.is(diagnostics[0]?.pointer, "/endpoints/0/endpoint");
+    assert.match(diagnostics[0]?.message ?? "", probe);
+    assert.match(diagnostics[0]?.hint ?? "", /probes: \{/);
+  }
+  assert.equal(run(config([producerEndpoint("/__health", block)])).diagnostics, [], "POST is routed as usual");
 });
 
 test.run();

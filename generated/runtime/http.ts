@@ -4,7 +4,7 @@
  * `node:http` listener as a thin wrapper over it. The adapters in adapters/ wrap it too.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { answer, errorAnswer, failure, SUCCESS_BODY } from "./answers.js";
+import { answer, DEFAULT_PROBES, errorAnswer, failure, SUCCESS_BODY } from "./answers.js";
 import { matchRoute } from "./dispatch.js";
 import { errorText } from "./log.js";
 import {
@@ -13,6 +13,7 @@ import {
   type DispatchNode,
   type HttpAnswer,
   type ListenerOptions,
+  type ProbeOptions,
   type Publisher,
   type Route,
   type RouteMatch,
@@ -116,12 +117,36 @@ export async function answerRequestFor(
   options: AnswerOptions = {},
 ): Promise<HttpAnswer | null> {
   try {
-    const match = matchRoute(routes, tree, request.method ?? "GET", options.path ?? request.url ?? "/");
+    const target = options.path ?? request.url ?? "/";
+    const probe = probeAnswer(publisher, request.method ?? "GET", target, options.probes);
+    if (probe) return probe;
+    const match = matchRoute(routes, tree, request.method ?? "GET", target);
     return "route" in match ? await handleRequest(match, request, publisher, options) : match;
   } catch (err) {
     process.stderr.write(`[amqp] error: unexpected failure: ${errorText(err)}\n`);
     return errorAnswer(500, "internal error");
   }
+}
+
+/**
+ * The liveness or readiness answer, when a `GET`/`HEAD` asks for a probe's path (a query string
+ * ignored); null for anything else, which is routed as usual.
+ */
+export function probeAnswer(publisher: Publisher, method: string, target: string, probes: ProbeOptions = {}): HttpAnswer | null {
+  if (method !== "GET" && method !== "HEAD") return null;
+  const query = target.indexOf("?");
+  const path = query === -1 ? target : target.slice(0, query);
+  const health = probes.health ?? DEFAULT_PROBES.health;
+  const ready = probes.ready ?? DEFAULT_PROBES.ready;
+  if (path === health) {
+    // KrakenD's /__health body; nothing here depends on the broker.
+    return answer(200, JSON.stringify({ agents: {}, now: new Date().toISOString(), status: "ok" }));
+  }
+  if (path !== ready) return null;
+  const brokers = publisher.stats().brokers.map((b) => ({ url: b.url, state: b.blocked ? "blocked" : b.connected ? "connected" : "disconnected" }));
+  const isReady = brokers.every((b) => b.state === "connected");
+  const body = JSON.stringify({ status: isReady ? "ready" : "unavailable", brokers });
+  return answer(isReady ? 200 : 503, body, isReady ? {} : { "Retry-After": "1" });
 }
 
 /** Writes an answer on a `node:http` response (unless something was already sent). */
@@ -137,7 +162,7 @@ export function createListenerFor(
   publisher: Publisher,
   options: ListenerOptions = {},
 ): (request: IncomingMessage, response: ServerResponse) => void {
-  const settings: AnswerOptions = { maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
+  const settings: AnswerOptions = { maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, probes: options.probes };
   return (request, response) => {
     void answerRequestFor(routes, tree, publisher, request, settings).then((result) => {
       if (result !== null) writeAnswer(response, result);

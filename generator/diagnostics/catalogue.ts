@@ -377,8 +377,7 @@ export const CATALOGUE = {
     message: (f) => `"input_headers": ["*"] copies every request header into every message, credentials included (${f.credentials.join(", ")}).`,
     fix: 'List the headers the consumers need instead, for example "input_headers": ["Content-Type", "X-Request-Id"].',
   }),
-  /** `header`: as written in the config. */
-  /** `host`: whether the header is Host (else a hop-by-hop header). */
+  /** `header`: as written in the config; `host`: whether it is Host (else a hop-by-hop header). */
   AG227: entry<{ header: string; host: boolean }>({
     severity: "warning",
     title: "`input_headers` lists a hop-by-hop header or Host, which are never forwarded",
@@ -387,6 +386,14 @@ export const CATALOGUE = {
         ? `${quote(f.header)} is never forwarded: Go keeps Host out of the request's headers, so KrakenD never sends it; it travels as X-Forwarded-Host.`
         : `${quote(f.header)} is a hop-by-hop header: it describes the client's HTTP connection, and amqp-gen never forwards it.`,
     fix: (f) => `Remove ${quote(f.header)} from "input_headers".`,
+  }),
+  /** `path`: the endpoint; `probe`: which probe answers it. */
+  AG228: entry<{ path: string; probe: "health" | "ready" }>({
+    severity: "warning",
+    title: "a `GET` endpoint on a probe's path (`/__health`, `/__ready`), which the probe answers instead",
+    message: (f) =>
+      `GET ${quote(f.path)} is answered by the ${f.probe === "health" ? "liveness" : "readiness"} probe of the generated listener and adapters, not by this endpoint.`,
+    fix: (f) => `Rename the endpoint, or move the probe: createRequestListener(publisher, { probes: { ${f.probe}: "/other-path" } }).`,
   }),
 
   /** `folder`: the `--templates` folder; `problem`: the first line of the render error. */

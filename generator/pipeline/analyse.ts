@@ -16,6 +16,7 @@ import { diagnosticAt, joinPointer, type Diagnostic } from "../diagnostics/diagn
 import type { BackoffStrategy, BrokerIR, HttpMethod, OutputEncoding, ParamIR, ParamRef, ProgramIR, RouteIR, RoutingKeyIR, Segment } from "./ir.js";
 import type { SourceMap } from "./load.js";
 import { HOP_BY_HOP_HEADERS } from "../../templates/runtime/checks.js";
+import { DEFAULT_PROBES } from "../../templates/runtime/answers.js";
 import { canonicalHeader, closest, krakendParamKey, parseGoDuration } from "./text.js";
 import type { AmqpProducerConfig, KrakendBackend, KrakendConfig, KrakendEndpoint } from "../generated/producer-config.js";
 
@@ -322,6 +323,15 @@ const ROUTE_RULES: readonly Rule<RouteContext>[] = [
         const name = canonicalHeader(header);
         if (NOT_FORWARDED.has(name)) report(joinPointer(inputHeaders.pointer, index), Diagnostics.AG227({ header, host: name === "Host" }));
       });
+    },
+  },
+  {
+    name: "a GET endpoint is not on a probe's default path",
+    codes: ["AG228"],
+    check(ctx, report) {
+      if (ctx.method !== "GET") return;
+      const probe = ctx.endpoint.endpoint === DEFAULT_PROBES.health ? "health" : ctx.endpoint.endpoint === DEFAULT_PROBES.ready ? "ready" : null;
+      if (probe) report(endpointField(ctx, "endpoint"), Diagnostics.AG228({ path: ctx.endpoint.endpoint, probe }));
     },
   },
   {

@@ -1,6 +1,9 @@
 /** The answers the runtime gives over HTTP: JSON bodies with their length, and error answers. */
 import type { HttpAnswer, OutputEncoding, PublishResult } from "./types.js";
 
+/** Where the liveness and readiness probes answer unless `probes` says otherwise (KrakenD's `/__health`). */
+export const DEFAULT_PROBES = { health: "/__health", ready: "/__ready" } as const;
+
 /** KrakenD's success body for each `output_encoding`. */
 export const SUCCESS_BODY: Record<OutputEncoding, string> = { json: "null", "json-collection": "[]", "no-op": "", string: "" };
 

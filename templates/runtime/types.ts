@@ -193,9 +193,19 @@ export interface DispatchNode {
   readonly routes?: Readonly<Partial<Record<HttpMethod, number>>>;
 }
 
+/** Where the probes answer `GET` (and `HEAD`), below the mount point; `false` turns one off. */
+export interface ProbeOptions {
+  /** Liveness: 200 with KrakenD's body shape while the process serves, whatever the broker. Default `/__health`. */
+  health?: string | false | undefined;
+  /** Readiness: 200 while every broker is connected and not blocked, else 503 (each broker's state in the body). Default `/__ready`. */
+  ready?: string | false | undefined;
+}
+
 export interface ListenerOptions {
   /** Largest request body accepted, in bytes; larger ones get 413. Default 1 MiB. */
   maxBodyBytes?: number | undefined;
+  /** The liveness and readiness probes' paths. */
+  probes?: ProbeOptions | undefined;
 }
 
 export interface AnswerOptions extends ListenerOptions {
