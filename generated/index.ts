@@ -48,6 +48,7 @@ export type {
   RouteInfo,
   RouteMatch,
 };
+export { PUBLISH_CHANNEL, PublishError, type PublishContext } from "./runtime/tracing.js";
 export * from "./routes/put-events-kind.js";
 export * from "./routes/delete-orders-region-id.js";
 export * from "./routes/post-orders-region-id.js";

@@ -1,5 +1,5 @@
 // Code generated from templates/ by `npm run gen:templates` (Handlebars.precompile). DO NOT EDIT.
-export const fingerprint = "aed1adb6329ec412f52d3ed6282462931d73c1dceac13923c18c93ba478ca4a9";
+export const fingerprint = "a295d80e151b77234940165b89916344bbca9372cc9ff0b717b5009e0f490bac";
 export const specs = {
   "adapter-express.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -112,13 +112,13 @@ export const specs = {
     var stack1;
 
   return "export * from \""
-    + ((stack1 = container.lambda(container.strict(depth0, "module", {"start":{"line":49,"column":17},"end":{"line":49,"column":28}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "module", {"start":{"line":50,"column":17},"end":{"line":50,"column":28}} ), depth0)) != null ? stack1 : "")
     + "\";\n";
 },"2":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "  "
-    + ((stack1 = container.lambda(container.strict(depth0, "id", {"start":{"line":54,"column":4},"end":{"line":54,"column":11}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "id", {"start":{"line":55,"column":4},"end":{"line":55,"column":11}} ), depth0)) != null ? stack1 : "")
     + ",\n";
 },"3":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -137,14 +137,14 @@ export const specs = {
   return ((stack1 = container.invokePartial(lookupProperty(partials,"header"),depth0,{"name":"header","hash":{"source":lookupProperty(depth0,"source")},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "//\n// The stable entry point: `routes`, `brokers`, `createPublisher`, `createRequestListener`,\n// `answerRequest`.\n\nimport type { IncomingMessage, ServerResponse } from \"node:http\";\nimport { matchRoute } from \"./runtime/dispatch.js\";\nimport { answerRequestFor, createListenerFor } from \"./runtime/http.js\";\nimport { createPublisherFor } from \"./runtime/publisher.js\";\nimport type {\n  AnswerOptions,\n  BrokerInfo,\n  BrokerStats,\n  DispatchNode,\n  HttpAnswer,\n  ListenerOptions,\n  Logger,\n  Outgoing,\n  ProbeOptions,\n  Publisher,\n  PublisherOptions,\n  PublisherStats,\n  PublishResult,\n  Route,\n  RouteInfo,\n  RouteMatch,\n} from \"./runtime/types.js\";\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":28,"column":0},"end":{"line":30,"column":9}}})) != null ? stack1 : "")
-    + "\nexport type {\n  AnswerOptions,\n  BrokerInfo,\n  BrokerStats,\n  HttpAnswer,\n  ListenerOptions,\n  Logger,\n  Outgoing,\n  ProbeOptions,\n  Publisher,\n  PublisherOptions,\n  PublisherStats,\n  PublishResult,\n  RouteInfo,\n  RouteMatch,\n};\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":48,"column":0},"end":{"line":50,"column":9}}})) != null ? stack1 : "")
+    + "\nexport type {\n  AnswerOptions,\n  BrokerInfo,\n  BrokerStats,\n  HttpAnswer,\n  ListenerOptions,\n  Logger,\n  Outgoing,\n  ProbeOptions,\n  Publisher,\n  PublisherOptions,\n  PublisherStats,\n  PublishResult,\n  RouteInfo,\n  RouteMatch,\n};\nexport { PUBLISH_CHANNEL, PublishError, type PublishContext } from \"./runtime/tracing.js\";\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":49,"column":0},"end":{"line":51,"column":9}}})) != null ? stack1 : "")
     + "\nconst ROUTES: readonly Route[] = [\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":53,"column":0},"end":{"line":55,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":54,"column":0},"end":{"line":56,"column":9}}})) != null ? stack1 : "")
     + "];\n\n/** Every generated route, sorted by path, then method. */\nexport const routes: readonly RouteInfo[] = ROUTES;\n\n/** The brokers routes publish to (credentials removed): one connection each. */\nexport const brokers: readonly BrokerInfo[] = [\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"brokers"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":63,"column":0},"end":{"line":65,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"brokers"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":64,"column":0},"end":{"line":66,"column":9}}})) != null ? stack1 : "")
     + "];\n\n/** Dispatch tree, built at generation time; leaves index into `routes`. */\nconst TREE: DispatchNode = "
-    + ((stack1 = container.lambda(container.strict(depth0, "tree", {"start":{"line":69,"column":29},"end":{"line":69,"column":33}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "tree", {"start":{"line":70,"column":29},"end":{"line":70,"column":33}} ), depth0)) != null ? stack1 : "")
     + ";\n\n/**\n * Routing alone: the route a method and request target (`/path?query`) select, with the path's\n * segments percent-decoded (the route's params sit at its `params[].segment` positions), or the\n * 404/405/400 answer the listener would give.\n */\nexport function matchRequest(method: string, target: string): RouteMatch | HttpAnswer {\n  return matchRoute(ROUTES, TREE, method, target);\n}\n\n/**\n * Connects to the brokers. `options.url` (a URL or a failover list) overrides the default:\n * `AMQP_URL` (comma-separated), then the config's `host` list without credentials.\n */\nexport function createPublisher(options?: PublisherOptions): Publisher {\n  return createPublisherFor(brokers, ROUTES, options);\n}\n\n/** A `node:http` request listener serving every route (404 unknown path, 405 other method). */\nexport function createRequestListener(\n  publisher: Publisher,\n  options?: ListenerOptions,\n): (request: IncomingMessage, response: ServerResponse) => void {\n  return createListenerFor(ROUTES, TREE, publisher, options);\n}\n\n/**\n * The answer to one request, independent of any HTTP framework: what `createRequestListener`\n * and the adapters send (status, headers, body). Never rejects; null when the client went away.\n * `options.path` is the target relative to where the routes are mounted; `options.body` a body\n * a framework has already read.\n */\nexport function answerRequest(publisher: Publisher, request: IncomingMessage, options?: AnswerOptions): Promise<HttpAnswer | null> {\n  return answerRequestFor(ROUTES, TREE, publisher, request, options);\n}\n";
 },"usePartial":true,"useData":true},
   "route.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {

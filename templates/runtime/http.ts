@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { answer, DEFAULT_PROBES, errorAnswer, failure, SUCCESS_BODY } from "./answers.js";
 import { matchRoute } from "./dispatch.js";
 import { errorText } from "./log.js";
+import { tracedPublish } from "./tracing.js";
 import {
   RequestError,
   type AnswerOptions,
@@ -99,7 +100,7 @@ export async function handleRequest(
     }
     if (problem !== null) return errorAnswer(400, problem);
   }
-  const result = await publisher.publish(route, outgoing, body);
+  const result = await tracedPublish(route, outgoing, request, () => publisher.publish(route, outgoing, body));
   if (!result.ok) return failure(result);
   return answer(200, SUCCESS_BODY[route.outputEncoding], { "X-Krakend-Completed": "false" });
 }
