@@ -47,14 +47,13 @@ function subscribed(): boolean {
   );
 }
 
-/** Runs `publish`, announced on the channel when anybody listens. */
-export async function tracedPublish(
-  route: RouteInfo,
-  outgoing: Outgoing,
-  request: IncomingMessage,
-  publish: () => Promise<PublishResult>,
-): Promise<PublishResult> {
+/** Runs `publish`, announced on the channel when anybody listens (not async: unheard, it adds no promise). */
+export function tracedPublish(route: RouteInfo, outgoing: Outgoing, request: IncomingMessage, publish: () => Promise<PublishResult>): Promise<PublishResult> {
   if (!subscribed()) return publish();
+  return traced(route, outgoing, request, publish);
+}
+
+async function traced(route: RouteInfo, outgoing: Outgoing, request: IncomingMessage, publish: () => Promise<PublishResult>): Promise<PublishResult> {
   const options = outgoing.options;
   options.headers ??= {};
   const context: PublishContext = {
