@@ -27,6 +27,8 @@ interface RuntimeSource {
   /** Module file name → its text. */
   readonly modules: ReadonlyMap<string, string>;
   readonly exports: ReadonlyMap<string, RuntimeExport>;
+  /** Matches any exported name as a whole identifier: a scan meets only the names that matter. */
+  readonly exportedName: RegExp;
 }
 
 const EXPORT = /^export (?:declare )?(?:async )?(function|class|const|let|interface|type|enum) ([A-Za-z_$][\w$]*)/gm;
@@ -50,7 +52,7 @@ function runtimeSource(): RuntimeSource {
       exports.set(name, { module, typeOnly: kind === "interface" || kind === "type" });
     }
   }
-  loaded = { modules, exports };
+  loaded = { modules, exports, exportedName: new RegExp(`(?<![\\w$])(?:${[...exports.keys()].join("|")})(?![\\w$])`, "g") };
   return loaded;
 }
 
@@ -64,61 +66,56 @@ export function runtimeFiles(): { path: string; content: string }[] {
  * and syntax, including the `${…}` expressions of template literals.
  */
 export function codeOnly(text: string): string {
-  let out = "";
-  let i = 0;
+  const parts: string[] = [];
   /** Brace depth of each template literal's `${…}` we are inside, innermost last. */
   const templates: number[] = [];
   let depth = 0;
-  const skipString = (quote: string) => {
-    i++;
-    while (i < text.length && text[i] !== quote && text[i] !== "\n") i += text[i] === "\\" ? 2 : 1;
-    i++;
-    out += " ";
+  let copied = 0; // text before this index is in `parts`
+  /** The end of template text that starts at `from` (after its `` ` `` or `}`), entering a `${` if it meets one. */
+  const templateTextEnd = (from: number): number => {
+    let k = from;
+    while (k < text.length && text[k] !== "`" && !(text[k] === "$" && text[k + 1] === "{")) k += text[k] === "\\" ? 2 : 1;
+    if (text[k] === "`") return k + 1;
+    if (k < text.length) templates.push(depth);
+    return k + 2;
   };
-  /** Template text up to its end or to the next `${`. */
-  const skipTemplateText = () => {
-    while (i < text.length && text[i] !== "`" && !(text[i] === "$" && text[i + 1] === "{")) i += text[i] === "\\" ? 2 : 1;
-    if (text[i] === "`") i++;
-    else if (i < text.length) {
-      i += 2;
-      templates.push(depth);
-    }
-    out += " ";
-  };
-  while (i < text.length) {
-    const c = text[i] as string;
-    const next = text[i + 1];
-    if (c === "/" && next === "/") {
-      while (i < text.length && text[i] !== "\n") i++;
-    } else if (c === "/" && next === "*") {
-      const end = text.indexOf("*/", i + 2);
-      i = end === -1 ? text.length : end + 2;
-      out += " ";
+  const special = /[/"'`{}]/g;
+  let match: RegExpExecArray | null = special.exec(text);
+  while (match !== null) {
+    const at = match.index;
+    const c = match[0];
+    let skipTo = -1; // where the blanked stretch ends, when this character starts one
+    if (c === "/" && text[at + 1] === "/") {
+      const end = text.indexOf("\n", at);
+      skipTo = end === -1 ? text.length : end;
+    } else if (c === "/" && text[at + 1] === "*") {
+      const end = text.indexOf("*/", at + 2);
+      skipTo = end === -1 ? text.length : end + 2;
     } else if (c === '"' || c === "'") {
-      skipString(c);
+      let k = at + 1;
+      while (k < text.length && text[k] !== c && text[k] !== "\n") k += text[k] === "\\" ? 2 : 1;
+      skipTo = k + 1;
     } else if (c === "`") {
-      i++;
-      skipTemplateText();
+      skipTo = templateTextEnd(at + 1);
     } else if (c === "{") {
       depth++;
-      out += c;
-      i++;
     } else if (c === "}") {
       if (templates.length > 0 && templates[templates.length - 1] === depth) {
         templates.pop();
-        i++;
-        skipTemplateText();
+        skipTo = templateTextEnd(at + 1);
       } else {
         depth--;
-        out += c;
-        i++;
       }
-    } else {
-      out += c;
-      i++;
     }
+    if (skipTo !== -1) {
+      parts.push(text.slice(copied, at), " ");
+      copied = Math.min(skipTo, text.length);
+      special.lastIndex = copied;
+    }
+    match = special.exec(text);
   }
-  return out;
+  parts.push(text.slice(copied));
+  return parts.join("");
 }
 
 /** The names a file declares or imports itself: a runtime export of the same name is not meant. */
@@ -146,6 +143,12 @@ const byName = (a: string, b: string) => {
   return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
 };
 
+/** Whether the identifier at `at` is a use: not a property (`a.name`, but `...name` is) nor an object key (`name: …`). */
+function isUse(code: string, at: number, length: number): boolean {
+  if (code[at - 1] === "." && code.slice(at - 3, at) !== "...") return false;
+  return !/^\s*:/.test(code.slice(at + length, at + length + 8));
+}
+
 /**
  * The `import` lines for every runtime export that `code` refers to, one per module in module
  * order, for a file at `depth` folders below the output folder. A name counts when it is used
@@ -153,14 +156,14 @@ const byName = (a: string, b: string) => {
  * or a name the file declares or imports itself.
  */
 export function runtimeImportLines(code: string, depth: number): string {
-  const { exports } = runtimeSource();
+  const { exports, exportedName } = runtimeSource();
   const used = new Map<string, string[]>();
   const stripped = codeOnly(code);
   const own = ownNames(stripped);
-  for (const match of stripped.matchAll(/(?<![\w$])(?<!(?<!\.\.)\.)[A-Za-z_$][\w$]*(?![\w$])(?!\s*:)/g)) {
+  for (const match of stripped.matchAll(exportedName)) {
     const name = match[0];
     const found = exports.get(name);
-    if (!found || own.has(name)) continue;
+    if (!found || own.has(name) || !isUse(stripped, match.index, name.length)) continue;
     const inModule = used.get(found.module) ?? [];
     if (!inModule.includes(name)) inModule.push(name);
     used.set(found.module, inModule);
