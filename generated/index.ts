@@ -48,6 +48,7 @@ export type {
   RouteInfo,
   RouteMatch,
 };
+export { DURATION_BUCKETS_SECONDS, OUTCOMES, outcomeOf, type DurationStats, type Outcome, type RouteStats } from "./runtime/stats.js";
 export { PUBLISH_CHANNEL, PublishError, type PublishContext } from "./runtime/tracing.js";
 export * from "./routes/put-events-kind.js";
 export * from "./routes/delete-orders-region-id.js";

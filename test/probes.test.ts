@@ -31,11 +31,13 @@ function standIn(brokers: BrokerStats[]): Publisher {
     publish: async () => ({ ok: false, status: 503, message: "stand-in" }),
     availability: () => ({ ok: false, status: 503, message: "stand-in" }),
     close: async () => undefined,
-    stats: () => ({ brokers }),
+    stats: () => ({ brokers, routes: [] }),
+    recordAnswer: () => undefined,
   };
 }
 
 const broker = (state: Partial<BrokerStats>): BrokerStats => ({
+  name: "amqp://127.0.0.1:5672",
   url: "amqp://guest:***@127.0.0.1:5672",
   connected: true,
   blocked: false,

@@ -117,14 +117,22 @@ export async function answerRequestFor(
   request: IncomingMessage,
   options: AnswerOptions = {},
 ): Promise<HttpAnswer | null> {
+  let routed: Route | null = null;
+  let receivedAt = 0;
   try {
     const target = options.path ?? request.url ?? "/";
     const probe = probeAnswer(publisher, request.method ?? "GET", target, options.probes);
     if (probe) return probe;
     const match = matchRoute(routes, tree, request.method ?? "GET", target);
-    return "route" in match ? await handleRequest(match, request, publisher, options) : match;
+    if (!("route" in match)) return match;
+    routed = match.route;
+    receivedAt = performance.now();
+    const result = await handleRequest(match, request, publisher, options);
+    publisher.recordAnswer(routed, result === null ? null : result.status, receivedAt);
+    return result;
   } catch (err) {
     process.stderr.write(`[amqp] error: unexpected failure: ${errorText(err)}\n`);
+    if (routed) publisher.recordAnswer(routed, 500, receivedAt);
     return errorAnswer(500, "internal error");
   }
 }

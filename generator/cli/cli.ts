@@ -368,7 +368,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--force", "overwrite generated files edited by hand, and files of yours in the way")
     .option("--verify", "type-check the generated code in memory before writing anything")
     .option("--templates <dir>", "use the *.hbs files in <dir> instead of the built-in templates of the same name")
-    .addOption(new Option("--adapter <name...>", "also generate adapters for these frameworks").choices([...ADAPTERS]))
+    .addOption(new Option("--adapter <name...>", "also generate adapters for these libraries (HTTP frameworks, metrics, traces)").choices([...ADAPTERS]))
     .option("--verbose", "print the time of each phase, start-up and writing included")
     .option("-q, --quiet", "print errors only")
     .option("--no-color", "never colour output (NO_COLOR is honoured too)")

@@ -23,8 +23,11 @@ type Render<View> = (view: View) => string;
 /** What handlebars makes of a template: it takes any view. */
 type AnyRender = Render<object>;
 
-/** HTTP frameworks an adapter can be generated for (`adapters/<name>.ts`), besides `node:http`. */
-export const ADAPTERS = ["express", "fastify", "hono"] as const;
+/**
+ * Libraries an adapter can be generated for (`adapters/<name>.ts`): HTTP frameworks besides
+ * `node:http`, and telemetry (metrics, traces) that the standalone runtime leaves to them.
+ */
+export const ADAPTERS = ["express", "fastify", "hono", "prometheus"] as const;
 export type Adapter = (typeof ADAPTERS)[number];
 
 export interface Templates {
@@ -43,6 +46,7 @@ const TEMPLATE_FILES = {
   express: "adapter-express.ts.hbs",
   fastify: "adapter-fastify.ts.hbs",
   hono: "adapter-hono.ts.hbs",
+  prometheus: "adapter-prometheus.ts.hbs",
 } as const;
 
 /** Options every template is compiled with: output is TypeScript (no HTML escaping), variables are strict. */
@@ -138,6 +142,7 @@ export function loadTemplates(overrides?: string, precompiled: Precompiled = bui
       express: named(TEMPLATE_FILES.express),
       fastify: named(TEMPLATE_FILES.fastify),
       hono: named(TEMPLATE_FILES.hono),
+      prometheus: named(TEMPLATE_FILES.prometheus),
     },
     origin: ready ? "precompiled" : "compiled",
   };

@@ -6,6 +6,7 @@
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type Options } from "amqplib";
 import { SHORT_STRING_BYTES } from "./checks.js";
 import { errorText, redactUrl, stderrLogger } from "./log.js";
+import { RouteMeter } from "./stats.js";
 import type { BackoffStrategy, BrokerInfo, BrokerStats, Logger, Outgoing, Publisher, PublisherOptions, PublishResult, RouteInfo } from "./types.js";
 
 const RETRY_AFTER_SECONDS = 1;
@@ -191,6 +192,7 @@ class BrokerLink {
   stats(): BrokerStats {
     const connected = this.channel !== null;
     return {
+      name: this.info.urls.join(","),
       url: connected ? redactUrl(this.urls[this.urlIndex] ?? "") : null,
       connected,
       blocked: this.blocked,
@@ -645,11 +647,14 @@ export function createPublisherFor(brokers: readonly BrokerInfo[], routes: reado
     if (!link) throw new Error(`route ${route.id} names an unknown broker`);
     return link;
   };
+  // Requests' outcomes are counted per route, beside the brokers' counters, for stats().
+  const meters = new Map(routes.map((route) => [route.id, new RouteMeter(route)]));
   return {
     ready: () => Promise.all(links.map((l) => l.ready())).then(() => undefined),
     availability: (route) => linkOf(route).availability(route),
     publish: (route, outgoing, body) => linkOf(route).publish(route, outgoing, body),
     close: () => Promise.all(links.map((l) => l.close())).then(() => undefined),
-    stats: () => ({ brokers: links.map((l) => l.stats()) }),
+    stats: () => ({ brokers: links.map((l) => l.stats()), routes: [...meters.values()].map((m) => m.snapshot()) }),
+    recordAnswer: (route, status, receivedAt) => meters.get(route.id)?.record(status, receivedAt),
   };
 }

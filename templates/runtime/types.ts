@@ -5,6 +5,7 @@
  */
 import type { Options } from "amqplib";
 import type { IncomingMessage } from "node:http";
+import type { RouteStats } from "./stats.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type BackoffStrategy = "linear" | "linear-jitter" | "exponential" | "exponential-jitter" | "fallback";
@@ -153,6 +154,8 @@ export type PublishResult =
 
 /** A snapshot of one broker link, for probes, metrics and tests. Plain numbers: no dependency. */
 export interface BrokerStats {
+  /** The broker's name in metrics: its config's `host` list, credentials removed (stable across failovers). */
+  readonly name: string;
   /** The URL of the current connection, credentials redacted; null while disconnected. */
   readonly url: string | null;
   readonly connected: boolean;
@@ -170,6 +173,8 @@ export interface BrokerStats {
 
 export interface PublisherStats {
   readonly brokers: readonly BrokerStats[];
+  /** Every route's answers by outcome and its publish durations, in the order of `routes`. */
+  readonly routes: readonly RouteStats[];
 }
 
 export interface Publisher {
@@ -181,8 +186,13 @@ export interface Publisher {
   availability(route: RouteInfo): PublishResult;
   /** Stops accepting, waits (bounded) for outstanding confirms, closes connections. */
   close(): Promise<void>;
-  /** Counters and states of every broker link, in the order of `brokers`. */
+  /** Counters and states of every broker link and every route. */
   stats(): PublisherStats;
+  /**
+   * Counts the answer to a routed request (`status` null: the client went away first), with the
+   * time it was received (`performance.now()`). The HTTP handler calls it; metrics read it back.
+   */
+  recordAnswer(route: RouteInfo, status: number | null, receivedAt: number): void;
 }
 
 /** A node of the dispatch tree built at generation time: static segments first, then a param. */

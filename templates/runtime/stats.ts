@@ -1,0 +1,95 @@
+/**
+ * Per-route counters for metrics: how each routed request ended (its outcome) and how long the
+ * published ones took, from the request received to the broker's confirm. Plain numbers, kept
+ * by the publisher and read through `publisher.stats()`, so that the runtime needs no metrics
+ * library: the Prometheus and OpenTelemetry adapters read or follow them.
+ */
+import type { RouteInfo } from "./types.js";
+
+/**
+ * How a routed request ended, by its answer: `published` (2xx), `rejected` (a 4xx: refused
+ * before the broker), `refused` (502: the broker refused or returned it), `unavailable` (503),
+ * `timeout` (504), `error` (500: a fault of the service), `aborted` (the client went away first).
+ */
+export type Outcome = "published" | "rejected" | "refused" | "unavailable" | "timeout" | "error" | "aborted";
+
+export const OUTCOMES: readonly Outcome[] = ["published", "rejected", "refused", "unavailable", "timeout", "error", "aborted"];
+
+/** The outcome an answer's status stands for; null: the client went away. */
+export function outcomeOf(status: number | null): Outcome {
+  if (status === null) return "aborted";
+  if (status < 300) return "published";
+  if (status < 500) return "rejected";
+  if (status === 502) return "refused";
+  if (status === 503) return "unavailable";
+  if (status === 504) return "timeout";
+  return "error";
+}
+
+/**
+ * Upper bounds of the duration histogram, in seconds: OpenTelemetry's advice for
+ * `messaging.client.operation.duration`, so that both adapters bucket alike.
+ */
+export const DURATION_BUCKETS_SECONDS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+/** A histogram's state: `buckets[i]` counts the observations ≤ `DURATION_BUCKETS_SECONDS[i]` (cumulative, as Prometheus has it). */
+export interface DurationStats {
+  readonly buckets: readonly number[];
+  readonly count: number;
+  readonly sum: number;
+}
+
+/** One route's counters. */
+export interface RouteStats {
+  readonly id: string;
+  readonly method: string;
+  readonly path: string;
+  /** Requests answered, by outcome. */
+  readonly outcomes: Readonly<Record<Outcome, number>>;
+  /** Published messages: seconds from the request received to the broker's confirm. */
+  readonly duration: DurationStats;
+}
+
+/** Counts one route's answers. Recording is a few additions: it is on every request's path. */
+export class RouteMeter {
+  private readonly route: RouteInfo;
+  private readonly counts = new Float64Array(OUTCOMES.length);
+  /** Observations per bucket, not cumulative (one increment each); the last one is +Inf. */
+  private readonly buckets = new Float64Array(DURATION_BUCKETS_SECONDS.length + 1);
+  private sum = 0;
+
+  constructor(route: RouteInfo) {
+    this.route = route;
+  }
+
+  /** Counts an answer (`status` null: the client went away); `startedAt` is `performance.now()` when the request was received. */
+  record(status: number | null, startedAt: number): void {
+    const outcome = outcomeOf(status);
+    increment(this.counts, OUTCOMES.indexOf(outcome));
+    if (outcome !== "published") return;
+    const seconds = (performance.now() - startedAt) / 1000;
+    let i = 0;
+    while (i < DURATION_BUCKETS_SECONDS.length && seconds > (DURATION_BUCKETS_SECONDS[i] as number)) i++;
+    increment(this.buckets, i);
+    this.sum += seconds;
+  }
+
+  snapshot(): RouteStats {
+    const outcomes = {} as Record<Outcome, number>;
+    OUTCOMES.forEach((outcome, i) => {
+      outcomes[outcome] = this.counts[i] as number;
+    });
+    const cumulative: number[] = [];
+    let count = 0;
+    for (let i = 0; i < this.buckets.length; i++) {
+      count += this.buckets[i] as number;
+      if (i < DURATION_BUCKETS_SECONDS.length) cumulative.push(count);
+    }
+    const { id, method, path } = this.route;
+    return { id, method, path, outcomes, duration: { buckets: cumulative, count, sum: this.sum } };
+  }
+}
+
+function increment(counts: Float64Array, index: number): void {
+  counts[index] = (counts[index] as number) + 1;
+}
