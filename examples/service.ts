@@ -3,15 +3,30 @@
  * Publishes to the broker at AMQP_URL (default: the config's host, credentials removed).
  *
  *   curl -X POST localhost:8080/produce/60000/replies/msg-1/5/eu.orders -d 'hello'
+ *   curl localhost:8080/__ready        # readiness: 200 while the broker is connected
+ *   curl localhost:8080/metrics        # Prometheus metrics (prom-client)
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { registerPrometheusMetrics } from "../generated/adapters/prometheus.js";
 import { createPublisher, createRequestListener, routes } from "../generated/index.js";
 
 const publisher = createPublisher();
+const registry = registerPrometheusMetrics(publisher);
+const listener = createRequestListener(publisher, { maxBodyBytes: 256 * 1024 });
+
 // Node answers 431 to request headers over 16 KiB; Go (and so KrakenD) allows 1 MiB. Raise it if
 // your clients send large headers: a header table too big for an AMQP message is still a 400.
-const server = createServer({ maxHeaderSize: 64 * 1024 }, createRequestListener(publisher, { maxBodyBytes: 256 * 1024 }));
+const server = createServer({ maxHeaderSize: 64 * 1024 }, (request, response) => {
+  if (request.method === "GET" && request.url === "/metrics") {
+    void registry.metrics().then((text) => {
+      response.writeHead(200, { "Content-Type": registry.contentType });
+      response.end(text);
+    });
+    return;
+  }
+  listener(request, response); // the routes, and the /__health and /__ready probes
+});
 
 server.listen(Number(process.env["PORT"] ?? 8080), "127.0.0.1", () => {
   const { port } = server.address() as AddressInfo;
