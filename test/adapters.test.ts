@@ -150,6 +150,7 @@ test("imports: generated code never imports amqp-gen; runtime/ no framework; eac
     "adapters/express.ts": (s) => s === "express",
     "adapters/fastify.ts": (s) => s === "fastify",
     "adapters/hono.ts": (s) => s === "hono" || s.startsWith("hono/"),
+    "adapters/opentelemetry.ts": (s) => s === "@opentelemetry/api",
     "adapters/prometheus.ts": (s) => s === "prom-client",
   };
   for (const f of showcaseFiles) {

@@ -27,7 +27,7 @@ type AnyRender = Render<object>;
  * Libraries an adapter can be generated for (`adapters/<name>.ts`): HTTP frameworks besides
  * `node:http`, and telemetry (metrics, traces) that the standalone runtime leaves to them.
  */
-export const ADAPTERS = ["express", "fastify", "hono", "prometheus"] as const;
+export const ADAPTERS = ["express", "fastify", "hono", "opentelemetry", "prometheus"] as const;
 export type Adapter = (typeof ADAPTERS)[number];
 
 export interface Templates {
@@ -46,6 +46,7 @@ const TEMPLATE_FILES = {
   express: "adapter-express.ts.hbs",
   fastify: "adapter-fastify.ts.hbs",
   hono: "adapter-hono.ts.hbs",
+  opentelemetry: "adapter-opentelemetry.ts.hbs",
   prometheus: "adapter-prometheus.ts.hbs",
 } as const;
 
@@ -142,6 +143,7 @@ export function loadTemplates(overrides?: string, precompiled: Precompiled = bui
       express: named(TEMPLATE_FILES.express),
       fastify: named(TEMPLATE_FILES.fastify),
       hono: named(TEMPLATE_FILES.hono),
+      opentelemetry: named(TEMPLATE_FILES.opentelemetry),
       prometheus: named(TEMPLATE_FILES.prometheus),
     },
     origin: ready ? "precompiled" : "compiled",
