@@ -1,8 +1,10 @@
 /**
  * HTTP → RabbitMQ throughput: amqp-gen's generated listener against a minimal hand-written
  * server (bench/servers/baseline.ts) publishing the same confirmed, persistent message, each in
- * its own process, loaded by autocannon at concurrency 50, alternating runs so that noise hits
- * both alike. Prints median requests/s and p99 latency, and the ratios.
+ * its own process, loaded by autocannon at concurrency 50, rotating the order of runs so that
+ * noise hits all alike. A third server is the generated one with both telemetry adapters on
+ * (OpenTelemetry spans and metrics, Prometheus scraped), for what operators' visibility costs.
+ * Prints median requests/s and p99 latency, and the ratios.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -52,8 +54,8 @@ function median(values: number[]): number {
   return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 }
 
-function startServer(script: string, args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+function startServer(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout?.on("data", (c: Buffer) => {
@@ -75,7 +77,8 @@ async function load(port: number, seconds: number): Promise<{ rps: number; p99: 
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/produce/60000/replies/msg-1/5/eu.orders`,
     method: "POST",
-    headers: { "content-type": "application/json" },
+    // A W3C trace context, as a traced client sends it: the telemetry server continues it.
+    headers: { "content-type": "application/json", traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" },
     body: JSON.stringify({ sku: "A-1", quantity: 2 }),
     connections: 50,
     duration: seconds,
@@ -85,14 +88,18 @@ async function load(port: number, seconds: number): Promise<{ rps: number; p99: 
 
 export interface HttpFigures {
   generated: { rps: number; p99: number };
+  /** The generated server with the OpenTelemetry and Prometheus adapters registered. */
+  telemetry: { rps: number; p99: number };
   baseline: { rps: number; p99: number };
   rpsRatio: number;
   p99Ratio: number;
+  /** Telemetry on against off, requests/s (1 = free). */
+  telemetryRpsRatio: number;
   failures: number;
 }
 
 export async function benchHttp(): Promise<HttpFigures> {
-  const result = await generate(JSON.stringify(CONFIG));
+  const result = await generate(JSON.stringify(CONFIG), { adapters: ["opentelemetry", "prometheus"] });
   rmSync(OUT, { recursive: true, force: true });
   for (const f of result.files) {
     mkdirSync(dirname(join(OUT, f.path)), { recursive: true });
@@ -103,21 +110,29 @@ export async function benchHttp(): Promise<HttpFigures> {
   const purge = () => channel.purgeQueue(QUEUE).catch(() => undefined);
 
   const generated = await startServer("bench/servers/generated.ts", [OUT]);
+  const telemetry = await startServer("bench/servers/generated.ts", [OUT], { BENCH_TELEMETRY: "1" });
   const baseline = await startServer("bench/servers/baseline.ts");
-  const figures = { generated: { rps: [] as number[], p99: [] as number[] }, baseline: { rps: [] as number[], p99: [] as number[] } };
+  const figures = {
+    generated: { rps: [] as number[], p99: [] as number[] },
+    telemetry: { rps: [] as number[], p99: [] as number[] },
+    baseline: { rps: [] as number[], p99: [] as number[] },
+  };
   let failures = 0;
   try {
     await load(generated.port, 2); // warm-up
+    await load(telemetry.port, 2);
     await load(baseline.port, 2);
     await purge();
     spawnSync("sync"); // the disk writes of earlier benchmarks must not land on the first runs
     for (let i = 0; i < RUNS; i++) {
-      // Alternate which server goes first, so that neither always runs after the other.
-      const pair = [
+      // Rotate which server goes first, so that none always runs after another.
+      const servers = [
         ["generated", generated],
+        ["telemetry", telemetry],
         ["baseline", baseline],
       ] as const;
-      for (const [name, server] of i % 2 === 0 ? pair : [...pair].reverse()) {
+      const order = [...servers.slice(i % servers.length), ...servers.slice(0, i % servers.length)];
+      for (const [name, server] of order) {
         const r = await load(server.port, DURATION);
         figures[name].rps.push(r.rps);
         figures[name].p99.push(r.p99);
@@ -127,20 +142,25 @@ export async function benchHttp(): Promise<HttpFigures> {
     }
   } finally {
     await stop(generated.child);
+    await stop(telemetry.child);
     await stop(baseline.child);
     await channel.deleteQueue(QUEUE).catch(() => undefined);
     await channel.deleteExchange(EXCHANGE).catch(() => undefined);
     await admin.close();
   }
   const g = { rps: median(figures.generated.rps), p99: median(figures.generated.p99) };
+  const t = { rps: median(figures.telemetry.rps), p99: median(figures.telemetry.p99) };
   const b = { rps: median(figures.baseline.rps), p99: median(figures.baseline.p99) };
-  return { generated: g, baseline: b, rpsRatio: g.rps / b.rps, p99Ratio: g.p99 / b.p99, failures };
+  return { generated: g, telemetry: t, baseline: b, rpsRatio: g.rps / b.rps, p99Ratio: g.p99 / b.p99, telemetryRpsRatio: t.rps / g.rps, failures };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const f = await benchHttp();
   console.log(`HTTP → RabbitMQ, confirmed + persistent, concurrency 50, median of ${RUNS} × ${DURATION} s`);
   console.log(`generated: ${f.generated.rps.toFixed(0)} req/s, p99 ${f.generated.p99} ms`);
+  console.log(`telemetry: ${f.telemetry.rps.toFixed(0)} req/s, p99 ${f.telemetry.p99} ms (OpenTelemetry + Prometheus adapters)`);
   console.log(`baseline:  ${f.baseline.rps.toFixed(0)} req/s, p99 ${f.baseline.p99} ms`);
-  console.log(`ratio: ${f.rpsRatio.toFixed(2)}× req/s, ${f.p99Ratio.toFixed(2)}× p99; non-2xx/errors ${f.failures}`);
+  console.log(
+    `ratio: ${f.rpsRatio.toFixed(2)}× req/s, ${f.p99Ratio.toFixed(2)}× p99; telemetry on/off ${f.telemetryRpsRatio.toFixed(2)}× req/s; non-2xx/errors ${f.failures}`,
+  );
 }

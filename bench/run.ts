@@ -110,6 +110,16 @@ lines.push(
 );
 lines.push(
   row(
+    "the same, OpenTelemetry + Prometheus adapters on",
+    `${http.telemetry.rps.toFixed(0)} req/s, p99 ${http.telemetry.p99} ms`,
+    `${http.generated.rps.toFixed(0)} req/s (adapters off)`,
+    `${http.telemetryRpsRatio.toFixed(2)}× req/s`,
+    "≥ 0.8× req/s",
+    http.telemetryRpsRatio >= 0.8,
+  ),
+);
+lines.push(
+  row(
     `dispatch + params, ${dispatch.routes} routes, in-process`,
     `${(dispatch.generatedPerSecond / 1e6).toFixed(2)} M lookups/s`,
     `${(dispatch.findMyWayPerSecond / 1e6).toFixed(2)} M/s (find-my-way)`,
@@ -121,7 +131,7 @@ lines.push(
 lines.push(
   row(
     "tracing channel `amqp-gen:publish`, per publish, in-process",
-    `+${tracing.unsubscribedCostNs.toFixed(0)} ns with nobody subscribed, +${tracing.subscribedCostNs.toFixed(0)} ns with a no-op subscriber`,
+    `+${tracing.unsubscribedCostNs.toFixed(0)} ns with nobody subscribed, +${tracing.subscribedCostNs.toFixed(0)} ns with a no-op subscriber, +${(tracing.openTelemetryCostNs / 1000).toFixed(1)} µs with the OpenTelemetry adapter (SDK)`,
     `${tracing.directNs.toFixed(0)} ns (publish called directly)`,
     "—",
     "nobody subscribed: ≤ 50 ns",

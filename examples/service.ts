@@ -5,14 +5,21 @@
  *   curl -X POST localhost:8080/produce/60000/replies/msg-1/5/eu.orders -d 'hello'
  *   curl localhost:8080/__ready        # readiness: 200 while the broker is connected
  *   curl localhost:8080/metrics        # Prometheus metrics (prom-client)
+ *
+ * Traces: every publish is a PRODUCER span through @opentelemetry/api, exported by whatever SDK
+ * the process starts with (without one, the API is a no-op), for example
+ *   node --import @opentelemetry/auto-instrumentations-node/register --import tsx examples/service.ts
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { registerOpenTelemetry } from "../generated/adapters/opentelemetry.js";
 import { registerPrometheusMetrics } from "../generated/adapters/prometheus.js";
 import { createPublisher, createRequestListener, routes } from "../generated/index.js";
 
 const publisher = createPublisher();
 const registry = registerPrometheusMetrics(publisher);
+// After the SDK is set up (a MeterProvider registered later would not get the metrics).
+registerOpenTelemetry();
 const listener = createRequestListener(publisher, { maxBodyBytes: 256 * 1024 });
 
 // Node answers 431 to request headers over 16 KiB; Go (and so KrakenD) allows 1 MiB. Raise it if
