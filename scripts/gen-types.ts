@@ -35,7 +35,8 @@ export async function renderTypes(): Promise<string> {
   // `$ref`s name schemas by their `$id` URL; serve those from schema/ and never touch the network.
   // A relative `$ref` ("amqp-producer.schema.json", so that editors read the sibling file) is
   // resolved against the referring schema's location: serve it by file name too.
-  const byId = new Map(referenced.flatMap((s) => [[s.id, s.text] as const, [s.id.split("/").pop() ?? s.id, s.text] as const]));
+  // The entry point is served too: the producer schema refers back to its shared definitions.
+  const byId = new Map([entry, ...referenced].flatMap((s) => [[s.id, s.text] as const, [s.id.split("/").pop() ?? s.id, s.text] as const]));
   const lookup = (url: string) => byId.get(url) ?? byId.get(url.split("/").pop() ?? url);
   return compile(JSON.parse(entry.text), "KrakendConfig", {
     bannerComment: BANNER,

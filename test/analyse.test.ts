@@ -80,11 +80,28 @@ test("routing key: param, static literal, literal without static_routing_key (A4
 
 test("binding key: the literal with static_routing_key, # otherwise (B2)", () => {
   const stat = run(config([producerEndpoint("/p", { ...base, routing_key: "k.1", static_routing_key: true })])).program.routes[0];
-  assert.equal(stat?.queue, { name: "q", durable: false, bindingKey: "k.1" });
+  assert.equal(stat?.queue, { name: "q", durable: false, bindingKey: "k.1", arguments: {} });
   const param = run(config([producerEndpoint("/p/{k}", { ...base, routing_key: "K", durable: true })])).program.routes[0];
-  assert.equal(param?.queue, { name: "q", durable: true, bindingKey: "#" });
+  assert.equal(param?.queue, { name: "q", durable: true, bindingKey: "#", arguments: {} });
   assert.is(param?.persistent, true);
-  assert.equal(param?.exchange, { name: "ex", durable: true, autoDelete: false });
+  assert.equal(param?.exchange, { name: "ex", type: "topic", durable: true, autoDelete: false, arguments: {} });
+  assert.is(param?.declare, true);
+});
+
+test('"@amqp-gen": exchange type, arguments and declare reach the IR; the binding follows the exchange type', () => {
+  const route = (path: string, block: Record<string, unknown>) => run(config([producerEndpoint(path, { ...base, ...block })])).program.routes[0];
+  const settings = {
+    exchange_type: "fanout",
+    exchange_arguments: { "alternate-exchange": "alt" },
+    queue_arguments: { "x-max-priority": 5, "x-message-ttl": 1000 },
+  };
+  const fanout = route("/p/{k}", { routing_key: "K", "@amqp-gen": settings });
+  assert.equal(fanout?.exchange, { name: "ex", type: "fanout", durable: false, autoDelete: false, arguments: { "alternate-exchange": "alt" } });
+  assert.equal(fanout?.queue, { name: "q", durable: false, bindingKey: "", arguments: { "x-max-priority": 5, "x-message-ttl": 1000 } });
+  assert.is(route("/p/{k}", { routing_key: "K", "@amqp-gen": { exchange_type: "headers" } })?.queue?.bindingKey, "");
+  assert.is(route("/p", { routing_key: "k.1", static_routing_key: true, "@amqp-gen": { exchange_type: "direct" } })?.queue?.bindingKey, "k.1");
+  assert.is(route("/p/{k}", { routing_key: "K", "@amqp-gen": { exchange_type: "direct" } })?.queue?.bindingKey, null, "no binding takes every key");
+  assert.is(route("/p/{k}", { routing_key: "K", "@amqp-gen": { declare: false } })?.declare, false);
 });
 
 test("capitalisation mistake gets 'did you mean' with the right key", () => {
@@ -215,6 +232,60 @@ test("KrakenD's traps are diagnosed (B5)", () => {
         producerEndpoint("/b/{r}", { name: "q2", exchange: "ex", routing_key: "R", durable: false }),
       ]),
       want: ["error:AG216"],
+    },
+    {
+      name: "one exchange declared with two types",
+      text: config([
+        producerEndpoint("/a/{r}", { ...base, routing_key: "R", "@amqp-gen": { exchange_type: "direct" } }),
+        producerEndpoint("/b/{r}", { name: "q2", exchange: "ex", routing_key: "R" }),
+      ]),
+      want: ["error:AG216", "warning:AG231"],
+    },
+    {
+      name: "one queue declared with two argument lists",
+      text: config([
+        producerEndpoint("/a/{r}", { ...base, routing_key: "R", "@amqp-gen": { queue_arguments: { "x-message-ttl": 1000 } } }),
+        producerEndpoint("/b/{r}", { ...base, routing_key: "R", "@amqp-gen": { queue_arguments: { "x-message-ttl": 2000 } } }),
+      ]),
+      want: ["error:AG216"],
+    },
+    {
+      name: "a route declaring nothing contradicts no declaration",
+      text: config([
+        producerEndpoint("/a/{r}", { ...base, routing_key: "R", durable: true }),
+        producerEndpoint("/b/{r}", { ...base, routing_key: "R", "@amqp-gen": { declare: false } }),
+      ]),
+      want: [],
+    },
+    {
+      name: "declaration arguments with nothing to declare",
+      text: config([
+        producerEndpoint("/a/{r}", { ...base, name: "", routing_key: "R", "@amqp-gen": { queue_arguments: { "x-message-ttl": 1 } } }),
+        producerEndpoint("/b/{r}", {
+          ...base,
+          name: "q2",
+          exchange: "ex2",
+          routing_key: "R",
+          "@amqp-gen": { declare: false, exchange_arguments: { "alternate-exchange": "x" } },
+        }),
+      ]),
+      want: ["warning:AG220", "warning:AG229", "warning:AG229"],
+    },
+    {
+      name: "a priority the queue ignores, and one it keeps",
+      text: config([
+        producerEndpoint("/a/{p}", { ...base, routing_key: "k", static_routing_key: true, priority_key: "P" }),
+        producerEndpoint("/b/{p}", {
+          ...base,
+          name: "q2",
+          exchange: "ex2",
+          routing_key: "k",
+          static_routing_key: true,
+          priority_key: "P",
+          "@amqp-gen": { queue_arguments: { "x-max-priority": 9 } },
+        }),
+      ]),
+      want: ["warning:AG230"],
     },
     {
       name: "partial param segment",
@@ -366,6 +437,9 @@ test("the analyser's rules, by table, in the order they run", () => {
     'route: input_headers ["*"] copies credentials into every message [AG226]',
     "route: hop-by-hop headers and Host are never forwarded [AG227]",
     "route: a GET endpoint is not on a probe's default path [AG228]",
+    "route: declaration arguments have something to be declared with [AG229]",
+    "route: a priority is set only where the queue has priorities [AG230]",
+    "route: a direct exchange's queue is bound with a key every message has [AG231]",
     "route: the queue has a name [AG220]",
     "routeSet: no two routes match the same requests [AG208, AG209]",
     "program: producers sharing a connection agree on its retry policy [AG224]",

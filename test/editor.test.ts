@@ -85,6 +85,7 @@ const PRODUCER_FIELDS = [
   "prefetch_count",
   "prefetch_size",
   "no_local",
+  "@amqp-gen",
 ];
 
 function description(schema: ObjectSchema, field: string): string {
@@ -531,6 +532,26 @@ for (const key of [PRODUCER_KEY, LEGACY_KEY]) {
     });
   }
 }
+
+test('the "@amqp-gen" block: completion of its fields and of exchange_type, hover on a typed queue argument', async () => {
+  const ours = producerSchema.properties["@amqp-gen"] as ObjectSchema;
+  const { ls } = service(BY_ID.schemas);
+  const complete = async (inner: string) => {
+    const { doc, offset } = withCursor(config(PRODUCER_KEY, ` ${MINIMAL}, "@amqp-gen": { ${inner} } `));
+    return (await ls.doComplete(doc, doc.positionAt(offset), ls.parseJSONDocument(doc)))?.items ?? [];
+  };
+  const fields = (await complete(CURSOR)).filter((item) => item.kind === CompletionItemKind.Property);
+  assert.equal(fields.map((item) => item.label).sort(), ["declare", "exchange_arguments", "exchange_type", "queue_arguments"]);
+  for (const item of fields) assert.is(documentation(item), description(ours, item.label), `documentation of ${item.label}`);
+  const types = await complete(`"exchange_type": ${CURSOR}`);
+  assert.equal(types.map((item) => item.label).sort(), ['"direct"', '"fanout"', '"headers"', '"topic"']);
+
+  const { doc, offset } = withCursor(config(PRODUCER_KEY, ` ${MINIMAL}, "@amqp-gen": { "queue_arguments": { "x-max-pri${CURSOR}ority": 10 } } `));
+  const hover = await ls.doHover(doc, doc.positionAt(offset), ls.parseJSONDocument(doc));
+  const contents = hover ? (Array.isArray(hover.contents) ? hover.contents : [hover.contents]) : [];
+  const queueArguments = ours.properties["queue_arguments"] as ObjectSchema;
+  assert.is(unescapeMarkdown(contents[0] as string), description(queueArguments, "x-max-priority"));
+});
 
 test("completion in a backend's extra_config offers both producer namespaces with their descriptions", async () => {
   const { ls } = service(BY_ID.schemas);

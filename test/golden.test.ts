@@ -82,6 +82,7 @@ test("fixtures: the expected cases are present and each is classified", () => {
     "error-consumer-and-producer",
     "error-no-host",
     "error-conflicting-routes",
+    "error-amqp-gen-block",
   ]) {
     assert.ok(names.includes(wanted), `fixtures/${wanted}/krakend.json is missing`);
   }
@@ -158,6 +159,15 @@ for (const c of errorCases) {
     }
   });
 }
+
+test('errors: an unknown field of the "@amqp-gen" block gets "did you mean" from that block\'s fields', async () => {
+  const c = errorCases.find((e) => e.name === "error-amqp-gen-block");
+  assert.ok(c);
+  const d = (await run(c)).diagnostics.find((x) => x.code === "AG103");
+  assert.ok(d, "AG103 expected");
+  assert.match(d.message, 'in the "@amqp-gen" block');
+  assert.match(d.hint ?? "", 'Did you mean "exchange_type"?');
+});
 
 test("errors: the capitalisation mistake suggests the KrakenD name", async () => {
   const c = errorCases.find((e) => e.name === "error-prio-capitalisation");

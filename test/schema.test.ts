@@ -298,6 +298,9 @@ test("$ids and titles", () => {
   assert.type(krakendSchema.title, "string");
 });
 
+/** amqp-gen's own block in the producer's schema, beside KrakenD's keys. */
+const AMQP_GEN_BLOCK = "@amqp-gen";
+
 const PRODUCER_PROPERTIES = [
   "name",
   "exchange",
@@ -321,8 +324,10 @@ const PRODUCER_PROPERTIES = [
 ];
 
 test("the producer schema has exactly KrakenD's keys, with KrakenD's run-time defaults", () => {
-  const props = producerSchema.properties as Record<string, Json>;
+  const { [AMQP_GEN_BLOCK]: ours, ...props } = producerSchema.properties as Record<string, Json>;
   assert.equal(Object.keys(props).sort(), [...PRODUCER_PROPERTIES].sort());
+  assert.ok(ours, `amqp-gen's own settings are the one key beside KrakenD's: ${AMQP_GEN_BLOCK}`);
+  assert.match(AMQP_GEN_BLOCK, /^[@$_#]/, "a key KrakenD's schema allows and KrakenD ignores");
   assert.equal(producerSchema.required, ["name", "exchange", "routing_key"]);
   const defaults = Object.fromEntries(
     Object.entries(props)

@@ -55,6 +55,7 @@ export const deleteOrdersRegionId: Route = {
     { name: "id", key: "Id", segment: 2 },
   ],
   broker: 0,
+  declare: true,
   exchange: { name: "amqpgen.showcase.orders", type: "topic", durable: true, autoDelete: false },
   queue: { name: "amqpgen.showcase.cancellations", durable: true, bindingKey: "orders.cancelled" },
   routingKey: { kind: "static", value: "orders.cancelled" },

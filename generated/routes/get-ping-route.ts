@@ -49,6 +49,7 @@ export const getPingRoute: Route = {
     { name: "route", key: "Route", segment: 1 },
   ],
   broker: 0,
+  declare: true,
   exchange: { name: "amqpgen.showcase.pings", type: "topic", durable: false, autoDelete: false },
   queue: { name: "amqpgen.showcase.pings", durable: false, bindingKey: "#" },
   routingKey: { kind: "param", param: "Route" },

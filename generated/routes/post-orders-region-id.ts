@@ -58,6 +58,7 @@ export const postOrdersRegionId: Route = {
     { name: "id", key: "Id", segment: 2 },
   ],
   broker: 0,
+  declare: true,
   exchange: { name: "amqpgen.showcase.orders", type: "topic", durable: true, autoDelete: false },
   queue: { name: "amqpgen.showcase.orders", durable: true, bindingKey: "#" },
   routingKey: { kind: "param", param: "Region" },

@@ -78,6 +78,7 @@ export const postProduceABIdPrioRoute: Route = {
     { name: "route", key: "Route", segment: 5 },
   ],
   broker: 0,
+  declare: true,
   exchange: { name: "amqpgen.showcase.produce", type: "topic", durable: true, autoDelete: false },
   queue: { name: "amqpgen.showcase.produce", durable: true, bindingKey: "#" },
   routingKey: { kind: "param", param: "Route" },

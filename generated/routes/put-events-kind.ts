@@ -48,6 +48,7 @@ export const putEventsKind: Route = {
     { name: "kind", key: "Kind", segment: 1 },
   ],
   broker: 0,
+  declare: true,
   exchange: { name: "amqpgen.showcase.events", type: "topic", durable: false, autoDelete: true },
   queue: { name: "amqpgen.showcase.events", durable: false, bindingKey: "events.#" },
   routingKey: { kind: "static", value: "events.#" },

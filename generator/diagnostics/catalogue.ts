@@ -88,6 +88,8 @@ type NotAllowed =
 type BadFormat =
   | { readonly rule: "minLength"; readonly field: string; readonly isExchange: boolean }
   | { readonly rule: "pattern"; readonly field: string; readonly pattern: string; readonly isTimeout: boolean }
+  /** `minimum` or `maximum`: `limit` is the bound the value crossed. */
+  | { readonly rule: "range"; readonly field: string; readonly bound: "minimum" | "maximum"; readonly limit: number }
   /** Any other schema keyword: `problem` is Ajv's own words. */
   | { readonly rule: "other"; readonly field: string; readonly problem: string | undefined };
 
@@ -98,9 +100,10 @@ export type BadPath =
   | { readonly problem: "same-key"; readonly first: string; readonly second: string; readonly key: string }
   | { readonly problem: "partial"; readonly segment: string };
 
+/** `settings`: the config fields whose values differ, quoted and joined (`"durable"/"delete"`). */
 type TopologyClash =
-  | { readonly declares: "exchange"; readonly name: string; readonly route: RouteName; readonly first: RouteName }
-  | { readonly declares: "queue"; readonly name: string; readonly first: RouteName };
+  | { readonly declares: "exchange"; readonly name: string; readonly route: RouteName; readonly first: RouteName; readonly settings: string }
+  | { readonly declares: "queue"; readonly name: string; readonly first: RouteName; readonly settings: string };
 
 export const CATALOGUE = {
   AG001: entry<InvalidJson>({
@@ -144,14 +147,14 @@ export const CATALOGUE = {
     message: (f) => `Missing required field "${f.field}"${f.container !== null ? ` in ${f.container}` : ""}.`,
     fix: (f) => addMissingField(f.field),
   }),
-  AG103: entry<{ field: string; inProducer: boolean; suggestion: string | undefined }>({
+  AG103: entry<{ field: string; block: "producer" | "@amqp-gen" | null; suggestion: string | undefined }>({
     severity: "error",
     title: 'schema: unknown field (with "did you mean")',
-    message: (f) => `Unknown field "${f.field}"${f.inProducer ? " in the producer block" : ""}.`,
+    message: (f) => `Unknown field "${f.field}"${f.block === "producer" ? " in the producer block" : f.block ? ` in the "${f.block}" block` : ""}.`,
     fix: (f) =>
       f.suggestion
         ? `Did you mean "${f.suggestion}"?`
-        : f.inProducer
+        : f.block === "producer"
           ? 'Remove it; keys starting with "@", "$", "_" or "#" are allowed as comments.'
           : "Remove it.",
   }),
@@ -171,11 +174,14 @@ export const CATALOGUE = {
         ? `${f.field} must not be empty.`
         : f.rule === "pattern"
           ? `${f.field} has an invalid format.`
-          : `${f.field} ${f.problem ?? "is invalid"}.`,
+          : f.rule === "range"
+            ? `${f.field} must be ${f.bound === "maximum" ? "at most" : "at least"} ${f.limit}.`
+            : `${f.field} ${f.problem ?? "is invalid"}.`,
     fix: (f) => {
       if (f.rule === "minLength")
         return f.isExchange ? "Name the exchange: the broker refuses to publish to the empty exchange name here." : "Give it a value.";
       if (f.rule === "pattern") return f.isTimeout ? 'Use a Go duration such as "2s", "1500ms" or "1m30s".' : `It must match ${f.pattern}.`;
+      if (f.rule === "range") return `Use a value ${f.bound === "maximum" ? "no greater" : "no less"} than ${f.limit}.`;
       return "Check the value against the schema's description of this field.";
     },
   }),
@@ -308,9 +314,9 @@ export const CATALOGUE = {
     title: "two routes declare one exchange or queue differently (the broker would refuse the second)",
     message: (f) =>
       f.declares === "exchange"
-        ? `Exchange ${quote(f.name)} is declared differently by ${f.route.method} ${quote(f.route.path)} and ${f.first.method} ${quote(f.first.path)} ("durable"/"delete"): the broker refuses the second declaration.`
-        : `Queue ${quote(f.name)} is declared durable by one route and not by another (${f.first.method} ${quote(f.first.path)}): the broker refuses the second declaration.`,
-    fix: (f) => (f.declares === "exchange" ? 'Give both producers the same "durable" and "delete".' : 'Give both producers the same "durable".'),
+        ? `Exchange ${quote(f.name)} is declared differently by ${f.route.method} ${quote(f.route.path)} and ${f.first.method} ${quote(f.first.path)} (${f.settings}): the broker refuses the second declaration.`
+        : `Queue ${quote(f.name)} is declared differently by this route and by ${f.first.method} ${quote(f.first.path)} (${f.settings}): the broker refuses the second declaration.`,
+    fix: (f) => `Give both producers the same ${f.settings}.`,
   }),
   AG217: entry<{ encoding: string }>({
     severity: "warning",
@@ -394,6 +400,30 @@ export const CATALOGUE = {
     message: (f) =>
       `GET ${quote(f.path)} is answered by the ${f.probe === "health" ? "liveness" : "readiness"} probe of the generated listener and adapters, not by this endpoint.`,
     fix: (f) => `Rename the endpoint, or move the probe: createRequestListener(publisher, { probes: { ${f.probe}: "/other-path" } }).`,
+  }),
+  AG229: entry<{ queue: "none" | "not-declared"; which: "queue_arguments" | "exchange_arguments" }>({
+    severity: "warning",
+    title: "`@amqp-gen` declaration arguments that nothing is declared with",
+    message: (f) =>
+      f.queue === "none"
+        ? `"${f.which}" is set but the producer has no queue "name": no queue is declared, so the arguments are not used.`
+        : `"${f.which}" is set but "declare" is false: nothing is declared, so the arguments are not used.`,
+    fix: (f) =>
+      f.queue === "none" ? 'Give the producer a queue "name", or remove "queue_arguments".' : `Remove "${f.which}", or declare the topology ("declare": true).`,
+  }),
+  AG230: entry<{ queue: string; key: string }>({
+    severity: "warning",
+    title: "a `priority_key` whose queue is not a priority queue (RabbitMQ ignores the priority)",
+    message: (f) =>
+      `"priority_key" ${quote(f.key)} sets each message's priority, but queue ${quote(f.queue)} is declared without "x-max-priority", so RabbitMQ ignores it.`,
+    fix: 'Add "@amqp-gen": { "queue_arguments": { "x-max-priority": 10 } } to the producer (a queue that exists must be deleted first: its arguments cannot change).',
+  }),
+  AG231: entry<{ exchange: string; queue: string; key: string }>({
+    severity: "warning",
+    title: "a direct exchange with a routing key from a param: the queue is not bound",
+    message: (f) =>
+      `Exchange ${quote(f.exchange)} is "direct", which routes exact keys, and the routing key comes from the param ${quote(f.key)}: no binding takes every message, so queue ${quote(f.queue)} is declared but not bound.`,
+    fix: 'Set "static_routing_key": true with the key to bind, use "exchange_type": "topic", or bind the queue yourself.',
   }),
 
   /** `folder`: the `--templates` folder; `problem`: the first line of the render error. */

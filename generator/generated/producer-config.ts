@@ -217,6 +217,85 @@ export interface AmqpProducerConfig {
    */
   no_local?: boolean;
   /**
+   * amqp-gen's own settings for this producer: what KrakenD's producer cannot do. KrakenD ignores keys starting with `@`, so the same krakend.json still runs on KrakenD, which then declares a topic exchange with no arguments as before.
+   */
+  "@amqp-gen"?: {
+    /**
+     * Type of the exchange declared: `topic` (KrakenD's only type: bindings match routing-key patterns), `direct` (exact routing key), `fanout` (every bound queue, routing key ignored) or `headers` (message headers, routing key ignored). An existing exchange of another type makes the declaration fail, so every route naming the exchange must agree.
+     */
+    exchange_type?: "topic" | "direct" | "fanout" | "headers";
+    /**
+     * Arguments of the exchange declaration. The broker compares them with those of an existing exchange of the same name and refuses a declaration that differs.
+     */
+    exchange_arguments?: {
+      /**
+       * Exchange that receives the messages this exchange cannot route to any queue (instead of dropping them, or returning them to a `mandatory` publish).
+       */
+      "alternate-exchange"?: string;
+      [k: string]: string | number | boolean | undefined;
+    };
+    /**
+     * Arguments of the declaration of the queue `name`. The broker refuses a declaration whose arguments differ from an existing queue's of the same name (406 PRECONDITION_FAILED), so every route declaring the queue must agree.
+     */
+    queue_arguments?: {
+      /**
+       * Exchange that receives the queue's rejected and expired messages (dead-lettering).
+       */
+      "x-dead-letter-exchange"?: string;
+      /**
+       * Routing key dead-lettered messages are published with; default their own.
+       */
+      "x-dead-letter-routing-key"?: string;
+      /**
+       * Makes the queue a priority queue with priorities 0 to this value. Without it RabbitMQ ignores the `priority` that `priority_key` sets. At most 255; RabbitMQ advises 10 or less.
+       */
+      "x-max-priority"?: number;
+      /**
+       * How long a message may stay in the queue, in milliseconds.
+       */
+      "x-message-ttl"?: number;
+      /**
+       * The queue is deleted after being unused this long, in milliseconds.
+       */
+      "x-expires"?: number;
+      /**
+       * Most messages the queue holds; see `x-overflow` for what happens beyond.
+       */
+      "x-max-length"?: number;
+      /**
+       * Most bytes of message bodies the queue holds; see `x-overflow`.
+       */
+      "x-max-length-bytes"?: number;
+      /**
+       * What a full queue does: drop its oldest message (`drop-head`, default), or refuse the new one (`reject-publish`: the publish is nacked, answered 502; `reject-publish-dlx`: also dead-lettered).
+       */
+      "x-overflow"?: "drop-head" | "reject-publish" | "reject-publish-dlx";
+      /**
+       * `classic`, `quorum` (replicated, always durable) or `stream`. Overrides the publisher's `queueType` option for this queue.
+       */
+      "x-queue-type"?: "classic" | "quorum" | "stream";
+      /**
+       * Only one consumer receives from the queue at a time; the others take over if it goes.
+       */
+      "x-single-active-consumer"?: boolean;
+      [k: string]:
+        | string
+        | number
+        | boolean
+        | "drop-head"
+        | "reject-publish"
+        | "reject-publish-dlx"
+        | "classic"
+        | "quorum"
+        | "stream"
+        | undefined;
+    };
+    /**
+     * `false`: declare nothing, publish to an exchange that already exists (a topology managed elsewhere, or a user without configure permission). A missing exchange answers 503 for its routes only, is logged with its name, and is never created.
+     */
+    declare?: boolean;
+  };
+  /**
    * This interface was referenced by `AmqpProducerConfig`'s JSON-Schema definition
    * via the `patternProperty` "^[@$_#]".
    */

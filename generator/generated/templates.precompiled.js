@@ -1,5 +1,5 @@
 // Code generated from templates/ by `npm run gen:templates` (Handlebars.precompile). DO NOT EDIT.
-export const fingerprint = "fbdcca96dfc0009d8ad0e00f9fc27356f37b46a5001d94ad449d6cf7a42f40cf";
+export const fingerprint = "3b5e663bf7a4d4f2bc97337412e7cb213762303048ec21379d4a03eda1e32ab6";
 export const specs = {
   "adapter-express.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -296,7 +296,7 @@ export const specs = {
         return undefined
     };
 
-  return ((stack1 = container.lambda(container.strict(lookupProperty(depth0,"body"), "validator", {"start":{"line":81,"column":30},"end":{"line":81,"column":44}} ), depth0)) != null ? stack1 : "");
+  return ((stack1 = container.lambda(container.strict(lookupProperty(depth0,"body"), "validator", {"start":{"line":82,"column":30},"end":{"line":82,"column":44}} ), depth0)) != null ? stack1 : "");
 },"14":function(container,depth0,helpers,partials,data) {
     return "null";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
@@ -349,28 +349,30 @@ export const specs = {
     + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"params"),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":66,"column":0},"end":{"line":68,"column":9}}})) != null ? stack1 : "")
     + "  ],\n  broker: "
     + ((stack1 = alias2(alias1(depth0, "broker", {"start":{"line":70,"column":12},"end":{"line":70,"column":18}} ), depth0)) != null ? stack1 : "")
+    + ",\n  declare: "
+    + ((stack1 = alias2(alias1(depth0, "declare", {"start":{"line":71,"column":13},"end":{"line":71,"column":20}} ), depth0)) != null ? stack1 : "")
     + ",\n  exchange: "
-    + ((stack1 = alias2(alias1(depth0, "exchange", {"start":{"line":71,"column":14},"end":{"line":71,"column":22}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "exchange", {"start":{"line":72,"column":14},"end":{"line":72,"column":22}} ), depth0)) != null ? stack1 : "")
     + ",\n  queue: "
-    + ((stack1 = alias2(alias1(depth0, "queue", {"start":{"line":72,"column":11},"end":{"line":72,"column":16}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "queue", {"start":{"line":73,"column":11},"end":{"line":73,"column":16}} ), depth0)) != null ? stack1 : "")
     + ",\n  routingKey: "
-    + ((stack1 = alias2(alias1(depth0, "routingKey", {"start":{"line":73,"column":16},"end":{"line":73,"column":26}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "routingKey", {"start":{"line":74,"column":16},"end":{"line":74,"column":26}} ), depth0)) != null ? stack1 : "")
     + ",\n  mandatory: "
-    + ((stack1 = alias2(alias1(depth0, "mandatory", {"start":{"line":74,"column":15},"end":{"line":74,"column":24}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "mandatory", {"start":{"line":75,"column":15},"end":{"line":75,"column":24}} ), depth0)) != null ? stack1 : "")
     + ",\n  persistent: "
-    + ((stack1 = alias2(alias1(depth0, "persistent", {"start":{"line":75,"column":16},"end":{"line":75,"column":26}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "persistent", {"start":{"line":76,"column":16},"end":{"line":76,"column":26}} ), depth0)) != null ? stack1 : "")
     + ",\n  timeoutMs: "
-    + ((stack1 = alias2(alias1(depth0, "timeoutMs", {"start":{"line":76,"column":15},"end":{"line":76,"column":24}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "timeoutMs", {"start":{"line":77,"column":15},"end":{"line":77,"column":24}} ), depth0)) != null ? stack1 : "")
     + ",\n  outputEncoding: "
-    + ((stack1 = alias2(alias1(depth0, "outputEncoding", {"start":{"line":77,"column":20},"end":{"line":77,"column":34}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "outputEncoding", {"start":{"line":78,"column":20},"end":{"line":78,"column":34}} ), depth0)) != null ? stack1 : "")
     + ",\n  inputHeaders: INPUT_HEADERS,\n  hasBodySchema: "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.program(12, data, 0),"data":data,"loc":{"start":{"line":79,"column":17},"end":{"line":79,"column":53}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.program(12, data, 0),"data":data,"loc":{"start":{"line":80,"column":17},"end":{"line":80,"column":53}}})) != null ? stack1 : "")
     + ",\n  prepare: (segments, request) => build"
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":80,"column":41},"end":{"line":80,"column":49}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":81,"column":41},"end":{"line":81,"column":49}} ), depth0)) != null ? stack1 : "")
     + "Message(extract"
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":80,"column":68},"end":{"line":80,"column":76}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":81,"column":68},"end":{"line":81,"column":76}} ), depth0)) != null ? stack1 : "")
     + "Params(segments), request),\n  validateBody: "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.program(14, data, 0),"data":data,"loc":{"start":{"line":81,"column":16},"end":{"line":81,"column":65}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.program(14, data, 0),"data":data,"loc":{"start":{"line":82,"column":16},"end":{"line":82,"column":65}}})) != null ? stack1 : "")
     + ",\n};\n";
 },"usePartial":true,"useData":true},
 };

@@ -13,7 +13,20 @@
  */
 import { Diagnostics, type BadPath, type DiagnosticCode, type Finding } from "../diagnostics/catalogue.js";
 import { diagnosticAt, joinPointer, type Diagnostic } from "../diagnostics/diagnostics.js";
-import type { BackoffStrategy, BrokerIR, HttpMethod, OutputEncoding, ParamIR, ParamRef, ProgramIR, RouteIR, RoutingKeyIR, Segment } from "./ir.js";
+import type {
+  BackoffStrategy,
+  BrokerIR,
+  DeclareArguments,
+  ExchangeType,
+  HttpMethod,
+  OutputEncoding,
+  ParamIR,
+  ParamRef,
+  ProgramIR,
+  RouteIR,
+  RoutingKeyIR,
+  Segment,
+} from "./ir.js";
 import type { SourceMap } from "./load.js";
 import { HOP_BY_HOP_HEADERS } from "../../templates/runtime/checks.js";
 import { DEFAULT_PROBES } from "../../templates/runtime/answers.js";
@@ -22,6 +35,8 @@ import type { AmqpProducerConfig, KrakendBackend, KrakendConfig, KrakendEndpoint
 
 export const PRODUCER_NAMESPACE = "backend/amqp/producer";
 export const LEGACY_PRODUCER_NAMESPACE = "github.com/devopsfaith/krakend-amqp/produce";
+/** amqp-gen's own settings in a producer block: KrakenD ignores keys starting with `@`. */
+export const AMQP_GEN_KEY = "@amqp-gen";
 export const CONSUMER_NAMESPACES = ["backend/amqp/consumer", "github.com/devopsfaith/krakend-amqp/consume"];
 export const VALIDATION_NAMESPACE = "validation/json-schema";
 
@@ -335,6 +350,46 @@ const ROUTE_RULES: readonly Rule<RouteContext>[] = [
     },
   },
   {
+    name: "declaration arguments have something to be declared with",
+    codes: ["AG229"],
+    check(ctx, report) {
+      const settings = ctx.block[AMQP_GEN_KEY];
+      if (!settings) return;
+      const pointer = (field: string) => joinPointer(ctx.pointers.block, AMQP_GEN_KEY, field);
+      for (const which of ["exchange_arguments", "queue_arguments"] as const) {
+        if (settings[which] === undefined) continue;
+        if (settings.declare === false) report(pointer(which), Diagnostics.AG229({ queue: "not-declared", which }), "key");
+        else if (which === "queue_arguments" && ctx.block.name === "") report(pointer(which), Diagnostics.AG229({ queue: "none", which }), "key");
+      }
+    },
+  },
+  {
+    name: "a priority is set only where the queue has priorities",
+    codes: ["AG230"],
+    check(ctx, report) {
+      const key = ctx.block.priority_key;
+      const settings = ctx.block[AMQP_GEN_KEY];
+      // Only a queue amqp-gen declares is known; one declared elsewhere may be a priority queue.
+      if (!key || !paramNamed(ctx, key) || ctx.block.name === "" || settings?.declare === false) return;
+      if (settings?.queue_arguments?.["x-max-priority"] === undefined)
+        report(blockField(ctx, "priority_key"), Diagnostics.AG230({ queue: ctx.block.name, key }));
+    },
+  },
+  {
+    name: "a direct exchange's queue is bound with a key every message has",
+    codes: ["AG231"],
+    check(ctx, report) {
+      const settings = ctx.block[AMQP_GEN_KEY];
+      if (settings?.exchange_type !== "direct" || settings.declare === false || ctx.block.name === "" || ctx.block.static_routing_key === true) return;
+      if (paramNamed(ctx, ctx.block.routing_key)) {
+        report(
+          joinPointer(ctx.pointers.block, AMQP_GEN_KEY, "exchange_type"),
+          Diagnostics.AG231({ exchange: ctx.block.exchange, queue: ctx.block.name, key: ctx.block.routing_key }),
+        );
+      }
+    },
+  },
+  {
     name: "the queue has a name",
     codes: ["AG220"],
     check(ctx, report) {
@@ -396,6 +451,24 @@ function parsePath(path: string): ParsedPath {
 /** A route before its broker is known: brokers are numbered once every route is in, sorted. */
 type PendingRoute = Omit<RouteIR, "broker">;
 
+/**
+ * What the queue is bound with: the literal key with `static_routing_key`, every key (`#`) on a
+ * topic exchange, nothing on fanout and headers exchanges (they ignore it). A direct exchange
+ * matches keys exactly, so a key from a param has no binding that takes every message: null.
+ */
+function bindingKeyFor(type: ExchangeType, routingKey: RoutingKeyIR): string | null {
+  if (type === "fanout" || type === "headers") return "";
+  if (routingKey.kind === "static") return routingKey.value;
+  return type === "topic" ? "#" : null;
+}
+
+/** Declaration arguments as the schema let them through, without the keys JSON set to nothing. */
+function declareArguments(args: Readonly<Record<string, string | number | boolean | undefined>> | undefined): DeclareArguments {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [name, value] of Object.entries(args ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) if (value !== undefined) out[name] = value;
+  return out;
+}
+
 /** The route a producer block makes, once its rules passed. */
 function pendingRoute(ctx: RouteContext): PendingRoute {
   const { block } = ctx;
@@ -414,6 +487,8 @@ function pendingRoute(ctx: RouteContext): PendingRoute {
         : { kind: "empty", literal: block.routing_key };
   const durable = block.durable === true;
   const maxRetries = block.max_retries ?? 0;
+  const settings = block[AMQP_GEN_KEY] ?? {};
+  const exchangeType: ExchangeType = settings.exchange_type ?? "topic";
   const validation = ctx.endpoint.extra_config?.[VALIDATION_NAMESPACE];
   return {
     method: ctx.method,
@@ -428,8 +503,18 @@ function pendingRoute(ctx: RouteContext): PendingRoute {
       maxRetries: Math.max(maxRetries, 0),
       backoff: (block.backoff_strategy ?? "fallback") as BackoffStrategy,
     },
-    exchange: { name: block.exchange, durable, autoDelete: block.delete === true },
-    queue: block.name === "" ? null : { name: block.name, durable, bindingKey: routingKey.kind === "static" ? routingKey.value : "#" },
+    declare: settings.declare !== false,
+    exchange: {
+      name: block.exchange,
+      type: exchangeType,
+      durable,
+      autoDelete: block.delete === true,
+      arguments: declareArguments(settings.exchange_arguments),
+    },
+    queue:
+      block.name === ""
+        ? null
+        : { name: block.name, durable, bindingKey: bindingKeyFor(exchangeType, routingKey), arguments: declareArguments(settings.queue_arguments) },
     routingKey,
     mandatory: block.mandatory === true,
     persistent: durable,
@@ -520,22 +605,44 @@ const PROGRAM_RULES: readonly Rule<ProgramContext>[] = [
       const queues = new Map<string, RouteIR>();
       for (const route of routes) {
         const key = `${route.broker}\u0000${route.exchange.name}`;
+        // A route that declares nothing (`"declare": false`) cannot contradict a declaration.
+        if (!route.declare) continue;
         const first = exchanges.get(key);
         if (!first) exchanges.set(key, route);
-        else if (first.exchange.durable !== route.exchange.durable || first.exchange.autoDelete !== route.exchange.autoDelete) {
-          report(route.pointer, Diagnostics.AG216({ declares: "exchange", name: route.exchange.name, route, first }));
+        else {
+          const settings = differences([
+            ['"durable"/"delete"', first.exchange.durable === route.exchange.durable && first.exchange.autoDelete === route.exchange.autoDelete],
+            ['"exchange_type"', first.exchange.type === route.exchange.type],
+            ['"exchange_arguments"', sameArguments(first.exchange.arguments, route.exchange.arguments)],
+          ]);
+          if (settings) report(route.pointer, Diagnostics.AG216({ declares: "exchange", name: route.exchange.name, route, first, settings }));
         }
         if (!route.queue) continue;
         const queueKey = `${route.broker}\u0000${route.queue.name}`;
         const firstQueue = queues.get(queueKey);
         if (!firstQueue) queues.set(queueKey, route);
-        else if (firstQueue.queue && firstQueue.queue.durable !== route.queue.durable) {
-          report(route.pointer, Diagnostics.AG216({ declares: "queue", name: route.queue.name, first: firstQueue }));
+        else if (firstQueue.queue) {
+          const settings = differences([
+            ['"durable"', firstQueue.queue.durable === route.queue.durable],
+            ['"queue_arguments"', sameArguments(firstQueue.queue.arguments, route.queue.arguments)],
+          ]);
+          if (settings) report(route.pointer, Diagnostics.AG216({ declares: "queue", name: route.queue.name, first: firstQueue, settings }));
         }
       }
     },
   },
 ];
+
+/** The names of the settings that are not the same, joined for a message; null when all are. */
+function differences(checks: readonly (readonly [string, boolean])[]): string | null {
+  const differ = checks.filter(([, same]) => !same).map(([name]) => name);
+  return differ.length === 0 ? null : differ.join(", ");
+}
+
+/** Arguments are compared by value; both lists are sorted by name already. */
+function sameArguments(a: DeclareArguments, b: DeclareArguments): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
 
 /**
  * The routes with their brokers: routes with the same host list share one connection, the first

@@ -4,10 +4,10 @@
  * the planner and the templates read only these types, never raw JSON. Read-only: the analyser
  * builds it complete, and nothing after it changes it.
  */
-import type { BackoffStrategy, HttpMethod, OutputEncoding } from "../../templates/runtime/types.js";
+import type { BackoffStrategy, DeclareArguments, ExchangeType, HttpMethod, OutputEncoding } from "../../templates/runtime/types.js";
 
 // The runtime's own types: what the IR says is what the generated code accepts.
-export type { BackoffStrategy, HttpMethod, OutputEncoding };
+export type { BackoffStrategy, DeclareArguments, ExchangeType, HttpMethod, OutputEncoding };
 
 export type Segment = { readonly kind: "static"; readonly value: string } | { readonly kind: "param"; readonly name: string };
 
@@ -54,9 +54,25 @@ export interface RouteIR {
   readonly broker: number;
   /** The connection this producer asks for: its hosts, backoff and retries. */
   readonly connection: BrokerIR;
-  readonly exchange: { readonly name: string; readonly durable: boolean; readonly autoDelete: boolean };
+  /** False with `"@amqp-gen": { "declare": false }`: publish to what exists, declare nothing. */
+  readonly declare: boolean;
+  readonly exchange: {
+    readonly name: string;
+    readonly type: ExchangeType;
+    readonly durable: boolean;
+    readonly autoDelete: boolean;
+    /** `@amqp-gen.exchange_arguments`, empty when none. */
+    readonly arguments: DeclareArguments;
+  };
   /** The queue `name` amqp-gen declares and binds (null when the name is empty). */
-  readonly queue: { readonly name: string; readonly durable: boolean; readonly bindingKey: string } | null;
+  readonly queue: {
+    readonly name: string;
+    readonly durable: boolean;
+    /** null: not bound (a direct exchange with a routing key from a param). */
+    readonly bindingKey: string | null;
+    /** `@amqp-gen.queue_arguments`, empty when none. */
+    readonly arguments: DeclareArguments;
+  } | null;
   readonly routingKey: RoutingKeyIR;
   readonly mandatory: boolean;
   readonly persistent: boolean;

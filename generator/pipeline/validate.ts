@@ -10,19 +10,27 @@ import { Diagnostics, type Finding } from "../diagnostics/catalogue.js";
 import { diagnosticAt, joinPointer, parsePointer, type Diagnostic } from "../diagnostics/diagnostics.js";
 import type { SourceMap } from "./load.js";
 import { SCHEMA_DIR } from "../paths.js";
+import { AMQP_GEN_KEY } from "./analyse.js";
 import { closest } from "./text.js";
 
 export const PRODUCER_SCHEMA_FILE = "amqp-producer.schema.json";
 
-/** The producer schema's field names, for "did you mean" hints on unknown fields. */
-let producerFields: string[] | null = null;
-
-function fieldsOfProducer(): string[] {
-  producerFields ??= Object.keys(
-    ((JSON.parse(readFileSync(join(SCHEMA_DIR, PRODUCER_SCHEMA_FILE), "utf8")) as Record<string, unknown>)["properties"] ?? {}) as Record<string, unknown>,
-  );
-  return producerFields;
+/** Field names of the producer block and of its `@amqp-gen` block, for "did you mean" hints on unknown fields. */
+interface KnownFields {
+  readonly producer: readonly string[];
+  readonly amqpGen: readonly string[];
 }
+let knownFields: KnownFields | null = null;
+
+function fieldsOfProducer(): KnownFields {
+  if (knownFields) return knownFields;
+  type Properties = { properties?: Record<string, Properties> };
+  const schema = JSON.parse(readFileSync(join(SCHEMA_DIR, PRODUCER_SCHEMA_FILE), "utf8")) as Properties;
+  knownFields = { producer: Object.keys(schema.properties ?? {}), amqpGen: Object.keys(schema.properties?.[AMQP_GEN_KEY]?.properties ?? {}) };
+  return knownFields;
+}
+
+const PRODUCER_POINTER = /\/extra_config\/(backend~1amqp~1producer|github\.com~1devopsfaith~1krakend-amqp~1produce)$/;
 
 function typeOf(value: unknown): string {
   if (value === null) return "null";
@@ -66,7 +74,7 @@ interface Described {
   prefer: "key" | "value";
 }
 
-function describe(error: ErrorObject, config: unknown, producerFields: string[]): Described | null {
+function describe(error: ErrorObject, config: unknown, known: KnownFields): Described | null {
   const where = error.instancePath;
   const params = error.params as Record<string, unknown>;
   const field = fieldName(where);
@@ -83,9 +91,13 @@ function describe(error: ErrorObject, config: unknown, producerFields: string[])
     }
     case "additionalProperties": {
       const extra = String(params["additionalProperty"]);
-      const inProducer = /\/extra_config\/(backend~1amqp~1producer|github\.com~1devopsfaith~1krakend-amqp~1produce)$/.test(where);
-      const suggestion = inProducer ? closest(extra, producerFields) : undefined;
-      return { pointer: joinPointer(where, extra), finding: Diagnostics.AG103({ field: extra, inProducer, suggestion }), prefer: "key" };
+      const block = PRODUCER_POINTER.test(where)
+        ? "producer"
+        : where.endsWith(`/${AMQP_GEN_KEY}`) && PRODUCER_POINTER.test(where.slice(0, -AMQP_GEN_KEY.length - 1))
+          ? AMQP_GEN_KEY
+          : null;
+      const suggestion = block === "producer" ? closest(extra, known.producer) : block ? closest(extra, known.amqpGen) : undefined;
+      return { pointer: joinPointer(where, extra), finding: Diagnostics.AG103({ field: extra, block, suggestion }), prefer: "key" };
     }
     case "enum":
       return { pointer: where, finding: Diagnostics.AG104({ rule: "enum", field, allowed: params["allowedValues"] as unknown[] }), prefer: "value" };
@@ -103,6 +115,9 @@ function describe(error: ErrorObject, config: unknown, producerFields: string[])
         finding: Diagnostics.AG105({ rule: "pattern", field, pattern: String(params["pattern"]), isTimeout: /timeout$/.test(where) }),
         prefer: "value",
       };
+    case "minimum":
+    case "maximum":
+      return { pointer: where, finding: Diagnostics.AG105({ rule: "range", field, bound: error.keyword, limit: Number(params["limit"]) }), prefer: "value" };
     case "if":
     case "allOf":
     case "anyOf":

@@ -3,7 +3,7 @@
  * plan, in one place. Every value from the config is already a TypeScript literal (literal.ts)
  * or comment-safe text: templates never see raw JSON.
  */
-import type { BrokerIR, ProgramIR, RouteIR } from "./ir.js";
+import type { BrokerIR, DeclareArguments, ProgramIR, RouteIR } from "./ir.js";
 import { commentText, propertyAccess, propertyKey, tsLiteral, tsString, typeKey } from "./literal.js";
 import type { RoutePlan } from "./plan.js";
 
@@ -49,6 +49,8 @@ export interface RouteView {
   readonly methodLiteral: string;
   readonly pathLiteral: string;
   readonly broker: number;
+  /** Whether the publisher declares the exchange, queue and binding (`@amqp-gen.declare`). */
+  readonly declare: boolean;
   readonly exchange: string;
   readonly queue: string;
   readonly routingKey: string;
@@ -101,14 +103,21 @@ export function sourceLine(program: ProgramIR, route?: RouteIR, part?: string): 
   return commentText(`${base}, endpoint ${route.method} ${route.path}${part ? `, ${part}` : ""}`, 200);
 }
 
+/** `, arguments: {...}` when there are any: configs without the `@amqp-gen` block read as before. */
+function argumentsPart(args: DeclareArguments): string {
+  return Object.keys(args).length === 0 ? "" : `, arguments: ${tsLiteral(args)}`;
+}
+
 function exchangeLiteral(route: RouteIR): string {
   const e = route.exchange;
-  return `{ name: ${tsString(e.name)}, type: "topic", durable: ${e.durable}, autoDelete: ${e.autoDelete} }`;
+  return `{ name: ${tsString(e.name)}, type: ${tsString(e.type)}, durable: ${e.durable}, autoDelete: ${e.autoDelete}${argumentsPart(e.arguments)} }`;
 }
 
 function queueLiteral(route: RouteIR): string {
   const q = route.queue;
-  return q ? `{ name: ${tsString(q.name)}, durable: ${q.durable}, bindingKey: ${tsString(q.bindingKey)} }` : "null";
+  if (!q) return "null";
+  const bindingKey = q.bindingKey === null ? "null" : tsString(q.bindingKey);
+  return `{ name: ${tsString(q.name)}, durable: ${q.durable}, bindingKey: ${bindingKey}${argumentsPart(q.arguments)} }`;
 }
 
 function routingKeyLiteral(route: RouteIR): string {
@@ -189,6 +198,7 @@ export function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string |
     methodLiteral: tsString(route.method),
     pathLiteral: tsString(route.path),
     broker: route.broker,
+    declare: route.declare,
     exchange: exchangeLiteral(route),
     queue: queueLiteral(route),
     routingKey: routingKeyLiteral(route),

@@ -497,21 +497,35 @@ class BrokerLink {
     const declared = new Set<string>();
     for (const route of this.routes) {
       const { exchange, queue } = route;
-      const key = `${exchange.name}\u0000${queue?.name ?? ""}\u0000${queue?.bindingKey ?? ""}`;
+      const key = `${route.declare}\u0000${exchange.name}\u0000${queue?.name ?? ""}\u0000${queue?.bindingKey ?? ""}`;
       if (declared.has(key)) continue;
+      if (!route.declare) {
+        // A topology managed elsewhere: check that the exchange is there, create nothing.
+        try {
+          await (await fresh()).checkExchange(exchange.name);
+        } catch (err) {
+          channel = null;
+          this.refuse(route, `exchange "${exchange.name}" does not exist (the route declares nothing)`, err);
+          continue;
+        }
+        declared.add(key);
+        continue;
+      }
       try {
-        await (await fresh()).assertExchange(exchange.name, exchange.type, { durable: exchange.durable, autoDelete: exchange.autoDelete });
+        const exchangeArgs = exchange.arguments ? { arguments: exchange.arguments } : {};
+        await (await fresh()).assertExchange(exchange.name, exchange.type, { durable: exchange.durable, autoDelete: exchange.autoDelete, ...exchangeArgs });
       } catch (err) {
         this.refuse(route, `the broker refused to declare exchange "${exchange.name}"`, err);
         channel = null; // the broker closed it; the next declaration gets a fresh one
         continue;
       }
       if (queue && this.options.declareQueues) {
-        const quorum = this.options.queueType === "quorum";
+        // The route's own x-queue-type wins over the publisher's queueType.
+        const args: Record<string, unknown> = { ...(this.options.queueType === "quorum" ? { "x-queue-type": "quorum" } : {}), ...queue.arguments };
+        const replicated = args["x-queue-type"] === "quorum" || args["x-queue-type"] === "stream";
         try {
-          // Quorum queues are always durable.
-          const args = quorum ? { arguments: { "x-queue-type": "quorum" } } : {};
-          await (await fresh()).assertQueue(queue.name, { durable: quorum || queue.durable, ...args });
+          // Quorum queues and streams are always durable.
+          await (await fresh()).assertQueue(queue.name, { durable: replicated || queue.durable, ...(Object.keys(args).length > 0 ? { arguments: args } : {}) });
         } catch (err) {
           channel = null;
           // A queue that already exists with other arguments (a TTL, a max length, another type)
@@ -530,7 +544,7 @@ class BrokerLink {
           );
         }
         try {
-          await (await fresh()).bindQueue(queue.name, exchange.name, queue.bindingKey);
+          if (queue.bindingKey !== null) await (await fresh()).bindQueue(queue.name, exchange.name, queue.bindingKey);
         } catch (err) {
           channel = null;
           this.refuse(route, `the broker refused to bind queue "${queue.name}" to exchange "${exchange.name}"`, err);

@@ -11,19 +11,32 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type BackoffStrategy = "linear" | "linear-jitter" | "exponential" | "exponential-jitter" | "fallback";
 export type OutputEncoding = "json" | "json-collection" | "no-op" | "string";
 
+/** `topic` unless the config's `@amqp-gen` block says otherwise (KrakenD has only `topic`). */
+export type ExchangeType = "topic" | "direct" | "fanout" | "headers";
+
+/** Arguments of an exchange or queue declaration (`x-dead-letter-exchange`, `alternate-exchange`...). */
+export type DeclareArguments = Readonly<Record<string, string | number | boolean>>;
+
 export interface ExchangeSpec {
   readonly name: string;
-  /** Always `topic`, as KrakenD declares it. */
-  readonly type: "topic";
+  readonly type: ExchangeType;
   readonly durable: boolean;
   readonly autoDelete: boolean;
+  /** From `@amqp-gen.exchange_arguments`; absent: none. */
+  readonly arguments?: DeclareArguments;
 }
 
 export interface QueueSpec {
   readonly name: string;
   readonly durable: boolean;
-  /** The literal key with `static_routing_key`, `#` otherwise. */
-  readonly bindingKey: string;
+  /**
+   * The literal key with `static_routing_key`, `#` otherwise (topic); `""` for fanout and
+   * headers exchanges, which ignore it; null for a direct exchange and a key from a param: no
+   * single binding matches every message, so the queue is not bound.
+   */
+  readonly bindingKey: string | null;
+  /** From `@amqp-gen.queue_arguments`; absent: none. */
+  readonly arguments?: DeclareArguments;
 }
 
 export type RoutingKeySpec =
@@ -49,6 +62,8 @@ export interface RouteInfo {
   readonly params: readonly ParamSpec[];
   /** Index into the broker list: routes with the same `host` list share a connection. */
   readonly broker: number;
+  /** False (`@amqp-gen.declare`): nothing is declared or bound; the exchange must exist. */
+  readonly declare: boolean;
   readonly exchange: ExchangeSpec;
   readonly queue: QueueSpec | null;
   readonly routingKey: RoutingKeySpec;
