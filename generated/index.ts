@@ -22,6 +22,7 @@ import type {
   PublisherOptions,
   PublisherStats,
   PublishResult,
+  Reply,
   Route,
   RouteInfo,
   RouteMatch,
@@ -45,6 +46,7 @@ export type {
   PublisherOptions,
   PublisherStats,
   PublishResult,
+  Reply,
   RouteInfo,
   RouteMatch,
 };

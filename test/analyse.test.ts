@@ -102,6 +102,9 @@ test('"@amqp-gen": exchange type, arguments and declare reach the IR; the bindin
   assert.is(route("/p", { routing_key: "k.1", static_routing_key: true, "@amqp-gen": { exchange_type: "direct" } })?.queue?.bindingKey, "k.1");
   assert.is(route("/p/{k}", { routing_key: "K", "@amqp-gen": { exchange_type: "direct" } })?.queue?.bindingKey, null, "no binding takes every key");
   assert.is(route("/p/{k}", { routing_key: "K", "@amqp-gen": { declare: false } })?.declare, false);
+  assert.equal(route("/p/{k}", { routing_key: "K", "@amqp-gen": { reply: { timeout: "1500ms" } } })?.reply, { timeoutMs: 1500 });
+  assert.equal(route("/p/{k}", { routing_key: "K", "@amqp-gen": { reply: {} } })?.reply, { timeoutMs: 2000 }, "the endpoint's timeout by default");
+  assert.is(route("/p/{k}", { routing_key: "K" })?.reply, null);
 });
 
 test("capitalisation mistake gets 'did you mean' with the right key", () => {
@@ -288,6 +291,14 @@ test("KrakenD's traps are diagnosed (B5)", () => {
       want: ["warning:AG230"],
     },
     {
+      name: "a request-reply endpoint that also sets reply_to_key, and a reply timeout of zero",
+      text: config([
+        producerEndpoint("/a/{r}", { ...base, routing_key: "R", reply_to_key: "R", "@amqp-gen": { reply: {} } }),
+        producerEndpoint("/b/{r}", { ...base, name: "q2", exchange: "ex2", routing_key: "R", "@amqp-gen": { reply: { timeout: "0s" } } }),
+      ]),
+      want: ["error:AG221", "error:AG232"],
+    },
+    {
       name: "partial param segment",
       text: config([producerEndpoint("/p/x{r}", { ...base, routing_key: "k", static_routing_key: true })]),
       want: ["error:AG210"],
@@ -433,6 +444,7 @@ test("the analyser's rules, by table, in the order they run", () => {
     "route: every host is an amqp:// or amqps:// URL [AG211]",
     "route: the backend disables KrakenD's host sanitizer [AG212]",
     "route: the timeout is a positive duration a timer can wait [AG221]",
+    "route: a request-reply endpoint gets its reply through direct reply-to [AG221, AG232]",
     "route: the output encoding is one amqp-gen answers with [AG217]",
     'route: input_headers ["*"] copies credentials into every message [AG226]',
     "route: hop-by-hop headers and Host are never forwarded [AG227]",

@@ -288,6 +288,8 @@ const SCHEMA_ERRORS: { name: string; message: RegExp; severity: number; covers: 
   // `"backend/amqp/producer"`, and it starts where amqp-gen reports AG102, the start of that
   // key: pointer /…/backend~1amqp~1producer, line 14, column 13.
   { name: "error-missing-exchange", message: /^Missing property "exchange"\.$/, severity: DiagnosticSeverity.Warning, covers: `"${PRODUCER_KEY}"` },
+  // An unknown field of the "@amqp-gen" block (amqp-gen adds "did you mean").
+  { name: "error-amqp-gen-block", message: /^Property exchange_typ is not allowed\.$/, severity: DiagnosticSeverity.Warning, covers: '"exchange_typ"' },
   // A syntax error: the unterminated string `"Route`, through the end of its line.
   { name: "error-malformed-json", message: /^Unexpected end of string\.$/, severity: DiagnosticSeverity.Error, covers: '"Route' },
 ];
@@ -541,7 +543,7 @@ test('the "@amqp-gen" block: completion of its fields and of exchange_type, hove
     return (await ls.doComplete(doc, doc.positionAt(offset), ls.parseJSONDocument(doc)))?.items ?? [];
   };
   const fields = (await complete(CURSOR)).filter((item) => item.kind === CompletionItemKind.Property);
-  assert.equal(fields.map((item) => item.label).sort(), ["declare", "exchange_arguments", "exchange_type", "queue_arguments"]);
+  assert.equal(fields.map((item) => item.label).sort(), ["declare", "exchange_arguments", "exchange_type", "queue_arguments", "reply"]);
   for (const item of fields) assert.is(documentation(item), description(ours, item.label), `documentation of ${item.label}`);
   const types = await complete(`"exchange_type": ${CURSOR}`);
   assert.equal(types.map((item) => item.label).sort(), ['"direct"', '"fanout"', '"headers"', '"topic"']);

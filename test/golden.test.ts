@@ -169,6 +169,47 @@ test('errors: an unknown field of the "@amqp-gen" block gets "did you mean" from
   assert.match(d.hint ?? "", 'Did you mean "exchange_type"?');
 });
 
+test('errors: wrong values in the "@amqp-gen" block, each at its position with a fix in words', async () => {
+  const text = JSON.stringify({
+    version: 3,
+    host: ["amqp://127.0.0.1:5672"],
+    endpoints: [
+      {
+        endpoint: "/e/{k}",
+        method: "POST",
+        backend: [
+          {
+            disable_host_sanitize: true,
+            extra_config: {
+              "backend/amqp/producer": {
+                name: "q",
+                exchange: "ex",
+                routing_key: "K",
+                "@amqp-gen": { declare: "no", queue_arguments: { "x-max-priority": 300, "x-overflow": "reject" }, reply: { timeout: "soon" } },
+              },
+            },
+          },
+        ],
+      },
+    ],
+  });
+  const result = await generate(text, { file: FILE });
+  const block = "/endpoints/0/backend/0/extra_config/backend~1amqp~1producer/@amqp-gen";
+  const found = result.diagnostics.map((d) => [d.code, d.pointer.slice(block.length), d.message, d.hint]);
+  assert.equal(found, [
+    ["AG101", "/declare", '"declare" must be a boolean, not a string.', "Change the value to a boolean."],
+    ["AG105", "/queue_arguments/x-max-priority", '"x-max-priority" must be at most 255.', "Use a value no greater than 255."],
+    [
+      "AG104",
+      "/queue_arguments/x-overflow",
+      '"x-overflow" must be one of "drop-head", "reject-publish", "reject-publish-dlx".',
+      "Pick one of the listed values.",
+    ],
+    ["AG105", "/reply/timeout", '"timeout" has an invalid format.', 'Use a Go duration such as "2s", "1500ms" or "1m30s".'],
+  ]);
+  assert.equal(result.files, []);
+});
+
 test("errors: the capitalisation mistake suggests the KrakenD name", async () => {
   const c = errorCases.find((e) => e.name === "error-prio-capitalisation");
   assert.ok(c);

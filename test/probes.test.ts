@@ -45,6 +45,8 @@ const broker = (state: Partial<BrokerStats>): BrokerStats => ({
   connections: 1,
   deadConnections: 0,
   drainWaits: 0,
+  awaitingReply: 0,
+  lateReplies: 0,
   ...state,
 });
 

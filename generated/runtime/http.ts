@@ -4,7 +4,7 @@
  * `node:http` listener as a thin wrapper over it. The adapters in adapters/ wrap it too.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { answer, DEFAULT_PROBES, errorAnswer, failure, SUCCESS_BODY } from "./answers.js";
+import { answer, DEFAULT_PROBES, errorAnswer, failure, replyAnswer, SUCCESS_BODY } from "./answers.js";
 import { matchRoute } from "./dispatch.js";
 import { errorText } from "./log.js";
 import { tracedPublish } from "./tracing.js";
@@ -103,6 +103,7 @@ export async function handleRequest(
   }
   const result = await tracedPublish(route, outgoing, request, () => publisher.publish(route, outgoing, body));
   if (!result.ok) return failure(result);
+  if (result.reply) return replyAnswer(result.reply);
   return answer(200, SUCCESS_BODY[route.outputEncoding], { "X-Krakend-Completed": "false" });
 }
 

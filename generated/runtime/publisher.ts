@@ -5,10 +5,11 @@
  * a confirm watchdog for connections that go silent, and back-pressure.
  */
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type Options } from "amqplib";
-import { SHORT_STRING_BYTES } from "./checks.js";
+import { randomUUID } from "node:crypto";
+import { DIRECT_REPLY_TO, SHORT_STRING_BYTES } from "./checks.js";
 import { errorText, redactUrl, stderrLogger } from "./log.js";
 import { RouteMeter } from "./stats.js";
-import type { BackoffStrategy, BrokerInfo, BrokerStats, Logger, Outgoing, Publisher, PublisherOptions, PublishResult, RouteInfo } from "./types.js";
+import type { BackoffStrategy, BrokerInfo, BrokerStats, Logger, Outgoing, Publisher, PublisherOptions, PublishResult, Reply, RouteInfo } from "./types.js";
 
 const RETRY_AFTER_SECONDS = 1;
 const CLOSE_GRACE_MS = 5000;
@@ -158,6 +159,10 @@ class BrokerLink {
   private deadConnections = 0;
   private drainWaits = 0;
   private readonly mandatoryPending: Pending[] = [];
+  /** Replies awaited by request-reply routes, by correlation id: called with null when the connection is lost. */
+  private readonly replies = new Map<string, (reply: Reply | null) => void>();
+  /** Replies that came after their request had been answered (504), or for no request of ours. */
+  private lateReplies = 0;
   /** Routes whose exchange or queue the broker refused: they are never published to. */
   private readonly refused = new Map<string, string>();
   private readonly firstConnect: Promise<void>;
@@ -201,6 +206,8 @@ class BrokerLink {
       connections: this.connections,
       deadConnections: this.deadConnections,
       drainWaits: this.drainWaits,
+      awaitingReply: this.replies.size,
+      lateReplies: this.lateReplies,
     };
   }
 
@@ -243,6 +250,7 @@ class BrokerLink {
       }
       const channel = this.channel;
       if (!channel) return { ok: false, status: 503, message: "the broker is unreachable", retryAfter: RETRY_AFTER_SECONDS };
+      if (route.reply) return await this.request(channel, route, route.reply.timeoutMs, outgoing, body, deadline);
       if (!this.options.confirm) {
         this.write(channel, route, outgoing, body);
         return { ok: true };
@@ -254,6 +262,64 @@ class BrokerLink {
       this.inFlight--;
       if (this.inFlight === 0) for (const wake of this.idle) wake();
     }
+  }
+
+  /**
+   * Request-reply: publishes with RabbitMQ's direct reply-to and a fresh correlation id, then
+   * waits for the reply (counted in `inFlight` until then, so `maxInFlight` bounds both). The
+   * reply may come before the confirm: it is awaited from before the publish.
+   */
+  private async request(
+    channel: ConfirmChannel | Channel,
+    route: RouteInfo,
+    replyTimeoutMs: number,
+    outgoing: Outgoing,
+    body: Buffer,
+    deadline: number,
+  ): Promise<PublishResult> {
+    const correlationId = randomUUID();
+    const replyDeadline = Date.now() + replyTimeoutMs;
+    const replied = new Promise<Reply | null>((resolve) => this.replies.set(correlationId, resolve));
+    const message: Outgoing = { routingKey: outgoing.routingKey, options: { ...outgoing.options, replyTo: DIRECT_REPLY_TO, correlationId } };
+    try {
+      if (this.options.confirm) {
+        const confirmed = await this.publishConfirmed(channel as ConfirmChannel, route, message, body, Math.min(deadline, replyDeadline));
+        if (!confirmed.ok) return confirmed;
+      } else {
+        this.write(channel, route, message, body);
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), Math.max(0, replyDeadline - Date.now()));
+      });
+      const reply = await Promise.race([replied, timedOut]);
+      clearTimeout(timer);
+      if (reply === "timeout") return { ok: false, status: 504, message: `no reply within ${replyTimeoutMs} ms` };
+      if (reply === null) return { ok: false, status: 503, message: "the connection to the broker was lost", retryAfter: RETRY_AFTER_SECONDS };
+      return { ok: true, reply };
+    } finally {
+      // Whatever the outcome, a reply that comes later finds no request: it is dropped.
+      this.replies.delete(correlationId);
+    }
+  }
+
+  /** A message on the direct reply-to consumer: the reply of the request with its correlation id. */
+  private onReply(message: { content: Buffer; properties: { correlationId?: unknown; contentType?: unknown } } | null): void {
+    if (!message) return; // the consumer was cancelled: the channel is closing
+    const id = message.properties.correlationId;
+    const waiting = typeof id === "string" ? this.replies.get(id) : undefined;
+    if (!waiting) {
+      this.lateReplies++;
+      return;
+    }
+    const contentType = message.properties.contentType;
+    waiting({ body: message.content, contentType: typeof contentType === "string" ? contentType : undefined });
+  }
+
+  /** The connection is gone: every awaited reply with it (503 at once, not at the timeout). */
+  private failReplies(): void {
+    for (const waiting of this.replies.values()) waiting(null);
+    this.replies.clear();
   }
 
   /** A message too large for the broker, which would close the channel or the connection over it. */
@@ -429,12 +495,15 @@ class BrokerLink {
       this.onReturn(msg.fields.exchange, msg.fields.routingKey, msg.content),
     );
     channel.on("close", () => {
+      this.failReplies();
       if (this.channel === channel) {
         this.channel = null;
         // A channel closed by the broker while the connection lives: start over on a new connection.
         if (!this.closing) void closeModel(model);
       }
     });
+    // Request-reply routes: replies come to this channel, which must consume them before it publishes a request.
+    if (this.routes.some((r) => r.reply)) await channel.consume(DIRECT_REPLY_TO, (message) => this.onReply(message), { noAck: true });
     if (this.closing) throw new Error("the publisher was closed");
     this.channel = channel;
     this.startWatchdog(model);

@@ -11,20 +11,27 @@ export function bundledSchema(dir: string): Json {
   const root = JSON.parse(readFileSync(join(dir, "krakend.schema.json"), "utf8")) as { [key: string]: Json };
   const producer = JSON.parse(readFileSync(join(dir, "amqp-producer.schema.json"), "utf8")) as { [key: string]: Json };
   const producerId = producer["$id"];
+  const rootId = root["$id"];
   const local = "#/definitions/amqpProducer";
+  // The producer schema's references back to the root's definitions become local ones.
+  const toRoot = (ref: Json): string | null => {
+    if (typeof ref !== "string") return null;
+    for (const prefix of ["krakend.schema.json#", `${String(rootId)}#`]) if (ref.startsWith(prefix)) return `#${ref.slice(prefix.length)}`;
+    return null;
+  };
   const rewrite = (node: Json): Json => {
     if (Array.isArray(node)) return node.map(rewrite);
     if (node === null || typeof node !== "object") return node;
     const out: { [key: string]: Json } = {};
     for (const [key, value] of Object.entries(node)) {
       const toProducer = key === "$ref" && (value === producerId || value === "amqp-producer.schema.json");
-      out[key] = toProducer ? local : rewrite(value);
+      out[key] = toProducer ? local : key === "$ref" ? (toRoot(value) ?? rewrite(value)) : rewrite(value);
     }
     return out;
   };
   const { $id: _id, $schema: _schema, ...embedded } = producer;
   const bundled = rewrite(root) as { [key: string]: Json };
   const definitions = (bundled["definitions"] ?? {}) as { [key: string]: Json };
-  bundled["definitions"] = { ...definitions, amqpProducer: embedded };
+  bundled["definitions"] = { ...definitions, amqpProducer: rewrite(embedded) };
   return bundled;
 }

@@ -425,6 +425,13 @@ export const CATALOGUE = {
       `Exchange ${quote(f.exchange)} is "direct", which routes exact keys, and the routing key comes from the param ${quote(f.key)}: no binding takes every message, so queue ${quote(f.queue)} is declared but not bound.`,
     fix: 'Set "static_routing_key": true with the key to bind, use "exchange_type": "topic", or bind the queue yourself.',
   }),
+  AG232: entry<{ key: string }>({
+    severity: "error",
+    title: "a request-reply endpoint (`@amqp-gen.reply`) that also sets `reply_to_key`",
+    message: (f) =>
+      `"reply_to_key" ${quote(f.key)} would set the message's reply-to, but a request-reply endpoint ("@amqp-gen": { "reply": … }) sets it to RabbitMQ's direct reply-to to receive the reply itself.`,
+    fix: 'Remove "reply_to_key", or remove "reply" to publish without waiting for a reply.',
+  }),
 
   /** `folder`: the `--templates` folder; `problem`: the first line of the render error. */
   AG901: entry<{ folder: string; problem: string }>({

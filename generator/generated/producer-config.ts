@@ -9,6 +9,10 @@ export type GoDuration = string;
  * How KrakenD encodes the response to the client. After a successful publish KrakenD answers 200 with the body `null` for `json`, `[]` for `json-collection` and an empty body for `no-op` and `string`; amqp-gen's handlers answer the same.
  */
 export type OutputEncoding = "json" | "json-collection" | "no-op" | "string" | "negotiate" | "xml" | "yaml";
+/**
+ * How long to wait for the reply, from the request received, as a Go duration; default the endpoint's `timeout`.
+ */
+export type GoDuration1 = string;
 
 /**
  * The parts of a KrakenD `krakend.json` that amqp-gen reads. Every other KrakenD namespace and field is allowed and left alone; only the AMQP producer block is checked strictly.
@@ -284,6 +288,12 @@ export interface AmqpProducerConfig {
      * `false`: declare nothing, publish to an exchange that already exists (a topology managed elsewhere, or a user without configure permission). A missing exchange answers 503 for its routes only, is logged with its name, and is never created.
      */
     declare?: boolean;
+    /**
+     * Makes the endpoint request-reply: the message is published with RabbitMQ's direct reply-to (`amq.rabbitmq.reply-to`) and a unique `correlation_id`, and the HTTP answer is the reply: 200, its body and its `content_type`. No reply within the timeout: 504. The responder replies to the message's `reply_to` with the same `correlation_id`.
+     */
+    reply?: {
+      timeout?: GoDuration1;
+    };
   };
   /**
    * This interface was referenced by `AmqpProducerConfig`'s JSON-Schema definition

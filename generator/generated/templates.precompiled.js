@@ -1,5 +1,5 @@
 // Code generated from templates/ by `npm run gen:templates` (Handlebars.precompile). DO NOT EDIT.
-export const fingerprint = "3b5e663bf7a4d4f2bc97337412e7cb213762303048ec21379d4a03eda1e32ab6";
+export const fingerprint = "34ee39a35f1d308f0685e092e8388b1935f23a3ccb487f6fe8c25fe47fcc4c95";
 export const specs = {
   "adapter-express.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -56,7 +56,7 @@ export const specs = {
   return ((stack1 = container.invokePartial(lookupProperty(partials,"header"),depth0,{"name":"header","hash":{"source":lookupProperty(depth0,"source")},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "//\n// Hono adapter, for Hono on Node.js with @hono/node-server: every route of this config,\n// answered exactly as `createRequestListener` answers it (status, headers, body, 413 limit,\n// validation, and the message published).\n//\n//   import { serve } from \"@hono/node-server\";\n//   import { Hono } from \"hono\";\n//   import { createPublisher } from \"../index.js\";\n//   import { createHonoApp } from \"./adapters/hono.js\";\n//\n//   const publisher = createPublisher();\n//   const app = new Hono();\n//   app.route(\"/amqp\", createHonoApp(publisher, { maxBodyBytes: 1024 * 1024 }));\n//   serve({ fetch: app.fetch, port: 8080 });\n//\n// `createHonoApp(publisher, options?)` returns a Hono app: serve it, or mount it with\n// `app.route(path, ...)` or `app.basePath(...)`. Paths are relative to where it is mounted.\n//\n// Routing: one catch-all middleware that routes with the dispatch tree of index.ts, not one Hono\n// route per endpoint, so that matching is the node:http listener's to the byte and a known path\n// with another method gets 405 with `Allow`. A path that is no route gets the listener's 404,\n// or, with `fallthrough: true`, goes on to the next handler.\n//\n// Node.js only: the message's headers (X-Forwarded-For is the peer address) and the body come\n// from the `node:http` request that @hono/node-server passes as `c.env.incoming`. The body is\n// read from that stream, so the bytes published are the bytes received; when a middleware has\n// already read it through `c.req`, `c.req.arrayBuffer()` gives it back.\n//\n// Serves:\n"
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":31,"column":0},"end":{"line":33,"column":9}}})) != null ? stack1 : "")
-    + "\nimport type { IncomingMessage } from \"node:http\";\nimport { Hono } from \"hono\";\nimport { basePath } from \"hono/route\";\nimport type { ContentfulStatusCode } from \"hono/utils/http-status\";\nimport { answerRequest, type ListenerOptions, type Publisher } from \"../index.js\";\nimport { targetBelow } from \"../runtime/dispatch.js\";\n\n/** What @hono/node-server passes as `c.env` (part of its `HttpBindings`). */\nexport interface NodeBindings {\n  readonly incoming: IncomingMessage;\n}\n\nexport interface HonoAdapterOptions extends ListenerOptions {\n  /** Hand requests whose path is no route to the next handler instead of answering 404. Default false. */\n  fallthrough?: boolean | undefined;\n}\n\n/** The raw request target of a URL: path and query, nothing decoded. */\nfunction targetOf(url: string): string {\n  const start = url.indexOf(\"/\", url.indexOf(\"://\") + 3);\n  if (start === -1) return \"/\";\n  const hash = url.indexOf(\"#\", start);\n  return hash === -1 ? url.slice(start) : url.slice(start, hash);\n}\n\n/** A Hono app serving every route of this config through `publisher`. */\nexport function createHonoApp(publisher: Publisher, options: HonoAdapterOptions = {}): Hono<{ Bindings: NodeBindings }> {\n  const app = new Hono<{ Bindings: NodeBindings }>();\n  const fallthrough = options.fallthrough ?? false;\n  const maxBodyBytes = options.maxBodyBytes;\n  app.use(async (c, next) => {\n    const incoming: IncomingMessage | undefined = c.env?.incoming;\n    if (!incoming) throw new Error(\"the amqp-gen Hono adapter runs on @hono/node-server only (c.env.incoming is missing)\");\n    const path = targetBelow(targetOf(c.req.url), basePath(c));\n    const body = incoming.readableDidRead ? Buffer.from(await c.req.arrayBuffer()) : undefined;\n    const answer = await answerRequest(publisher, incoming, { maxBodyBytes, probes: options.probes, path, body });\n    if (answer === null) return new Response(null, { status: 499 }); // the client went away: never sent\n    if (answer.status === 404 && fallthrough) return next();\n    return c.body(answer.body, answer.status as ContentfulStatusCode, { ...answer.headers });\n  });\n  return app;\n}\n";
+    + "\nimport type { IncomingMessage } from \"node:http\";\nimport { Hono } from \"hono\";\nimport { basePath } from \"hono/route\";\nimport type { ContentfulStatusCode } from \"hono/utils/http-status\";\nimport { answerRequest, type ListenerOptions, type Publisher } from \"../index.js\";\nimport { targetBelow } from \"../runtime/dispatch.js\";\n\n/** What @hono/node-server passes as `c.env` (part of its `HttpBindings`). */\nexport interface NodeBindings {\n  readonly incoming: IncomingMessage;\n}\n\nexport interface HonoAdapterOptions extends ListenerOptions {\n  /** Hand requests whose path is no route to the next handler instead of answering 404. Default false. */\n  fallthrough?: boolean | undefined;\n}\n\n/** The raw request target of a URL: path and query, nothing decoded. */\nfunction targetOf(url: string): string {\n  const start = url.indexOf(\"/\", url.indexOf(\"://\") + 3);\n  if (start === -1) return \"/\";\n  const hash = url.indexOf(\"#\", start);\n  return hash === -1 ? url.slice(start) : url.slice(start, hash);\n}\n\n/** A Hono app serving every route of this config through `publisher`. */\nexport function createHonoApp(publisher: Publisher, options: HonoAdapterOptions = {}): Hono<{ Bindings: NodeBindings }> {\n  const app = new Hono<{ Bindings: NodeBindings }>();\n  const fallthrough = options.fallthrough ?? false;\n  const maxBodyBytes = options.maxBodyBytes;\n  app.use(async (c, next) => {\n    const incoming: IncomingMessage | undefined = c.env?.incoming;\n    if (!incoming) throw new Error(\"the amqp-gen Hono adapter runs on @hono/node-server only (c.env.incoming is missing)\");\n    const path = targetBelow(targetOf(c.req.url), basePath(c));\n    const body = incoming.readableDidRead ? Buffer.from(await c.req.arrayBuffer()) : undefined;\n    const answer = await answerRequest(publisher, incoming, { maxBodyBytes, probes: options.probes, path, body });\n    if (answer === null) return new Response(null, { status: 499 }); // the client went away: never sent\n    if (answer.status === 404 && fallthrough) return next();\n    // A reply's bytes (request-reply routes) as the Uint8Array Hono takes; JSON answers as text.\n    const data = typeof answer.body === \"string\" ? answer.body : new Uint8Array(answer.body);\n    return c.body(data, answer.status as ContentfulStatusCode, { ...answer.headers });\n  });\n  return app;\n}\n";
 },"usePartial":true,"useData":true},
   "adapter-opentelemetry.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -142,21 +142,21 @@ export const specs = {
     var stack1, alias1=container.strict, alias2=container.lambda;
 
   return "import { "
-    + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":29,"column":11},"end":{"line":29,"column":18}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":30,"column":11},"end":{"line":30,"column":18}} ), depth0)) != null ? stack1 : "")
     + " } from \""
-    + ((stack1 = alias2(alias1(depth0, "module", {"start":{"line":29,"column":31},"end":{"line":29,"column":42}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "module", {"start":{"line":30,"column":31},"end":{"line":30,"column":42}} ), depth0)) != null ? stack1 : "")
     + "\";\n";
 },"1":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "export * from \""
-    + ((stack1 = container.lambda(container.strict(depth0, "module", {"start":{"line":51,"column":17},"end":{"line":51,"column":28}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "module", {"start":{"line":53,"column":17},"end":{"line":53,"column":28}} ), depth0)) != null ? stack1 : "")
     + "\";\n";
 },"2":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "  "
-    + ((stack1 = container.lambda(container.strict(depth0, "id", {"start":{"line":56,"column":4},"end":{"line":56,"column":11}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "id", {"start":{"line":58,"column":4},"end":{"line":58,"column":11}} ), depth0)) != null ? stack1 : "")
     + ",\n";
 },"3":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -173,16 +173,16 @@ export const specs = {
     };
 
   return ((stack1 = container.invokePartial(lookupProperty(partials,"header"),depth0,{"name":"header","hash":{"source":lookupProperty(depth0,"source")},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
-    + "//\n// The stable entry point: `routes`, `brokers`, `createPublisher`, `createRequestListener`,\n// `answerRequest`.\n\nimport type { IncomingMessage, ServerResponse } from \"node:http\";\nimport { matchRoute } from \"./runtime/dispatch.js\";\nimport { answerRequestFor, createListenerFor } from \"./runtime/http.js\";\nimport { createPublisherFor } from \"./runtime/publisher.js\";\nimport type {\n  AnswerOptions,\n  BrokerInfo,\n  BrokerStats,\n  DispatchNode,\n  HttpAnswer,\n  ListenerOptions,\n  Logger,\n  Outgoing,\n  ProbeOptions,\n  Publisher,\n  PublisherOptions,\n  PublisherStats,\n  PublishResult,\n  Route,\n  RouteInfo,\n  RouteMatch,\n} from \"./runtime/types.js\";\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":28,"column":0},"end":{"line":30,"column":9}}})) != null ? stack1 : "")
-    + "\nexport type {\n  AnswerOptions,\n  BrokerInfo,\n  BrokerStats,\n  HttpAnswer,\n  ListenerOptions,\n  Logger,\n  Outgoing,\n  ProbeOptions,\n  Publisher,\n  PublisherOptions,\n  PublisherStats,\n  PublishResult,\n  RouteInfo,\n  RouteMatch,\n};\nexport { DURATION_BUCKETS_SECONDS, OUTCOMES, outcomeOf, type DurationStats, type Outcome, type RouteStats } from \"./runtime/stats.js\";\nexport { PUBLISH_CHANNEL, PublishError, type PublishContext } from \"./runtime/tracing.js\";\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":50,"column":0},"end":{"line":52,"column":9}}})) != null ? stack1 : "")
+    + "//\n// The stable entry point: `routes`, `brokers`, `createPublisher`, `createRequestListener`,\n// `answerRequest`.\n\nimport type { IncomingMessage, ServerResponse } from \"node:http\";\nimport { matchRoute } from \"./runtime/dispatch.js\";\nimport { answerRequestFor, createListenerFor } from \"./runtime/http.js\";\nimport { createPublisherFor } from \"./runtime/publisher.js\";\nimport type {\n  AnswerOptions,\n  BrokerInfo,\n  BrokerStats,\n  DispatchNode,\n  HttpAnswer,\n  ListenerOptions,\n  Logger,\n  Outgoing,\n  ProbeOptions,\n  Publisher,\n  PublisherOptions,\n  PublisherStats,\n  PublishResult,\n  Reply,\n  Route,\n  RouteInfo,\n  RouteMatch,\n} from \"./runtime/types.js\";\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":29,"column":0},"end":{"line":31,"column":9}}})) != null ? stack1 : "")
+    + "\nexport type {\n  AnswerOptions,\n  BrokerInfo,\n  BrokerStats,\n  HttpAnswer,\n  ListenerOptions,\n  Logger,\n  Outgoing,\n  ProbeOptions,\n  Publisher,\n  PublisherOptions,\n  PublisherStats,\n  PublishResult,\n  Reply,\n  RouteInfo,\n  RouteMatch,\n};\nexport { DURATION_BUCKETS_SECONDS, OUTCOMES, outcomeOf, type DurationStats, type Outcome, type RouteStats } from \"./runtime/stats.js\";\nexport { PUBLISH_CHANNEL, PublishError, type PublishContext } from \"./runtime/tracing.js\";\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":52,"column":0},"end":{"line":54,"column":9}}})) != null ? stack1 : "")
     + "\nconst ROUTES: readonly Route[] = [\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":55,"column":0},"end":{"line":57,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":57,"column":0},"end":{"line":59,"column":9}}})) != null ? stack1 : "")
     + "];\n\n/** Every generated route, sorted by path, then method. */\nexport const routes: readonly RouteInfo[] = ROUTES;\n\n/** The brokers routes publish to (credentials removed): one connection each. */\nexport const brokers: readonly BrokerInfo[] = [\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"brokers"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":65,"column":0},"end":{"line":67,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"brokers"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":67,"column":0},"end":{"line":69,"column":9}}})) != null ? stack1 : "")
     + "];\n\n/** Dispatch tree, built at generation time; leaves index into `routes`. */\nconst TREE: DispatchNode = "
-    + ((stack1 = container.lambda(container.strict(depth0, "tree", {"start":{"line":71,"column":29},"end":{"line":71,"column":33}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "tree", {"start":{"line":73,"column":29},"end":{"line":73,"column":33}} ), depth0)) != null ? stack1 : "")
     + ";\n\n/**\n * Routing alone: the route a method and request target (`/path?query`) select, with the path's\n * segments percent-decoded (the route's params sit at its `params[].segment` positions), or the\n * 404/405/400 answer the listener would give.\n */\nexport function matchRequest(method: string, target: string): RouteMatch | HttpAnswer {\n  return matchRoute(ROUTES, TREE, method, target);\n}\n\n/**\n * Connects to the brokers. `options.url` (a URL or a failover list) overrides the default:\n * `AMQP_URL` (comma-separated), then the config's `host` list without credentials.\n */\nexport function createPublisher(options?: PublisherOptions): Publisher {\n  return createPublisherFor(brokers, ROUTES, options);\n}\n\n/** A `node:http` request listener serving every route (404 unknown path, 405 other method). */\nexport function createRequestListener(\n  publisher: Publisher,\n  options?: ListenerOptions,\n): (request: IncomingMessage, response: ServerResponse) => void {\n  return createListenerFor(ROUTES, TREE, publisher, options);\n}\n\n/**\n * The answer to one request, independent of any HTTP framework: what `createRequestListener`\n * and the adapters send (status, headers, body). Never rejects; null when the client went away.\n * `options.path` is the target relative to where the routes are mounted; `options.body` a body\n * a framework has already read.\n */\nexport function answerRequest(publisher: Publisher, request: IncomingMessage, options?: AnswerOptions): Promise<HttpAnswer | null> {\n  return answerRequestFor(ROUTES, TREE, publisher, request, options);\n}\n";
 },"usePartial":true,"useData":true},
   "route.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {
@@ -234,6 +234,14 @@ export const specs = {
     + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":19,"column":14},"end":{"line":19,"column":22}} ), depth0)) != null ? stack1 : "")
     + "Params = Record<string, never>;\n";
 },"4":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=container.lambda;
+
+  return "/**\n * The HTTP answer of `"
+    + ((stack1 = alias2(alias1(depth0, "commentPath", {"start":{"line":24,"column":25},"end":{"line":24,"column":36}} ), depth0)) != null ? stack1 : "")
+    + "` is the reply to its message (request-reply): the reply's\n * body as it is, and its content type. The config says nothing of its shape.\n */\nexport type "
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":27,"column":14},"end":{"line":27,"column":22}} ), depth0)) != null ? stack1 : "")
+    + "Reply = Reply;\n\n";
+},"5":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -242,53 +250,59 @@ export const specs = {
     };
 
   return "  return {\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"params"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":28,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"params"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":34,"column":0},"end":{"line":36,"column":9}}})) != null ? stack1 : "")
     + "  };\n";
-},"5":function(container,depth0,helpers,partials,data) {
+},"6":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda;
 
   return "    "
-    + ((stack1 = alias2(alias1(depth0, "objectKey", {"start":{"line":27,"column":6},"end":{"line":27,"column":20}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "objectKey", {"start":{"line":35,"column":6},"end":{"line":35,"column":20}} ), depth0)) != null ? stack1 : "")
     + ": segments["
-    + ((stack1 = alias2(alias1(depth0, "segment", {"start":{"line":27,"column":35},"end":{"line":27,"column":47}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "segment", {"start":{"line":35,"column":35},"end":{"line":35,"column":47}} ), depth0)) != null ? stack1 : "")
     + "] ?? \"\",\n";
-},"6":function(container,depth0,helpers,partials,data) {
-    return "  void segments;\n  return {};\n";
 },"7":function(container,depth0,helpers,partials,data) {
-    return "  void params;\n";
+    return "  void segments;\n  return {};\n";
 },"8":function(container,depth0,helpers,partials,data) {
+    return "  void params;\n";
+},"9":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda;
 
   return "  const "
-    + ((stack1 = alias2(alias1(depth0, "name", {"start":{"line":45,"column":10},"end":{"line":45,"column":19}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "name", {"start":{"line":53,"column":10},"end":{"line":53,"column":19}} ), depth0)) != null ? stack1 : "")
     + " = "
-    + ((stack1 = alias2(alias1(depth0, "call", {"start":{"line":45,"column":26},"end":{"line":45,"column":35}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "call", {"start":{"line":53,"column":26},"end":{"line":53,"column":35}} ), depth0)) != null ? stack1 : "")
     + ";\n  if ("
-    + ((stack1 = alias2(alias1(depth0, "name", {"start":{"line":46,"column":8},"end":{"line":46,"column":17}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "name", {"start":{"line":54,"column":8},"end":{"line":54,"column":17}} ), depth0)) != null ? stack1 : "")
     + " instanceof RequestError) return "
-    + ((stack1 = alias2(alias1(depth0, "name", {"start":{"line":46,"column":54},"end":{"line":46,"column":63}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "name", {"start":{"line":54,"column":54},"end":{"line":54,"column":63}} ), depth0)) != null ? stack1 : "")
     + ";\n";
-},"9":function(container,depth0,helpers,partials,data) {
+},"10":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "    "
     + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
     + ",\n";
-},"10":function(container,depth0,helpers,partials,data) {
+},"11":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda;
 
   return "    { name: "
-    + ((stack1 = alias2(alias1(depth0, "nameLiteral", {"start":{"line":67,"column":14},"end":{"line":67,"column":30}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "nameLiteral", {"start":{"line":75,"column":14},"end":{"line":75,"column":30}} ), depth0)) != null ? stack1 : "")
     + ", key: "
-    + ((stack1 = alias2(alias1(depth0, "keyLiteral", {"start":{"line":67,"column":41},"end":{"line":67,"column":56}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "keyLiteral", {"start":{"line":75,"column":41},"end":{"line":75,"column":56}} ), depth0)) != null ? stack1 : "")
     + ", segment: "
-    + ((stack1 = alias2(alias1(depth0, "segment", {"start":{"line":67,"column":71},"end":{"line":67,"column":83}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "segment", {"start":{"line":75,"column":71},"end":{"line":75,"column":83}} ), depth0)) != null ? stack1 : "")
     + " },\n";
-},"11":function(container,depth0,helpers,partials,data) {
-    return "true";
 },"12":function(container,depth0,helpers,partials,data) {
-    return "false";
+    return "true";
 },"13":function(container,depth0,helpers,partials,data) {
+    return "false";
+},"14":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return "  reply: { timeoutMs: "
+    + ((stack1 = container.lambda(container.strict(depth0, "replyTimeoutMs", {"start":{"line":90,"column":24},"end":{"line":90,"column":38}} ), depth0)) != null ? stack1 : "")
+    + " },\n";
+},"15":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -296,8 +310,8 @@ export const specs = {
         return undefined
     };
 
-  return ((stack1 = container.lambda(container.strict(lookupProperty(depth0,"body"), "validator", {"start":{"line":82,"column":30},"end":{"line":82,"column":44}} ), depth0)) != null ? stack1 : "");
-},"14":function(container,depth0,helpers,partials,data) {
+  return ((stack1 = container.lambda(container.strict(lookupProperty(depth0,"body"), "validator", {"start":{"line":93,"column":30},"end":{"line":93,"column":44}} ), depth0)) != null ? stack1 : "");
+},"16":function(container,depth0,helpers,partials,data) {
     return "null";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -314,65 +328,69 @@ export const specs = {
     + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":7,"column":7}}})) != null ? stack1 : "")
     + "\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(lookupProperty(depth0,"params"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(3, data, 0),"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":20,"column":7}}})) != null ? stack1 : "")
-    + "\n/** The params, read from segment positions fixed at generation time. */\nexport function extract"
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":23,"column":25},"end":{"line":23,"column":33}} ), depth0)) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"replyTimeoutMs"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":0},"end":{"line":29,"column":7}}})) != null ? stack1 : "")
+    + "/** The params, read from segment positions fixed at generation time. */\nexport function extract"
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":31,"column":25},"end":{"line":31,"column":33}} ), depth0)) != null ? stack1 : "")
     + "Params(segments: readonly string[]): "
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":23,"column":74},"end":{"line":23,"column":82}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":31,"column":74},"end":{"line":31,"column":82}} ), depth0)) != null ? stack1 : "")
     + "Params {\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(lookupProperty(depth0,"params"),"length"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.program(6, data, 0),"data":data,"loc":{"start":{"line":24,"column":0},"end":{"line":33,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(lookupProperty(depth0,"params"),"length"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.program(7, data, 0),"data":data,"loc":{"start":{"line":32,"column":0},"end":{"line":41,"column":7}}})) != null ? stack1 : "")
     + "}\n\n/**\n * The message for one request: routing key and AMQP properties, as KrakenD builds them. Each\n * value the request controls is checked first: what RabbitMQ would refuse is a 400 here.\n */\nexport function build"
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":40,"column":23},"end":{"line":40,"column":31}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":48,"column":23},"end":{"line":48,"column":31}} ), depth0)) != null ? stack1 : "")
     + "Message(params: "
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":40,"column":51},"end":{"line":40,"column":59}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":48,"column":51},"end":{"line":48,"column":59}} ), depth0)) != null ? stack1 : "")
     + "Params, request: IncomingMessage): Outgoing | RequestError {\n"
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias3,lookupProperty(depth0,"usesParams"),{"name":"unless","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":41,"column":0},"end":{"line":43,"column":11}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"checks"),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":44,"column":0},"end":{"line":47,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias3,lookupProperty(depth0,"usesParams"),{"name":"unless","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":49,"column":0},"end":{"line":51,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"checks"),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":52,"column":0},"end":{"line":55,"column":9}}})) != null ? stack1 : "")
     + "  const options: PublishOptions = {\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"options"),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":49,"column":0},"end":{"line":51,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"options"),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":57,"column":0},"end":{"line":59,"column":9}}})) != null ? stack1 : "")
     + "  };\n  if (type !== undefined) options.contentType = type;\n  return { "
-    + ((stack1 = alias2(alias1(depth0, "routingKeyExpr", {"start":{"line":54,"column":13},"end":{"line":54,"column":27}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "routingKeyExpr", {"start":{"line":62,"column":13},"end":{"line":62,"column":27}} ), depth0)) != null ? stack1 : "")
     + ", options };\n}\n\n/** Request headers copied into the message (plus X-Forwarded-For, X-Forwarded-Host, User-Agent). */\nconst INPUT_HEADERS: \"*\" | readonly string[] = "
-    + ((stack1 = alias2(alias1(depth0, "inputHeaders", {"start":{"line":58,"column":49},"end":{"line":58,"column":61}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "inputHeaders", {"start":{"line":66,"column":49},"end":{"line":66,"column":61}} ), depth0)) != null ? stack1 : "")
     + ";\n\n/** `"
-    + ((stack1 = alias2(alias1(depth0, "commentPath", {"start":{"line":60,"column":7},"end":{"line":60,"column":18}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "commentPath", {"start":{"line":68,"column":7},"end":{"line":68,"column":18}} ), depth0)) != null ? stack1 : "")
     + "` → exchange `"
-    + ((stack1 = alias2(alias1(depth0, "commentExchange", {"start":{"line":60,"column":36},"end":{"line":60,"column":51}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "commentExchange", {"start":{"line":68,"column":36},"end":{"line":68,"column":51}} ), depth0)) != null ? stack1 : "")
     + "`. */\nexport const "
-    + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":61,"column":15},"end":{"line":61,"column":17}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":69,"column":15},"end":{"line":69,"column":17}} ), depth0)) != null ? stack1 : "")
     + ": Route = {\n  id: "
-    + ((stack1 = alias2(alias1(depth0, "idLiteral", {"start":{"line":62,"column":8},"end":{"line":62,"column":17}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "idLiteral", {"start":{"line":70,"column":8},"end":{"line":70,"column":17}} ), depth0)) != null ? stack1 : "")
     + ",\n  method: "
-    + ((stack1 = alias2(alias1(depth0, "methodLiteral", {"start":{"line":63,"column":12},"end":{"line":63,"column":25}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "methodLiteral", {"start":{"line":71,"column":12},"end":{"line":71,"column":25}} ), depth0)) != null ? stack1 : "")
     + ",\n  path: "
-    + ((stack1 = alias2(alias1(depth0, "pathLiteral", {"start":{"line":64,"column":10},"end":{"line":64,"column":21}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "pathLiteral", {"start":{"line":72,"column":10},"end":{"line":72,"column":21}} ), depth0)) != null ? stack1 : "")
     + ",\n  params: [\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"params"),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":66,"column":0},"end":{"line":68,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"params"),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":74,"column":0},"end":{"line":76,"column":9}}})) != null ? stack1 : "")
     + "  ],\n  broker: "
-    + ((stack1 = alias2(alias1(depth0, "broker", {"start":{"line":70,"column":12},"end":{"line":70,"column":18}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "broker", {"start":{"line":78,"column":12},"end":{"line":78,"column":18}} ), depth0)) != null ? stack1 : "")
     + ",\n  declare: "
-    + ((stack1 = alias2(alias1(depth0, "declare", {"start":{"line":71,"column":13},"end":{"line":71,"column":20}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "declare", {"start":{"line":79,"column":13},"end":{"line":79,"column":20}} ), depth0)) != null ? stack1 : "")
     + ",\n  exchange: "
-    + ((stack1 = alias2(alias1(depth0, "exchange", {"start":{"line":72,"column":14},"end":{"line":72,"column":22}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "exchange", {"start":{"line":80,"column":14},"end":{"line":80,"column":22}} ), depth0)) != null ? stack1 : "")
     + ",\n  queue: "
-    + ((stack1 = alias2(alias1(depth0, "queue", {"start":{"line":73,"column":11},"end":{"line":73,"column":16}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "queue", {"start":{"line":81,"column":11},"end":{"line":81,"column":16}} ), depth0)) != null ? stack1 : "")
     + ",\n  routingKey: "
-    + ((stack1 = alias2(alias1(depth0, "routingKey", {"start":{"line":74,"column":16},"end":{"line":74,"column":26}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "routingKey", {"start":{"line":82,"column":16},"end":{"line":82,"column":26}} ), depth0)) != null ? stack1 : "")
     + ",\n  mandatory: "
-    + ((stack1 = alias2(alias1(depth0, "mandatory", {"start":{"line":75,"column":15},"end":{"line":75,"column":24}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "mandatory", {"start":{"line":83,"column":15},"end":{"line":83,"column":24}} ), depth0)) != null ? stack1 : "")
     + ",\n  persistent: "
-    + ((stack1 = alias2(alias1(depth0, "persistent", {"start":{"line":76,"column":16},"end":{"line":76,"column":26}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "persistent", {"start":{"line":84,"column":16},"end":{"line":84,"column":26}} ), depth0)) != null ? stack1 : "")
     + ",\n  timeoutMs: "
-    + ((stack1 = alias2(alias1(depth0, "timeoutMs", {"start":{"line":77,"column":15},"end":{"line":77,"column":24}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "timeoutMs", {"start":{"line":85,"column":15},"end":{"line":85,"column":24}} ), depth0)) != null ? stack1 : "")
     + ",\n  outputEncoding: "
-    + ((stack1 = alias2(alias1(depth0, "outputEncoding", {"start":{"line":78,"column":20},"end":{"line":78,"column":34}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "outputEncoding", {"start":{"line":86,"column":20},"end":{"line":86,"column":34}} ), depth0)) != null ? stack1 : "")
     + ",\n  inputHeaders: INPUT_HEADERS,\n  hasBodySchema: "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.program(12, data, 0),"data":data,"loc":{"start":{"line":80,"column":17},"end":{"line":80,"column":53}}})) != null ? stack1 : "")
-    + ",\n  prepare: (segments, request) => build"
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":81,"column":41},"end":{"line":81,"column":49}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.program(13, data, 0),"data":data,"loc":{"start":{"line":88,"column":17},"end":{"line":88,"column":53}}})) != null ? stack1 : "")
+    + ",\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"replyTimeoutMs"),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":89,"column":0},"end":{"line":91,"column":7}}})) != null ? stack1 : "")
+    + "  prepare: (segments, request) => build"
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":92,"column":41},"end":{"line":92,"column":49}} ), depth0)) != null ? stack1 : "")
     + "Message(extract"
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":81,"column":68},"end":{"line":81,"column":76}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":92,"column":68},"end":{"line":92,"column":76}} ), depth0)) != null ? stack1 : "")
     + "Params(segments), request),\n  validateBody: "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.program(14, data, 0),"data":data,"loc":{"start":{"line":82,"column":16},"end":{"line":82,"column":65}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.program(16, data, 0),"data":data,"loc":{"start":{"line":93,"column":16},"end":{"line":93,"column":65}}})) != null ? stack1 : "")
     + ",\n};\n";
 },"usePartial":true,"useData":true},
 };

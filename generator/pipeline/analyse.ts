@@ -314,6 +314,19 @@ const ROUTE_RULES: readonly Rule<RouteContext>[] = [
     },
   },
   {
+    name: "a request-reply endpoint gets its reply through direct reply-to",
+    codes: ["AG221", "AG232"],
+    check(ctx, report) {
+      const reply = ctx.block[AMQP_GEN_KEY]?.reply;
+      if (!reply) return;
+      if (ctx.block.reply_to_key) report(blockField(ctx, "reply_to_key"), Diagnostics.AG232({ key: ctx.block.reply_to_key }), "key");
+      if (reply.timeout === undefined) return;
+      const ms = parseGoDuration(reply.timeout);
+      if (ms === undefined || ms <= 0 || ms > MAX_TIMEOUT_MS)
+        report(joinPointer(ctx.pointers.block, AMQP_GEN_KEY, "reply", "timeout"), Diagnostics.AG221({ timeout: reply.timeout }));
+    },
+  },
+  {
     name: "the output encoding is one amqp-gen answers with",
     codes: ["AG217"],
     check({ outputEncoding }, report) {
@@ -524,6 +537,9 @@ function pendingRoute(ctx: RouteContext): PendingRoute {
     priority: ref(block.priority_key),
     inputHeaders: forwardedHeaders(ctx.inputHeaders.list),
     timeoutMs: ctx.timeout.ms ?? 0,
+    reply: settings.reply
+      ? { timeoutMs: (settings.reply.timeout === undefined ? undefined : parseGoDuration(settings.reply.timeout)) ?? ctx.timeout.ms ?? 0 }
+      : null,
     outputEncoding: OUTPUT_ENCODINGS.includes(ctx.outputEncoding.text) ? (ctx.outputEncoding.text as OutputEncoding) : "json",
     bodySchema: validation !== undefined ? { schema: validation, pointer: joinPointer(ctx.pointers.endpoint, "extra_config", VALIDATION_NAMESPACE) } : null,
   };

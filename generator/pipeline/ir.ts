@@ -83,6 +83,8 @@ export interface RouteIR {
   /** Canonical header names, or `*`. */
   readonly inputHeaders: "*" | readonly string[];
   readonly timeoutMs: number;
+  /** `@amqp-gen.reply`: the endpoint answers with the reply message, waited for this long. */
+  readonly reply: { readonly timeoutMs: number } | null;
   readonly outputEncoding: OutputEncoding;
   /** The endpoint's `validation/json-schema`, when present. */
   readonly bodySchema: { readonly schema: unknown; readonly pointer: string } | null;

@@ -57,6 +57,8 @@ export interface RouteView {
   readonly mandatory: boolean;
   readonly persistent: boolean;
   readonly timeoutMs: number;
+  /** Request-reply routes: how long the reply is waited for (ms); null otherwise. */
+  readonly replyTimeoutMs: number | null;
   readonly outputEncoding: string;
 }
 
@@ -205,6 +207,7 @@ export function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string |
     mandatory: route.mandatory,
     persistent: route.persistent,
     timeoutMs: route.timeoutMs,
+    replyTimeoutMs: route.reply ? route.reply.timeoutMs : null,
     outputEncoding: tsString(route.outputEncoding),
   };
 }

@@ -1,5 +1,5 @@
 /** The answers the runtime gives over HTTP: JSON bodies with their length, and error answers. */
-import type { HttpAnswer, OutputEncoding, PublishResult } from "./types.js";
+import type { HttpAnswer, OutputEncoding, PublishResult, Reply } from "./types.js";
 
 /** Where the liveness and readiness probes answer unless `probes` says otherwise (KrakenD's `/__health`). */
 export const DEFAULT_PROBES = { health: "/__health", ready: "/__ready" } as const;
@@ -24,4 +24,13 @@ export function errorAnswer(status: number, message: string, headers: Record<str
 /** The answer to a failed publish, with Retry-After when the failure is temporary. */
 export function failure(result: Extract<PublishResult, { ok: false }>): HttpAnswer {
   return errorAnswer(result.status, result.message, result.retryAfter === undefined ? {} : { "Retry-After": String(result.retryAfter) });
+}
+
+/** A request-reply route's answer: the reply's bytes as they are, with its content type. */
+export function replyAnswer(reply: Reply): HttpAnswer {
+  return {
+    status: 200,
+    headers: { "Content-Type": reply.contentType ?? "application/octet-stream", "Content-Length": String(reply.body.length) },
+    body: reply.body,
+  };
 }

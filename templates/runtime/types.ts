@@ -75,6 +75,15 @@ export interface RouteInfo {
   /** Request headers copied into the message (canonical names), or `*` for all of them. */
   readonly inputHeaders: "*" | readonly string[];
   readonly hasBodySchema: boolean;
+  /** Request-reply (`@amqp-gen.reply`): the answer is the reply message, waited for this long. Absent: publish only. */
+  readonly reply?: { readonly timeoutMs: number };
+}
+
+/** The reply of a request-reply route, answered as it is: 200, its body and its content type. */
+export interface Reply {
+  readonly body: Buffer;
+  /** The reply's `content_type`; absent: answered as `application/octet-stream`. */
+  readonly contentType: string | undefined;
 }
 
 /** amqplib's publish options: the AMQP properties of one message. */
@@ -164,7 +173,7 @@ export interface PublisherOptions {
 }
 
 export type PublishResult =
-  | { readonly ok: true }
+  | { readonly ok: true; readonly reply?: Reply }
   | { readonly ok: false; readonly status: 400 | 413 | 502 | 503 | 504; readonly message: string; readonly retryAfter?: number };
 
 /** A snapshot of one broker link, for probes, metrics and tests. Plain numbers: no dependency. */
@@ -184,6 +193,10 @@ export interface BrokerStats {
   readonly deadConnections: number;
   /** Publishes that found the socket full and waited for it to drain (back-pressure). */
   readonly drainWaits: number;
+  /** Requests of request-reply routes waiting for their reply now. */
+  readonly awaitingReply: number;
+  /** Replies that came after their request was answered (a 504), or match no request: dropped. */
+  readonly lateReplies: number;
 }
 
 export interface PublisherStats {
@@ -254,7 +267,8 @@ export interface HttpAnswer {
   readonly status: number;
   /** Always Content-Type and Content-Length; X-Krakend-Completed, Retry-After, Allow, Connection when they apply. */
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  /** Text (JSON), or the bytes of a reply. */
+  readonly body: string | Buffer;
 }
 
 /** The route of a request and its path segments. */
