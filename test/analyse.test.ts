@@ -454,6 +454,7 @@ test("the analyser's rules, by table, in the order they run", () => {
     "route: a direct exchange's queue is bound with a key every message has [AG231]",
     "route: the queue has a name [AG220]",
     "routeSet: no two routes match the same requests [AG208, AG209]",
+    "program: a KrakenD 1.x config (version 2) is read, with what KrakenD 2.x changed [AG233]",
     "program: producers sharing a connection agree on its retry policy [AG224]",
     "program: routes declaring one exchange or queue declare it alike [AG216]",
   ]);

@@ -377,10 +377,10 @@ const INLINE: InlineCase[] = [
     message: /^Value is not accepted\. Valid values: "linear", "linear-jitter", "exponential", "exponential-jitter", "fallback"\.$/,
   },
   {
-    name: '"version": 2',
-    text: (key) => config(key, ` ${MINIMAL} `).replace(`"version": 3`, `"version": 2`),
-    at: () => ({ needle: `"version": 2`, target: "2" }),
-    message: /^Value must be 3\.$/,
+    name: '"version": 1',
+    text: (key) => config(key, ` ${MINIMAL} `).replace(`"version": 3`, `"version": 1`),
+    at: () => ({ needle: `"version": 1`, target: "1" }),
+    message: /^Value is not accepted\. Valid values: 2, 3\.$/,
   },
   {
     name: "endpoint timeout that is not a Go duration",
@@ -574,7 +574,7 @@ test("completion in a backend's extra_config offers both producer namespaces wit
 test('the README\'s "$schema" line resolves to the installed krakend.schema.json, relative to the document', async () => {
   const { ls, requested } = service(BY_SCHEMA_LINE.schemas);
   for (const uri of [DOC_URI, `${WORKSPACE_URI}/sub/dir/krakend.json`]) {
-    const text = withSchemaLine(config(PRODUCER_KEY, ` ${MINIMAL} `)).replace(`"version": 3`, `"version": 2`);
+    const text = withSchemaLine(config(PRODUCER_KEY, ` ${MINIMAL} `)).replace(`"version": 3`, `"version": 1`);
     const doc = open(text, uri);
     const json = ls.parseJSONDocument(doc);
     const status = ls.getLanguageStatus(doc, json);
@@ -583,7 +583,7 @@ test('the README\'s "$schema" line resolves to the installed krakend.schema.json
       assert.equal(status.schemas, [INSTALLED_SCHEMA_URI]);
       const diagnostics = await ls.doValidation(doc, json, JSON_DOCUMENT_SETTINGS);
       assert.is(diagnostics.length, 1, show(diagnostics));
-      assert.match(messageOf(diagnostics[0]!), /^Value must be 3\.$/);
+      assert.match(messageOf(diagnostics[0]!), /^Value is not accepted\. Valid values: 2, 3\.$/);
     } else {
       // The path is relative to the document: a krakend.json in a sub-folder needs ../../ in front.
       assert.equal(status.schemas, [`${WORKSPACE_URI}/sub/dir/node_modules/amqp-gen/schema/krakend.schema.json`]);

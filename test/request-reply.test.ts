@@ -7,13 +7,18 @@
 //
 // Needs RabbitMQ at amqp://guest:guest@127.0.0.1:5672. Without it the tests are skipped with one
 // message, unless CI is set, in which case they fail.
-import { createServer, type Server } from "node:http";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Channel, ChannelModel, ConsumeMessage } from "amqplib";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { generate } from "../generator/index.js";
 import {
   AMQP_URL,
+  ROOT,
   TestBroker,
   brokerTests,
   collectingLogger,
@@ -210,6 +215,66 @@ brokerTest("a connection lost while replies are awaited fails them at once (503)
     });
   } finally {
     await proxy.close();
+  }
+});
+
+brokerTest("Express, Fastify and Hono answer a request-reply route exactly as the listener does", async () => {
+  // The same config, generated again with the HTTP adapters beside index.ts.
+  const result = await generate(JSON.stringify(CONFIG), { file: "krakend.json", adapters: ["express", "fastify", "hono"] });
+  const dir = join(ROOT, ".tmp", "e2e-request-reply-adapters");
+  rmSync(dir, { recursive: true, force: true });
+  for (const f of result.files) {
+    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+    writeFileSync(join(dir, f.path), f.content);
+  }
+  const load = (file: string) => import(pathToFileURL(join(dir, file)).href);
+  const mod = (await load("index.ts")) as Generated["mod"];
+  const express = (await import("express")).default;
+  const Fastify = (await import("fastify")).default;
+  const { Hono } = await import("hono");
+  const { serve } = await import("@hono/node-server");
+  const adapters = {
+    express: (await load("adapters/express.ts")) as { createExpressRouter(p: GenPublisher): import("express").Router },
+    fastify: (await load("adapters/fastify.ts")) as { amqpGenFastifyPlugin: import("fastify").FastifyPluginAsync<{ publisher: GenPublisher }> },
+    hono: (await load("adapters/hono.ts")) as { createHonoApp(p: GenPublisher): import("hono").Hono<{ Bindings: { readonly incoming: IncomingMessage } }> },
+  };
+  const publisher = mod.createPublisher({ url: AMQP_URL, logger: collectingLogger() });
+  await publisher.ready();
+  const closers: (() => Promise<unknown>)[] = [() => publisher.close()];
+  const listenOn = async (listener: RequestListener): Promise<number> => {
+    const server = createServer(listener);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    closers.push(() => new Promise((r) => server.close(r)));
+    return (server.address() as AddressInfo).port;
+  };
+  try {
+    const app = express();
+    app.use(adapters.express.createExpressRouter(publisher));
+    const fastify = Fastify();
+    await fastify.register(adapters.fastify.amqpGenFastifyPlugin, { publisher });
+    await fastify.listen({ port: 0, host: "127.0.0.1" });
+    closers.push(() => fastify.close());
+    const hono = new Hono<{ Bindings: { readonly incoming: IncomingMessage } }>();
+    hono.route("/", adapters.hono.createHonoApp(publisher));
+    const honoPort = await new Promise<number>((resolve) => {
+      const server = serve({ fetch: hono.fetch, port: 0, hostname: "127.0.0.1" }, (info) => resolve(info.port));
+      closers.push(() => new Promise((r) => server.close(r)));
+    });
+    const ports = {
+      node: await listenOn(mod.createRequestListener(publisher)),
+      express: await listenOn(app),
+      fastify: (fastify.server.address() as AddressInfo).port,
+      hono: honoPort,
+    };
+    for (const [name, port] of Object.entries(ports)) {
+      const res = await fetch(`http://127.0.0.1:${port}/quote/${name}-1`, { method: "POST", body: `from ${name}` });
+      assert.is(res.status, 200, name);
+      assert.is(res.headers.get("content-type"), "text/plain; charset=utf-8", name);
+      assert.is(res.headers.get("content-length"), String(Buffer.byteLength(`quote for ${name}-1: from ${name}`)), name);
+      assert.is(await res.text(), `quote for ${name}-1: from ${name}`, name);
+    }
+  } finally {
+    for (const close of closers.reverse()) await close();
   }
 });
 

@@ -225,7 +225,8 @@ const cases: Case[] = [
     config: configWith({ ...latestProducer, durable: "true" }),
     errors: [{ keyword: "type", instancePath: `${PRODUCER_PATH}/durable` }],
   },
-  { name: "version 2", config: { ...configWith(latestProducer), version: 2 }, errors: [{ keyword: "const", instancePath: "/version" }] },
+  { name: "version 2 (KrakenD 1.x), read with a warning", config: { ...configWith(latestProducer), version: 2 } },
+  { name: "version 1", config: { ...configWith(latestProducer), version: 1 }, errors: [{ keyword: "enum", instancePath: "/version" }] },
   {
     name: "no version",
     config: { endpoints: [] },

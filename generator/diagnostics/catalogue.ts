@@ -432,6 +432,13 @@ export const CATALOGUE = {
       `"reply_to_key" ${quote(f.key)} would set the message's reply-to, but a request-reply endpoint ("@amqp-gen": { "reply": … }) sets it to RabbitMQ's direct reply-to to receive the reply itself.`,
     fix: 'Remove "reply_to_key", or remove "reply" to publish without waiting for a reply.',
   }),
+  AG233: entry<Record<string, never>>({
+    severity: "warning",
+    title: 'a KrakenD 1.x config (`"version": 2`), read as it is, which KrakenD 2.x refuses',
+    message: () =>
+      'This is a KrakenD 1.x config ("version": 2). amqp-gen reads it, but KrakenD 2.x refuses it: 2.x reads "version": 3, renamed "headers_to_pass" to "input_headers", and the producer namespace "github.com/devopsfaith/krakend-amqp/produce" to "backend/amqp/producer".',
+    fix: 'Set "version": 3, rename "headers_to_pass" to "input_headers" and the producer namespace to "backend/amqp/producer" (KrakenD\'s migration tool, krakend-config-migrator, does it).',
+  }),
 
   /** `folder`: the `--templates` folder; `problem`: the first line of the render error. */
   AG901: entry<{ folder: string; problem: string }>({

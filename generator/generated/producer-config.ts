@@ -23,9 +23,9 @@ export interface KrakendConfig {
    */
   $schema?: string;
   /**
-   * Version of the configuration format: 3 is the format of KrakenD 2.x, the only one amqp-gen reads.
+   * Version of the configuration format: 3 is the format of KrakenD 2.x; 2 is KrakenD 1.x's, which amqp-gen still reads (with warning AG233: KrakenD 2.x refuses it), taking `headers_to_pass` for `input_headers`.
    */
-  version: 3;
+  version: 2 | 3;
   /**
    * Default `host` list for backends that declare none.
    */
@@ -68,6 +68,10 @@ export interface KrakendEndpoint {
    * Request headers forwarded to the backend (`"*"` forwards all; unset forwards only `Content-Type`). For the producer, each forwarded header becomes an AMQP header whose value is an array of strings.
    */
   input_headers?: string[];
+  /**
+   * KrakenD 1.x's name for `input_headers` (configuration version 2). amqp-gen reads it in a version 2 file; KrakenD 2.x ignores it.
+   */
+  headers_to_pass?: string[];
   /**
    * Query-string parameters forwarded to the backend. The AMQP producer never sees them: only path params are visible to it.
    */

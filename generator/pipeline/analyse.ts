@@ -430,7 +430,11 @@ function routeContext(root: Config, endpoint: Endpoint, endpointPointer: string,
       pointer: endpoint.output_encoding ? joinPointer(endpointPointer, "output_encoding") : "/output_encoding",
       text: endpoint.output_encoding ?? root.output_encoding ?? "json",
     },
-    inputHeaders: { pointer: joinPointer(endpointPointer, "input_headers"), list: endpoint.input_headers },
+    // KrakenD 1.x (config version 2) called them `headers_to_pass`.
+    inputHeaders:
+      endpoint.input_headers === undefined && root.version === 2 && endpoint.headers_to_pass !== undefined
+        ? { pointer: joinPointer(endpointPointer, "headers_to_pass"), list: endpoint.headers_to_pass }
+        : { pointer: joinPointer(endpointPointer, "input_headers"), list: endpoint.input_headers },
   };
 }
 
@@ -590,9 +594,18 @@ const shapeOf = (route: PendingRoute) => `${route.method} /${route.segments.map(
 
 interface ProgramContext {
   readonly routes: readonly RouteIR[];
+  /** The config's `version`: 3 (KrakenD 2.x), or 2 (KrakenD 1.x). */
+  readonly version: number;
 }
 
 const PROGRAM_RULES: readonly Rule<ProgramContext>[] = [
+  {
+    name: "a KrakenD 1.x config (version 2) is read, with what KrakenD 2.x changed",
+    codes: ["AG233"],
+    check({ version }, report) {
+      if (version === 2) report("/version", Diagnostics.AG233({}));
+    },
+  },
   {
     name: "producers sharing a connection agree on its retry policy",
     codes: ["AG224"],
@@ -732,7 +745,7 @@ export function analyse(config: unknown, file: string, source: SourceMap): Analy
 
   pending.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
   const { brokers, routes } = withBrokers(pending);
-  passes(PROGRAM_RULES, { routes }, reporter);
+  passes(PROGRAM_RULES, { routes, version: root.version }, reporter);
   return { program: { source: file, brokers, routes }, diagnostics: reporter.list };
 }
 
