@@ -12,6 +12,7 @@ import { renderChart } from "./chart.js";
 import { benchDispatch } from "./dispatch.js";
 import { benchGeneration, type GenerationFigure } from "./generate.js";
 import { benchHttp } from "./http.js";
+import { benchRequestReply } from "./request-reply.js";
 import { benchTracing } from "./tracing.js";
 
 const OUT = "bench/.out";
@@ -66,6 +67,7 @@ const check = benchCheck();
 const memory = benchMemory();
 const dispatch = await benchDispatch();
 const http = await benchHttp();
+const requestReply = await benchRequestReply();
 const tracing = await benchTracing();
 
 const g1k = byRoutes(1000);
@@ -116,6 +118,16 @@ lines.push(
     `${http.telemetryRpsRatio.toFixed(2)}× req/s`,
     "≥ 0.8× req/s",
     http.telemetryRpsRatio >= 0.8,
+  ),
+);
+lines.push(
+  row(
+    "HTTP → RabbitMQ request-reply (direct reply-to, immediate responder), c=50",
+    `${requestReply.c50.reply.rps.toFixed(0)} req/s, p50 ${requestReply.c50.reply.p50.toFixed(1)} ms, p99 ${requestReply.c50.reply.p99.toFixed(1)} ms; c=1: p50 ${requestReply.c1.reply.p50.toFixed(2)} ms, p99 ${requestReply.c1.reply.p99.toFixed(2)} ms`,
+    `${requestReply.c50.publish.rps.toFixed(0)} req/s, p50 ${requestReply.c50.publish.p50.toFixed(1)} ms, p99 ${requestReply.c50.publish.p99.toFixed(1)} ms; c=1: p50 ${requestReply.c1.publish.p50.toFixed(2)} ms, p99 ${requestReply.c1.publish.p99.toFixed(2)} ms (confirmed publish, same listener)`,
+    `${requestReply.c50.rpsRatio.toFixed(2)}× req/s, ${requestReply.c50.p99Ratio.toFixed(2)}× p99; c=1: ${requestReply.c1.p50Ratio.toFixed(2)}× p50`,
+    "p99 ≤ 3× the plain publish's (c=50)",
+    requestReply.c50.p99Ratio <= 3 && requestReply.failures === 0,
   ),
 );
 lines.push(
