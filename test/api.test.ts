@@ -20,7 +20,11 @@ test("generate() from the package: files and diagnostics, nothing written, input
     [...files.map((f) => f.path)].sort(),
     "files are sorted by path",
   );
-  assert.equal(result.diagnostics, []);
+  // Its one finding: KrakenD's page sets a priority on a queue that is not a priority queue.
+  assert.equal(
+    result.diagnostics.map((d) => d.code),
+    ["AG230"],
+  );
   assert.equal(config, copy, "the input object is not mutated");
   assert.equal(readdirSync(".").sort(), before, "nothing was written");
 });

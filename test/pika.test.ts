@@ -289,7 +289,9 @@ if (missing.length > 0) {
   try {
     broker = await TestBroker.open(probe);
     gen = await generateAndImport("pika", readFileSync(join(ROOT, CONFIG), "utf8"), CONFIG);
-    const errors = gen.diagnostics.filter((d) => d.severity !== "info");
+    // AG230 is expected: the fixture sets priorities on a plain queue, as KrakenD's users do, so
+    // that messages keep the order the test reads them in (a priority queue would reorder them).
+    const errors = gen.diagnostics.filter((d) => d.severity !== "info" && d.code !== "AG230");
     if (errors.length > 0) throw new Error(`${CONFIG}: unexpected diagnostics ${errors.map((d) => d.code).join(", ")}`);
     // Leftovers of an aborted run could have other flags: start from nothing.
     await broker.remove([QUEUE], [EXCHANGE]);
