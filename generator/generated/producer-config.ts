@@ -286,7 +286,17 @@ export interface AmqpProducerConfig {
        * Only one consumer receives from the queue at a time; the others take over if it goes.
        */
       "x-single-active-consumer"?: boolean;
-      [k: string]: string | number | boolean | "drop-head" | "reject-publish" | "reject-publish-dlx" | "classic" | "quorum" | "stream" | undefined;
+      [k: string]:
+        | string
+        | number
+        | boolean
+        | "drop-head"
+        | "reject-publish"
+        | "reject-publish-dlx"
+        | "classic"
+        | "quorum"
+        | "stream"
+        | undefined;
     };
     /**
      * `false`: declare nothing, publish to an exchange that already exists (a topology managed elsewhere, or a user without configure permission). A missing exchange answers 503 for its routes only, is logged with its name, and is never created.
