@@ -4,12 +4,11 @@
  * fixed at generation time) against find-my-way (Fastify's router) on the same routes and
  * paths. Prints median lookups/s of several runs and the ratio.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import FindMyWay from "find-my-way";
-import { generate } from "../generator/index.js";
 import { syntheticConfig } from "./configs.js";
+import { median, writeGenerated } from "./support.js";
 
 const OUT = "bench/.out/dispatch-generated";
 const RUNS = Number(process.env["BENCH_DISPATCH_RUNS"] ?? 7);
@@ -24,12 +23,6 @@ interface Generated {
   matchRequest(method: string, target: string): Match | { status: number };
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
-
 export interface DispatchFigures {
   routes: number;
   generatedPerSecond: number;
@@ -38,12 +31,7 @@ export interface DispatchFigures {
 }
 
 export async function benchDispatch(): Promise<DispatchFigures> {
-  const result = await generate(JSON.stringify(syntheticConfig(1000)));
-  rmSync(OUT, { recursive: true, force: true });
-  for (const f of result.files) {
-    mkdirSync(dirname(join(OUT, f.path)), { recursive: true });
-    writeFileSync(join(OUT, f.path), f.content);
-  }
+  await writeGenerated(syntheticConfig(1000), OUT);
   const mod = (await import(pathToFileURL(resolve(OUT, "index.ts")).href)) as Generated;
   const router = FindMyWay();
   for (const route of mod.routes) {

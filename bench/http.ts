@@ -6,12 +6,10 @@
  * (OpenTelemetry spans and metrics, Prometheus scraped), for what operators' visibility costs.
  * Prints median requests/s and p99 latency, and the ratios.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import autocannon from "autocannon";
 import { connect } from "amqplib";
-import { generate } from "../generator/index.js";
+import { median, startProcess, stop, writeGenerated } from "./support.js";
 
 const OUT = "bench/.out/http-generated";
 const QUEUE = "bench.http.produce";
@@ -48,29 +46,10 @@ const CONFIG = {
   ],
 };
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
-
-function startServer(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout?.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = /port (\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-    child.once("exit", (code) => reject(new Error(`${script} exited ${code}`)));
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill("SIGTERM");
-  await new Promise((r) => child.once("exit", r));
+/** A server in its own process, once it prints `port <n>`. */
+async function startServer(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; port: number }> {
+  const { child, match } = await startProcess(script, args, /port (\d+)/, env);
+  return { child, port: Number(match[1]) };
 }
 
 async function load(port: number, seconds: number): Promise<{ rps: number; p99: number; non2xx: number }> {
@@ -99,12 +78,7 @@ export interface HttpFigures {
 }
 
 export async function benchHttp(): Promise<HttpFigures> {
-  const result = await generate(JSON.stringify(CONFIG), { adapters: ["opentelemetry", "prometheus"] });
-  rmSync(OUT, { recursive: true, force: true });
-  for (const f of result.files) {
-    mkdirSync(dirname(join(OUT, f.path)), { recursive: true });
-    writeFileSync(join(OUT, f.path), f.content);
-  }
+  await writeGenerated(CONFIG, OUT, ["opentelemetry", "prometheus"]);
   const admin = await connect("amqp://guest:guest@127.0.0.1:5672");
   const channel = await admin.createChannel();
   const purge = () => channel.purgeQueue(QUEUE).catch(() => undefined);

@@ -11,12 +11,9 @@
  *
  *   BENCH_RPC_SECONDS=2  BENCH_RPC_RUNS=5   (the whole benchmark then takes about 45 s)
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { connect } from "amqplib";
 import autocannon from "autocannon";
-import { generate } from "../generator/index.js";
+import { median, startProcess, stop, writeGenerated } from "./support.js";
 
 const OUT = "bench/.out/request-reply-generated";
 const PUBLISH = "bench.rpc.publish";
@@ -46,42 +43,8 @@ const CONFIG = {
   endpoints: [endpoint("/publish", PUBLISH, {}), endpoint("/request", REQUEST, { "@amqp-gen": { reply: { timeout: "2s" } } })],
 };
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
-
 /** Nearest-rank percentile of sorted values. */
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-
-/** Spawns a bench script and resolves once its stdout matches `ready`. */
-function startProcess(script: string, args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`${script}: not ready within 15 s`)), 15_000);
-    child.stdout?.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = ready.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, match: m });
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${script} exited ${code}`));
-    });
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await exited;
-}
 
 interface Load {
   rps: number;
@@ -126,14 +89,7 @@ export interface RequestReplyFigures {
 }
 
 export async function benchRequestReply(): Promise<RequestReplyFigures> {
-  const result = await generate(JSON.stringify(CONFIG), { file: "krakend.json" });
-  const errors = result.diagnostics.filter((d) => d.severity === "error");
-  if (errors.length > 0) throw new Error(`generate: ${errors.map((d) => `${d.code} ${d.message}`).join("; ")}`);
-  rmSync(OUT, { recursive: true, force: true });
-  for (const f of result.files) {
-    mkdirSync(dirname(join(OUT, f.path)), { recursive: true });
-    writeFileSync(join(OUT, f.path), f.content);
-  }
+  await writeGenerated(CONFIG, OUT);
   const admin = await connect("amqp://guest:guest@127.0.0.1:5672");
   const channel = await admin.createChannel();
   channel.on("error", () => undefined);

@@ -8,19 +8,18 @@
  * its injection, two metric records). `node --import tsx bench/tracing.ts` runs it alone.
  */
 import { tracingChannel } from "node:diagnostics_channel";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { IncomingMessage } from "node:http";
 import { Socket } from "node:net";
-import { dirname, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { context, metrics, propagation, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, NoopSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { generate } from "../generator/index.js";
 import { tracedPublish } from "../templates/runtime/tracing.js";
 import type { Outgoing, PublishResult, RouteInfo } from "../templates/runtime/types.js";
+import { median, writeGenerated } from "./support.js";
 
 export interface TracingFigure {
   /** Nanoseconds per publish, medians of `runs`. */
@@ -57,11 +56,6 @@ const CONFIG = {
 const CONFIRMED: PublishResult = { ok: true };
 const publish = () => Promise.resolve(CONFIRMED);
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[s.length >> 1] ?? 0;
-}
-
 async function nsPerCall(iterations: number, call: () => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();
   for (let i = 0; i < iterations; i++) await call();
@@ -73,12 +67,7 @@ async function nsPerCall(iterations: number, call: () => Promise<unknown>): Prom
  * `stop` unsubscribes it and puts the globals back.
  */
 async function openTelemetry(): Promise<{ stop: () => Promise<void> }> {
-  const result = await generate(JSON.stringify(CONFIG), { adapters: ["opentelemetry"] });
-  rmSync(OUT, { recursive: true, force: true });
-  for (const f of result.files) {
-    mkdirSync(dirname(join(OUT, f.path)), { recursive: true });
-    writeFileSync(join(OUT, f.path), f.content);
-  }
+  await writeGenerated(CONFIG, OUT, ["opentelemetry"]);
   const adapter = (await import(pathToFileURL(resolve(OUT, "adapters/opentelemetry.ts")).href)) as { registerOpenTelemetry(): () => void };
   const contextManager = new AsyncLocalStorageContextManager().enable();
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new NoopSpanProcessor()] });

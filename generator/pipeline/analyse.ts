@@ -37,6 +37,7 @@ export const PRODUCER_NAMESPACE = "backend/amqp/producer";
 export const LEGACY_PRODUCER_NAMESPACE = "github.com/devopsfaith/krakend-amqp/produce";
 /** amqp-gen's own settings in a producer block: KrakenD ignores keys starting with `@`. */
 export const AMQP_GEN_KEY = "@amqp-gen";
+type AmqpGenSettings = NonNullable<AmqpProducerConfig[typeof AMQP_GEN_KEY]>;
 export const CONSUMER_NAMESPACES = ["backend/amqp/consumer", "github.com/devopsfaith/krakend-amqp/consume"];
 export const VALIDATION_NAMESPACE = "validation/json-schema";
 
@@ -183,6 +184,8 @@ interface RouteContext {
   readonly producer: ProducerBlock;
   /** The producer block, as a shorthand for `producer.block`. */
   readonly block: AmqpProducerConfig;
+  /** Its `@amqp-gen` block, empty when there is none. */
+  readonly settings: AmqpGenSettings;
   readonly pointers: { readonly endpoint: string; readonly backend: string; readonly block: string };
   readonly method: HttpMethod;
   readonly path: ParsedPath;
@@ -190,12 +193,16 @@ interface RouteContext {
   readonly hosts: { readonly pointer: string; readonly urls: readonly (string | null)[] };
   /** The endpoint's timeout, or the root's, or the default. `ms` is undefined when it is not a Go duration. */
   readonly timeout: { readonly pointer: string; readonly text: string; readonly ms: number | undefined };
+  /** `@amqp-gen.reply.timeout` when set (request-reply endpoints), parsed as the endpoint's is. */
+  readonly replyTimeout: { readonly pointer: string; readonly text: string; readonly ms: number | undefined } | null;
   readonly outputEncoding: { readonly pointer: string; readonly text: string };
   readonly inputHeaders: { readonly pointer: string; readonly list: readonly string[] | undefined };
 }
 
 /** Pointer to a field of the producer block. */
 const blockField = (ctx: RouteContext, field: string) => joinPointer(ctx.pointers.block, field);
+/** Pointer to a field of the producer's `@amqp-gen` block. */
+const settingsField = (ctx: RouteContext, field: string) => joinPointer(ctx.pointers.block, AMQP_GEN_KEY, field);
 /** Pointer to a field of the endpoint. */
 const endpointField = (ctx: RouteContext, field: string) => joinPointer(ctx.pointers.endpoint, field);
 
@@ -317,13 +324,11 @@ const ROUTE_RULES: readonly Rule<RouteContext>[] = [
     name: "a request-reply endpoint gets its reply through direct reply-to",
     codes: ["AG221", "AG232"],
     check(ctx, report) {
-      const reply = ctx.block[AMQP_GEN_KEY]?.reply;
-      if (!reply) return;
+      if (!ctx.settings.reply) return;
       if (ctx.block.reply_to_key) report(blockField(ctx, "reply_to_key"), Diagnostics.AG232({ key: ctx.block.reply_to_key }), "key");
-      if (reply.timeout === undefined) return;
-      const ms = parseGoDuration(reply.timeout);
-      if (ms === undefined || ms <= 0 || ms > MAX_TIMEOUT_MS)
-        report(joinPointer(ctx.pointers.block, AMQP_GEN_KEY, "reply", "timeout"), Diagnostics.AG221({ timeout: reply.timeout }));
+      const timeout = ctx.replyTimeout;
+      if (timeout && (timeout.ms === undefined || timeout.ms <= 0 || timeout.ms > MAX_TIMEOUT_MS))
+        report(timeout.pointer, Diagnostics.AG221({ timeout: timeout.text }));
     },
   },
   {
@@ -366,9 +371,8 @@ const ROUTE_RULES: readonly Rule<RouteContext>[] = [
     name: "declaration arguments have something to be declared with",
     codes: ["AG229"],
     check(ctx, report) {
-      const settings = ctx.block[AMQP_GEN_KEY];
-      if (!settings) return;
-      const pointer = (field: string) => joinPointer(ctx.pointers.block, AMQP_GEN_KEY, field);
+      const { settings } = ctx;
+      const pointer = (field: string) => settingsField(ctx, field);
       for (const which of ["exchange_arguments", "queue_arguments"] as const) {
         if (settings[which] === undefined) continue;
         if (settings.declare === false) report(pointer(which), Diagnostics.AG229({ queue: "not-declared", which }), "key");
@@ -381,10 +385,10 @@ const ROUTE_RULES: readonly Rule<RouteContext>[] = [
     codes: ["AG230"],
     check(ctx, report) {
       const key = ctx.block.priority_key;
-      const settings = ctx.block[AMQP_GEN_KEY];
+      const { settings } = ctx;
       // Only a queue amqp-gen declares is known; one declared elsewhere may be a priority queue.
-      if (!key || !paramNamed(ctx, key) || ctx.block.name === "" || settings?.declare === false) return;
-      if (settings?.queue_arguments?.["x-max-priority"] === undefined)
+      if (!key || !paramNamed(ctx, key) || ctx.block.name === "" || settings.declare === false) return;
+      if (settings.queue_arguments?.["x-max-priority"] === undefined)
         report(blockField(ctx, "priority_key"), Diagnostics.AG230({ queue: ctx.block.name, key }));
     },
   },
@@ -392,13 +396,10 @@ const ROUTE_RULES: readonly Rule<RouteContext>[] = [
     name: "a direct exchange's queue is bound with a key every message has",
     codes: ["AG231"],
     check(ctx, report) {
-      const settings = ctx.block[AMQP_GEN_KEY];
-      if (settings?.exchange_type !== "direct" || settings.declare === false || ctx.block.name === "" || ctx.block.static_routing_key === true) return;
+      const { settings } = ctx;
+      if (settings.exchange_type !== "direct" || settings.declare === false || ctx.block.name === "" || ctx.block.static_routing_key === true) return;
       if (paramNamed(ctx, ctx.block.routing_key)) {
-        report(
-          joinPointer(ctx.pointers.block, AMQP_GEN_KEY, "exchange_type"),
-          Diagnostics.AG231({ exchange: ctx.block.exchange, queue: ctx.block.name, key: ctx.block.routing_key }),
-        );
+        report(settingsField(ctx, "exchange_type"), Diagnostics.AG231({ exchange: ctx.block.exchange, queue: ctx.block.name, key: ctx.block.routing_key }));
       }
     },
   },
@@ -417,15 +418,23 @@ function routeContext(root: Config, endpoint: Endpoint, endpointPointer: string,
   const ownHosts = producer.backend.host !== undefined && producer.backend.host.length > 0;
   const hosts = (ownHosts ? producer.backend.host : root.host) ?? [];
   const timeout = endpoint.timeout ?? root.timeout ?? DEFAULT_TIMEOUT;
+  const blockPointer = joinPointer(backendPointer, "extra_config", producer.namespace);
+  const settings = producer.block[AMQP_GEN_KEY] ?? {};
+  const replyTimeout = settings.reply?.timeout;
   return {
     endpoint,
     producer,
     block: producer.block,
-    pointers: { endpoint: endpointPointer, backend: backendPointer, block: joinPointer(backendPointer, "extra_config", producer.namespace) },
+    settings,
+    pointers: { endpoint: endpointPointer, backend: backendPointer, block: blockPointer },
     method: (endpoint.method ?? "GET").toUpperCase() as HttpMethod,
     path: parsePath(endpoint.endpoint),
     hosts: { pointer: ownHosts ? joinPointer(backendPointer, "host") : "/host", urls: hosts.map(stripCredentials) },
     timeout: { pointer: endpoint.timeout ? joinPointer(endpointPointer, "timeout") : "/timeout", text: timeout, ms: parseGoDuration(timeout) },
+    replyTimeout:
+      replyTimeout === undefined
+        ? null
+        : { pointer: joinPointer(blockPointer, AMQP_GEN_KEY, "reply", "timeout"), text: replyTimeout, ms: parseGoDuration(replyTimeout) },
     outputEncoding: {
       pointer: endpoint.output_encoding ? joinPointer(endpointPointer, "output_encoding") : "/output_encoding",
       text: endpoint.output_encoding ?? root.output_encoding ?? "json",
@@ -504,7 +513,7 @@ function pendingRoute(ctx: RouteContext): PendingRoute {
         : { kind: "empty", literal: block.routing_key };
   const durable = block.durable === true;
   const maxRetries = block.max_retries ?? 0;
-  const settings = block[AMQP_GEN_KEY] ?? {};
+  const { settings } = ctx;
   const exchangeType: ExchangeType = settings.exchange_type ?? "topic";
   const validation = ctx.endpoint.extra_config?.[VALIDATION_NAMESPACE];
   return {
@@ -541,9 +550,7 @@ function pendingRoute(ctx: RouteContext): PendingRoute {
     priority: ref(block.priority_key),
     inputHeaders: forwardedHeaders(ctx.inputHeaders.list),
     timeoutMs: ctx.timeout.ms ?? 0,
-    reply: settings.reply
-      ? { timeoutMs: (settings.reply.timeout === undefined ? undefined : parseGoDuration(settings.reply.timeout)) ?? ctx.timeout.ms ?? 0 }
-      : null,
+    reply: settings.reply ? { timeoutMs: ctx.replyTimeout?.ms ?? ctx.timeout.ms ?? 0 } : null,
     outputEncoding: OUTPUT_ENCODINGS.includes(ctx.outputEncoding.text) ? (ctx.outputEncoding.text as OutputEncoding) : "json",
     bodySchema: validation !== undefined ? { schema: validation, pointer: joinPointer(ctx.pointers.endpoint, "extra_config", VALIDATION_NAMESPACE) } : null,
   };

@@ -53,7 +53,7 @@ export interface RouteStats {
 /** Counts one route's answers. Recording is a few additions: it is on every request's path. */
 export class RouteMeter {
   private readonly route: RouteInfo;
-  private readonly counts = new Float64Array(OUTCOMES.length);
+  private readonly counts = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
   /** Observations per bucket, not cumulative (one increment each); the last one is +Inf. */
   private readonly buckets = new Float64Array(DURATION_BUCKETS_SECONDS.length + 1);
   private sum = 0;
@@ -65,7 +65,7 @@ export class RouteMeter {
   /** Counts an answer (`status` null: the client went away); `startedAt` is `performance.now()` when the request was received. */
   record(status: number | null, startedAt: number): void {
     const outcome = outcomeOf(status);
-    increment(this.counts, OUTCOMES.indexOf(outcome));
+    this.counts[outcome]++;
     if (outcome !== "published") return;
     const seconds = (performance.now() - startedAt) / 1000;
     let i = 0;
@@ -75,10 +75,6 @@ export class RouteMeter {
   }
 
   snapshot(): RouteStats {
-    const outcomes = {} as Record<Outcome, number>;
-    OUTCOMES.forEach((outcome, i) => {
-      outcomes[outcome] = this.counts[i] as number;
-    });
     const cumulative: number[] = [];
     let count = 0;
     for (let i = 0; i < this.buckets.length; i++) {
@@ -86,7 +82,7 @@ export class RouteMeter {
       if (i < DURATION_BUCKETS_SECONDS.length) cumulative.push(count);
     }
     const { id, method, path } = this.route;
-    return { id, method, path, outcomes, duration: { buckets: cumulative, count, sum: this.sum } };
+    return { id, method, path, outcomes: { ...this.counts }, duration: { buckets: cumulative, count, sum: this.sum } };
   }
 }
 
