@@ -1,23 +1,26 @@
 /**
  * HTTP → RabbitMQ throughput: amqp-gen's generated listener against a minimal hand-written
  * server (bench/servers/baseline.ts) publishing the same confirmed, persistent message, each in
- * its own process, loaded by autocannon at concurrency 50, rotating the order of runs so that
- * noise hits all alike. A third server is the generated one with both telemetry adapters on
- * (OpenTelemetry spans and metrics, Prometheus scraped), for what operators' visibility costs.
- * Prints median requests/s and p99 latency, and the ratios.
+ * its own process, loaded by autocannon at concurrency 50. A third server is the generated one
+ * with both telemetry adapters on (OpenTelemetry spans and metrics, Prometheus scraped), for
+ * what operators' visibility costs. The broker's own limit is measured between them: the same
+ * message from one amqplib confirm channel with 50 in flight and no HTTP
+ * (bench/servers/broker-limit.ts). The order of the four rotates from run to run, so that noise
+ * hits all alike. Prints median requests/s and p99 latency, and the ratios.
  */
 import { spawnSync, type ChildProcess } from "node:child_process";
 import autocannon from "autocannon";
 import { connect } from "amqplib";
 import { median, startProcess, stop, writeGenerated } from "./support.js";
 
-const OUT = "bench/.out/http-generated";
-const QUEUE = "bench.http.produce";
-const EXCHANGE = "bench.http.produce";
+export const OUT = "bench/.out/http-generated";
+export const QUEUE = "bench.http.produce";
+export const EXCHANGE = "bench.http.produce";
 const DURATION = Number(process.env["BENCH_HTTP_SECONDS"] ?? 8);
-const RUNS = Number(process.env["BENCH_HTTP_RUNS"] ?? 4);
+const RUNS = Number(process.env["BENCH_HTTP_RUNS"] ?? 5);
+const CONNECTIONS = 50;
 
-const CONFIG = {
+export const CONFIG = {
   version: 3,
   timeout: "3s",
   endpoints: [
@@ -46,95 +49,134 @@ const CONFIG = {
   ],
 };
 
-/** A server in its own process, once it prints `port <n>`. */
-async function startServer(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; port: number }> {
-  const { child, match } = await startProcess(script, args, /port (\d+)/, env);
-  return { child, port: Number(match[1]) };
+export type ServerName = "generated" | "telemetry" | "baseline";
+
+/** The HTTP servers compared, each started as its own process. */
+export const SERVERS: Record<ServerName, { script: string; args: string[]; env: NodeJS.ProcessEnv }> = {
+  generated: { script: "bench/servers/generated.ts", args: [OUT], env: {} },
+  telemetry: { script: "bench/servers/generated.ts", args: [OUT], env: { BENCH_TELEMETRY: "1" } },
+  baseline: { script: "bench/servers/baseline.ts", args: [], env: {} },
+};
+
+interface Load {
+  rps: number;
+  p99: number;
+  requests: number;
+  failures: number;
 }
 
-async function load(port: number, seconds: number): Promise<{ rps: number; p99: number; non2xx: number }> {
+/** autocannon on the benchmark route for `seconds`, as a traced client calls it. */
+export async function loadServer(port: number, seconds: number): Promise<Load> {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/produce/60000/replies/msg-1/5/eu.orders`,
     method: "POST",
     // A W3C trace context, as a traced client sends it: the telemetry server continues it.
     headers: { "content-type": "application/json", traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" },
     body: JSON.stringify({ sku: "A-1", quantity: 2 }),
-    connections: 50,
+    connections: CONNECTIONS,
     duration: seconds,
   });
-  return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
+  return { rps: result.requests.average, p99: result.latency.p99, requests: result.requests.total, failures: result.non2xx + result.errors };
+}
+
+/** Confirmed publishes per second with no HTTP, in a process of its own. */
+async function brokerLimit(seconds: number): Promise<number> {
+  const { child, match } = await startProcess("bench/servers/broker-limit.ts", [String(seconds)], /rate (\d+(?:\.\d+)?)/, {
+    timeoutMs: (seconds + 15) * 1000,
+  });
+  await stop(child);
+  return Number(match[1]);
+}
+
+interface Figures {
+  rps: number;
+  p99: number;
 }
 
 export interface HttpFigures {
-  generated: { rps: number; p99: number };
+  generated: Figures;
   /** The generated server with the OpenTelemetry and Prometheus adapters registered. */
-  telemetry: { rps: number; p99: number };
-  baseline: { rps: number; p99: number };
+  telemetry: Figures;
+  baseline: Figures;
+  /** Confirmed publishes per second from one amqplib client, no HTTP. */
+  brokerLimit: number;
+  /** Generated against the hand-written server. */
   rpsRatio: number;
   p99Ratio: number;
-  /** Telemetry on against off, requests/s (1 = free). */
+  /** Telemetry on against the hand-written server. */
   telemetryRpsRatio: number;
+  telemetryP99Ratio: number;
+  runs: number;
+  seconds: number;
   failures: number;
 }
 
 export async function benchHttp(): Promise<HttpFigures> {
-  await writeGenerated(CONFIG, OUT, ["opentelemetry", "prometheus"]);
+  await writeGenerated(CONFIG, OUT, ["opentelemetry", "prometheus"], { javascript: true });
   const admin = await connect("amqp://guest:guest@127.0.0.1:5672");
   const channel = await admin.createChannel();
   const purge = () => channel.purgeQueue(QUEUE).catch(() => undefined);
 
-  const generated = await startServer("bench/servers/generated.ts", [OUT]);
-  const telemetry = await startServer("bench/servers/generated.ts", [OUT], { BENCH_TELEMETRY: "1" });
-  const baseline = await startServer("bench/servers/baseline.ts");
-  const figures = {
-    generated: { rps: [] as number[], p99: [] as number[] },
-    telemetry: { rps: [] as number[], p99: [] as number[] },
-    baseline: { rps: [] as number[], p99: [] as number[] },
-  };
+  const started: Partial<Record<ServerName, { child: ChildProcess; port: number }>> = {};
+  const samples = { generated: [] as Load[], telemetry: [] as Load[], baseline: [] as Load[], broker: [] as number[] };
   let failures = 0;
   try {
-    await load(generated.port, 2); // warm-up
-    await load(telemetry.port, 2);
-    await load(baseline.port, 2);
+    for (const name of Object.keys(SERVERS) as ServerName[]) {
+      const { script, args, env } = SERVERS[name];
+      const { child, match } = await startProcess(script, args, /port (\d+)/, { env });
+      started[name] = { child, port: Number(match[1]) };
+      await loadServer(Number(match[1]), 2); // warm-up
+    }
     await purge();
     spawnSync("sync"); // the disk writes of earlier benchmarks must not land on the first runs
+    const contenders = ["generated", "telemetry", "baseline", "broker"] as const;
     for (let i = 0; i < RUNS; i++) {
-      // Rotate which server goes first, so that none always runs after another.
-      const servers = [
-        ["generated", generated],
-        ["telemetry", telemetry],
-        ["baseline", baseline],
-      ] as const;
-      const order = [...servers.slice(i % servers.length), ...servers.slice(0, i % servers.length)];
-      for (const [name, server] of order) {
-        const r = await load(server.port, DURATION);
-        figures[name].rps.push(r.rps);
-        figures[name].p99.push(r.p99);
-        failures += r.non2xx;
-        await purge(); // keep the queue short so both runs see the same broker
+      // Rotate which goes first, so that none always runs after another.
+      const order = [...contenders.slice(i % contenders.length), ...contenders.slice(0, i % contenders.length)];
+      for (const name of order) {
+        if (name === "broker") samples.broker.push(await brokerLimit(DURATION));
+        else {
+          const r = await loadServer((started[name] as { port: number }).port, DURATION);
+          samples[name].push(r);
+          failures += r.failures;
+        }
+        await purge(); // nobody consumes the queue: keep it short so that every run sees the same broker
       }
     }
   } finally {
-    await stop(generated.child);
-    await stop(telemetry.child);
-    await stop(baseline.child);
+    for (const server of Object.values(started)) await stop(server.child);
     await channel.deleteQueue(QUEUE).catch(() => undefined);
     await channel.deleteExchange(EXCHANGE).catch(() => undefined);
     await admin.close();
   }
-  const g = { rps: median(figures.generated.rps), p99: median(figures.generated.p99) };
-  const t = { rps: median(figures.telemetry.rps), p99: median(figures.telemetry.p99) };
-  const b = { rps: median(figures.baseline.rps), p99: median(figures.baseline.p99) };
-  return { generated: g, telemetry: t, baseline: b, rpsRatio: g.rps / b.rps, p99Ratio: g.p99 / b.p99, telemetryRpsRatio: t.rps / g.rps, failures };
+  const figures = (loads: Load[]): Figures => ({ rps: median(loads.map((l) => l.rps)), p99: median(loads.map((l) => l.p99)) });
+  const g = figures(samples.generated);
+  const t = figures(samples.telemetry);
+  const b = figures(samples.baseline);
+  return {
+    generated: g,
+    telemetry: t,
+    baseline: b,
+    brokerLimit: median(samples.broker),
+    rpsRatio: g.rps / b.rps,
+    p99Ratio: g.p99 / b.p99,
+    telemetryRpsRatio: t.rps / b.rps,
+    telemetryP99Ratio: t.p99 / b.p99,
+    runs: RUNS,
+    seconds: DURATION,
+    failures,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const f = await benchHttp();
-  console.log(`HTTP → RabbitMQ, confirmed + persistent, concurrency 50, median of ${RUNS} × ${DURATION} s`);
-  console.log(`generated: ${f.generated.rps.toFixed(0)} req/s, p99 ${f.generated.p99} ms`);
-  console.log(`telemetry: ${f.telemetry.rps.toFixed(0)} req/s, p99 ${f.telemetry.p99} ms (OpenTelemetry + Prometheus adapters)`);
-  console.log(`baseline:  ${f.baseline.rps.toFixed(0)} req/s, p99 ${f.baseline.p99} ms`);
+  const ofLimit = (rps: number) => `${((rps / f.brokerLimit) * 100).toFixed(0)} % of the broker limit`;
+  console.log(`HTTP → RabbitMQ, confirmed + persistent, concurrency ${CONNECTIONS}, medians of ${f.runs} × ${f.seconds} s`);
+  console.log(`generated: ${f.generated.rps.toFixed(0)} req/s, p99 ${f.generated.p99} ms (${ofLimit(f.generated.rps)})`);
+  console.log(`telemetry: ${f.telemetry.rps.toFixed(0)} req/s, p99 ${f.telemetry.p99} ms (OpenTelemetry + Prometheus adapters; ${ofLimit(f.telemetry.rps)})`);
+  console.log(`baseline:  ${f.baseline.rps.toFixed(0)} req/s, p99 ${f.baseline.p99} ms (${ofLimit(f.baseline.rps)})`);
+  console.log(`broker limit: ${f.brokerLimit.toFixed(0)} confirmed msg/s (one amqplib client, 50 in flight, no HTTP)`);
   console.log(
-    `ratio: ${f.rpsRatio.toFixed(2)}× req/s, ${f.p99Ratio.toFixed(2)}× p99; telemetry on/off ${f.telemetryRpsRatio.toFixed(2)}× req/s; non-2xx/errors ${f.failures}`,
+    `generated / baseline: ${f.rpsRatio.toFixed(2)}× req/s, ${f.p99Ratio.toFixed(2)}× p99; with telemetry ${f.telemetryRpsRatio.toFixed(2)}× req/s, ${f.telemetryP99Ratio.toFixed(2)}× p99; non-2xx/errors ${f.failures}`,
   );
 }

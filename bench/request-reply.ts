@@ -89,7 +89,7 @@ export interface RequestReplyFigures {
 }
 
 export async function benchRequestReply(): Promise<RequestReplyFigures> {
-  await writeGenerated(CONFIG, OUT);
+  await writeGenerated(CONFIG, OUT, [], { javascript: true });
   const admin = await connect("amqp://guest:guest@127.0.0.1:5672");
   const channel = await admin.createChannel();
   channel.on("error", () => undefined);

@@ -2,11 +2,18 @@
  * What the benchmarks share: the median, writing a config's generated code to a folder, and
  * servers in processes of their own (started until they print that they are ready, stopped
  * with SIGTERM).
+ *
+ * Servers run as JavaScript compiled from their TypeScript, as a service runs in production,
+ * not under tsx: tsx keeps function names by wrapping every closure as it is created, which
+ * costs per request and more so for code with more closures.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import ts from "typescript";
 import { generate, type Adapter } from "../generator/index.js";
+
+const SERVERS_OUT = "bench/.out/servers";
 
 export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -14,29 +21,65 @@ export function median(values: readonly number[]): number {
   return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 }
 
-/** Generates `config` into a fresh `out` folder; a config with errors throws, naming them. */
-export async function writeGenerated(config: unknown, out: string, adapters: readonly Adapter[] = []): Promise<void> {
+/** TypeScript to JavaScript as `tsc` emits it for Node 20 (ES2022, ES modules), without type-checking. */
+export function toJavaScript(source: string, fileName: string): string {
+  const { outputText } = ts.transpileModule(source, {
+    fileName,
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: false },
+  });
+  return outputText;
+}
+
+/**
+ * Generates `config` into a fresh `out` folder; a config with errors throws, naming them. With
+ * `javascript`, each file is written compiled (`index.js`...), for servers run without tsx.
+ */
+export async function writeGenerated(config: unknown, out: string, adapters: readonly Adapter[] = [], options: { javascript?: boolean } = {}): Promise<void> {
   const result = await generate(JSON.stringify(config), { file: "krakend.json", adapters: [...adapters] });
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) throw new Error(`generate: ${errors.map((d) => `${d.code} ${d.message}`).join("; ")}`);
   rmSync(out, { recursive: true, force: true });
   for (const f of result.files) {
-    mkdirSync(dirname(join(out, f.path)), { recursive: true });
-    writeFileSync(join(out, f.path), f.content);
+    const javascript = options.javascript === true && f.path.endsWith(".ts");
+    const path = join(out, javascript ? f.path.replace(/\.ts$/, ".js") : f.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, javascript ? toJavaScript(f.content, f.path) : f.content);
   }
 }
 
-/** Spawns a bench script under tsx and resolves once its stdout matches `ready` (within 15 s). */
+/** A bench server script (`bench/servers/x.ts`) compiled to bench/.out/servers/x.js; returns that path. */
+function compiledServer(script: string): string {
+  mkdirSync(SERVERS_OUT, { recursive: true });
+  const out = join(SERVERS_OUT, basename(script).replace(/\.ts$/, ".js"));
+  writeFileSync(out, toJavaScript(readFileSync(script, "utf8"), script));
+  return out;
+}
+
+/** How to start a bench process: its environment, node's own flags (`--cpu-prof`...), how long it may take to be ready. */
+export interface ProcessOptions {
+  env?: NodeJS.ProcessEnv;
+  nodeArgs?: readonly string[];
+  timeoutMs?: number;
+}
+
+/**
+ * Spawns a bench server script, compiled to JavaScript, and resolves once its stdout matches
+ * `ready` (within 15 s unless `timeoutMs` says otherwise).
+ */
 export function startProcess(
   script: string,
   args: readonly string[],
   ready: RegExp,
-  env: NodeJS.ProcessEnv = {},
+  options: ProcessOptions = {},
 ): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
+  const { env = {}, nodeArgs = [], timeoutMs = 15_000 } = options;
+  const child = spawn(process.execPath, [...nodeArgs, compiledServer(script), ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ...env },
+  });
   return new Promise((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`${script}: not ready within 15 s`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`${script}: not ready within ${timeoutMs} ms`)), timeoutMs);
     child.stdout?.on("data", (c: Buffer) => {
       out += c.toString();
       const m = ready.exec(out);

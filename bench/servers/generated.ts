@@ -1,6 +1,7 @@
 /**
  * The server under test: amqp-gen's generated `node:http` listener for the benchmark config,
- * in its own process. Prints `port <n>` when ready. Argument: the generated folder.
+ * in its own process. Prints `port <n>` when ready. Argument: the generated folder, compiled to
+ * JavaScript (writeGenerated with `javascript`).
  *
  * With BENCH_TELEMETRY=1, both telemetry adapters are on, as a production service would run
  * them: the OpenTelemetry adapter over the real SDK (batched spans, metrics exported every
@@ -18,7 +19,7 @@ interface Generated {
 
 const dir = process.argv[2] ?? "bench/.out/http-generated";
 const load = <T>(file: string): Promise<T> => import(pathToFileURL(resolve(dir, file)).href) as Promise<T>;
-const mod = await load<Generated>("index.ts");
+const mod = await load<Generated>("index.js");
 const publisher = mod.createPublisher({ url: process.env["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5672" });
 await publisher.ready();
 if (process.env["BENCH_TELEMETRY"] === "1") await startTelemetry();
@@ -44,10 +45,10 @@ async function startTelemetry(): Promise<void> {
   const reader = new PeriodicExportingMetricReader({ exporter: { ...dropped, forceFlush: async () => undefined }, exportIntervalMillis: 1000 });
   metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
 
-  const otel = await load<{ registerOpenTelemetry(): () => void }>("adapters/opentelemetry.ts");
+  const otel = await load<{ registerOpenTelemetry(): () => void }>("adapters/opentelemetry.js");
   otel.registerOpenTelemetry();
   const prometheus = await load<{ registerPrometheusMetrics(publisher: unknown, options: { registry: InstanceType<typeof Registry> }): unknown }>(
-    "adapters/prometheus.ts",
+    "adapters/prometheus.js",
   );
   const registry = new Registry();
   prometheus.registerPrometheusMetrics(publisher, { registry });
