@@ -109,6 +109,10 @@ async function profileServer(name: ServerName): Promise<Summary> {
 await writeGenerated(CONFIG, OUT, ["opentelemetry", "prometheus"], { javascript: true });
 const admin = await connect("amqp://guest:guest@127.0.0.1:5672");
 const channel = await admin.createChannel();
+// The generated route's topology, whichever server runs first: the baseline declares no queue.
+await channel.assertExchange(EXCHANGE, "topic", { durable: true });
+await channel.assertQueue(QUEUE, { durable: true });
+await channel.bindQueue(QUEUE, EXCHANGE, "#");
 try {
   for (const name of NAMES) {
     const s = await profileServer(name);

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import { connect, type AddressInfo } from "node:net";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { DIRECT_REPLY_TO, checkReplyTo, contentType, forwardHeaders, headerText } from "../templates/runtime/checks.js";
+import { DIRECT_REPLY_TO, checkReplyTo, forwardHeaders, headerSelection, headerText, messageContentType } from "../templates/runtime/checks.js";
 import { withHeartbeat } from "../templates/runtime/publisher.js";
 import { RequestError } from "../templates/runtime/types.js";
 
@@ -55,7 +55,7 @@ test("forwardHeaders: values byte for byte, repeated lines as several strings, a
       ["X-Multi", "b"],
       ["Host", "h"],
     ]),
-    "*",
+    headerSelection("*"),
   );
   assert.ok(!(headers instanceof RequestError));
   if (headers instanceof RequestError) return;
@@ -63,12 +63,12 @@ test("forwardHeaders: values byte for byte, repeated lines as several strings, a
   assert.equal(headers["X-Multi"], ["a", "b"]);
   assert.equal(headers["X-Forwarded-Host"], ["h"]);
   assert.not.ok("Host" in headers);
-  const bad = forwardHeaders(await requestWith([["X-Note", Buffer.from([0xff])]]), ["X-Note"]);
+  const bad = forwardHeaders(await requestWith([["X-Note", Buffer.from([0xff])]]), headerSelection(["X-Note"]));
   assert.instance(bad, RequestError);
   assert.is((bad as RequestError).status, 400);
   assert.match((bad as RequestError).message, /X-Note is not valid UTF-8/);
   // A header the endpoint does not forward is never looked at.
-  assert.not.instance(forwardHeaders(await requestWith([["X-Other", Buffer.from([0xff])]]), ["X-Note"]), RequestError);
+  assert.not.instance(forwardHeaders(await requestWith([["X-Other", Buffer.from([0xff])]]), headerSelection(["X-Note"])), RequestError);
 });
 
 test('forwardHeaders: hop-by-hop headers and those Connection names are dropped, with "*" and with a list', async () => {
@@ -83,18 +83,68 @@ test('forwardHeaders: hop-by-hop headers and those Connection names are dropped,
     ["X-Secret", "hop"],
     ["X-Kept", "end-to-end"],
   ];
-  const all = forwardHeaders(await requestWith(raw), "*") as Record<string, string[]>;
+  const all = forwardHeaders(await requestWith(raw), headerSelection("*")) as Record<string, string[]>;
   assert.equal(Object.keys(all).sort(), ["User-Agent", "X-Forwarded-For", "X-Forwarded-Host", "X-Kept"]);
-  const listed = forwardHeaders(await requestWith(raw), ["X-Secret", "X-Kept"]) as Record<string, string[]>;
+  const listed = forwardHeaders(await requestWith(raw), headerSelection(["X-Secret", "X-Kept"])) as Record<string, string[]>;
   assert.not.ok("X-Secret" in listed, "named by Connection, so hop-by-hop for this request");
   assert.equal(listed["X-Kept"], ["end-to-end"]);
 });
 
-test("contentType: byte for byte, a short string, UTF-8", async () => {
-  assert.is(contentType(await requestWith([["Content-Type", utf8("text/plain; x=Grüße")]]), ["Content-Type"]), "text/plain; x=Grüße");
-  assert.is(contentType(await requestWith([["Content-Type", "text/plain"]]), ["X-Other"]), undefined, "not forwarded");
-  assert.instance(contentType(await requestWith([["Content-Type", Buffer.from([0x74, 0xff])]]), "*"), RequestError);
-  assert.instance(contentType(await requestWith([["Content-Type", `text/plain; x=${"y".repeat(250)}`]]), "*"), RequestError);
+/** The content type a route forwarding `inputHeaders` gives the message for a request with these header lines. */
+async function contentTypeFor(lines: [string, string | Buffer][], inputHeaders: "*" | readonly string[]) {
+  const selection = headerSelection(inputHeaders);
+  const headers = forwardHeaders(await requestWith(lines), selection);
+  return headers instanceof RequestError ? headers : messageContentType(headers, selection);
+}
+
+test("messageContentType: byte for byte, a short string, UTF-8, only when forwarded", async () => {
+  assert.is(await contentTypeFor([["Content-Type", utf8("text/plain; x=Grüße")]], ["Content-Type"]), "text/plain; x=Grüße");
+  assert.is(await contentTypeFor([["Content-Type", "text/plain"]], ["X-Other"]), undefined, "not forwarded");
+  assert.is(
+    await contentTypeFor(
+      [
+        ["Connection", "Content-Type"],
+        ["Content-Type", "text/plain"],
+      ],
+      ["Content-Type"],
+    ),
+    undefined,
+    "named by Connection",
+  );
+  assert.instance(await contentTypeFor([["Content-Type", Buffer.from([0x74, 0xff])]], "*"), RequestError);
+  assert.instance(await contentTypeFor([["Content-Type", `text/plain; x=${"y".repeat(250)}`]], "*"), RequestError);
+  assert.is(
+    await contentTypeFor(
+      [
+        ["content-TYPE", "a/b"],
+        ["Content-Type", "c/d"],
+      ],
+      "*",
+    ),
+    "a/b",
+    "the first line, as Node and Go read it",
+  );
+});
+
+test("forwardHeaders with a list: names matched whatever the client's case, every line of a repeated header, in the list's order", async () => {
+  const request = await requestWith([
+    ["x-b", "1"],
+    ["X-A", "2"],
+    ["X-b", "3"],
+    ["X-Bb", "not X-B"],
+  ]);
+  const headers = forwardHeaders(request, headerSelection(["X-A", "X-B"])) as Record<string, string[]>;
+  assert.equal(headers["X-A"], ["2"]);
+  assert.equal(headers["X-B"], ["1", "3"]);
+  assert.equal(Object.keys(headers).slice(0, 2), ["X-A", "X-B"]);
+  assert.not.ok("X-Bb" in headers);
+});
+
+test('forwardHeaders with "*": a header named __proto__ is an own header, not the object\'s prototype', async () => {
+  const headers = forwardHeaders(await requestWith([["__proto__", "x"]]), headerSelection("*")) as Record<string, string[]>;
+  assert.equal(Object.getOwnPropertyDescriptor(headers, "__proto__")?.value, ["x"]);
+  assert.is(Object.getPrototypeOf(headers), Object.prototype);
+  assert.ok(Object.keys(headers).includes("__proto__"));
 });
 
 test("replyTo: the direct reply-to pseudo-queue is a 400; its reply addresses and other names pass", () => {

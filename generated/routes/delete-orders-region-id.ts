@@ -2,7 +2,7 @@
 // Source: krakend.json, endpoint DELETE /orders/{region}/{id}
 
 import type { IncomingMessage } from "node:http";
-import { checkShortString, contentType, forwardHeaders, timestampSeconds } from "../runtime/checks.js";
+import { checkShortString, forwardHeaders, headerSelection, messageContentType, timestampSeconds } from "../runtime/checks.js";
 import { type Outgoing, type PublishOptions, RequestError, type Route } from "../runtime/types.js";
 
 /** Path params of `DELETE /orders/{region}/{id}`, percent-decoded. */
@@ -28,22 +28,24 @@ export function extractDeleteOrdersRegionIdParams(segments: readonly string[]): 
 export function buildDeleteOrdersRegionIdMessage(params: DeleteOrdersRegionIdParams, request: IncomingMessage): Outgoing | RequestError {
   const messageId = checkShortString(params.id, "path param {id} (message id)");
   if (messageId instanceof RequestError) return messageId;
-  const headers = forwardHeaders(request, INPUT_HEADERS);
+  const headers = forwardHeaders(request, FORWARDED_HEADERS);
   if (headers instanceof RequestError) return headers;
-  const type = contentType(request, INPUT_HEADERS);
-  if (type instanceof RequestError) return type;
+  const contentType = messageContentType(headers, FORWARDED_HEADERS);
+  if (contentType instanceof RequestError) return contentType;
   const options: PublishOptions = {
     persistent: true,
     messageId,
+    contentType,
     headers,
     timestamp: timestampSeconds(),
+    mandatory: false,
   };
-  if (type !== undefined) options.contentType = type;
   return { routingKey: "orders.cancelled", options };
 }
 
 /** Request headers copied into the message (plus X-Forwarded-For, X-Forwarded-Host, User-Agent). */
 const INPUT_HEADERS: "*" | readonly string[] = ["Content-Type"];
+const FORWARDED_HEADERS = headerSelection(INPUT_HEADERS);
 
 /** `DELETE /orders/{region}/{id}` → exchange `amqpgen.showcase.orders`. */
 export const deleteOrdersRegionId: Route = {

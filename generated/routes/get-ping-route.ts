@@ -2,7 +2,7 @@
 // Source: krakend.json, endpoint GET /ping/{route}
 
 import type { IncomingMessage } from "node:http";
-import { checkShortString, contentType, forwardHeaders, timestampSeconds } from "../runtime/checks.js";
+import { checkShortString, forwardHeaders, headerSelection, messageContentType, timestampSeconds } from "../runtime/checks.js";
 import { type Outgoing, type PublishOptions, RequestError, type Route } from "../runtime/types.js";
 
 /** Path params of `GET /ping/{route}`, percent-decoded. */
@@ -25,20 +25,22 @@ export function extractGetPingRouteParams(segments: readonly string[]): GetPingR
 export function buildGetPingRouteMessage(params: GetPingRouteParams, request: IncomingMessage): Outgoing | RequestError {
   const routingKey = checkShortString(params.route, "path param {route} (routing key)");
   if (routingKey instanceof RequestError) return routingKey;
-  const headers = forwardHeaders(request, INPUT_HEADERS);
+  const headers = forwardHeaders(request, FORWARDED_HEADERS);
   if (headers instanceof RequestError) return headers;
-  const type = contentType(request, INPUT_HEADERS);
-  if (type instanceof RequestError) return type;
+  const contentType = messageContentType(headers, FORWARDED_HEADERS);
+  if (contentType instanceof RequestError) return contentType;
   const options: PublishOptions = {
+    contentType,
     headers,
     timestamp: timestampSeconds(),
+    mandatory: false,
   };
-  if (type !== undefined) options.contentType = type;
   return { routingKey, options };
 }
 
 /** Request headers copied into the message (plus X-Forwarded-For, X-Forwarded-Host, User-Agent). */
 const INPUT_HEADERS: "*" | readonly string[] = ["Content-Type"];
+const FORWARDED_HEADERS = headerSelection(INPUT_HEADERS);
 
 /** `GET /ping/{route}` → exchange `amqpgen.showcase.pings`. */
 export const getPingRoute: Route = {

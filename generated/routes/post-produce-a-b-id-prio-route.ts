@@ -2,7 +2,7 @@
 // Source: krakend.json, endpoint POST /produce/{a}/{b}/{id}/{prio}/{route}
 
 import type { IncomingMessage } from "node:http";
-import { checkExpiration, checkPriority, checkReplyTo, checkShortString, contentType, forwardHeaders, timestampSeconds } from "../runtime/checks.js";
+import { checkExpiration, checkPriority, checkReplyTo, checkShortString, forwardHeaders, headerSelection, messageContentType, timestampSeconds } from "../runtime/checks.js";
 import { type Outgoing, type PublishOptions, RequestError, type Route } from "../runtime/types.js";
 
 /** Path params of `POST /produce/{a}/{b}/{id}/{prio}/{route}`, percent-decoded. */
@@ -45,25 +45,27 @@ export function buildPostProduceABIdPrioRouteMessage(params: PostProduceABIdPrio
   if (messageId instanceof RequestError) return messageId;
   const priority = checkPriority(params.prio, "path param {prio} (priority)");
   if (priority instanceof RequestError) return priority;
-  const headers = forwardHeaders(request, INPUT_HEADERS);
+  const headers = forwardHeaders(request, FORWARDED_HEADERS);
   if (headers instanceof RequestError) return headers;
-  const type = contentType(request, INPUT_HEADERS);
-  if (type instanceof RequestError) return type;
+  const contentType = messageContentType(headers, FORWARDED_HEADERS);
+  if (contentType instanceof RequestError) return contentType;
   const options: PublishOptions = {
     persistent: true,
     expiration,
     replyTo,
     messageId,
     priority,
+    contentType,
     headers,
     timestamp: timestampSeconds(),
+    mandatory: false,
   };
-  if (type !== undefined) options.contentType = type;
   return { routingKey, options };
 }
 
 /** Request headers copied into the message (plus X-Forwarded-For, X-Forwarded-Host, User-Agent). */
 const INPUT_HEADERS: "*" | readonly string[] = ["Content-Type"];
+const FORWARDED_HEADERS = headerSelection(INPUT_HEADERS);
 
 /** `POST /produce/{a}/{b}/{id}/{prio}/{route}` → exchange `amqpgen.showcase.produce`. */
 export const postProduceABIdPrioRoute: Route = {

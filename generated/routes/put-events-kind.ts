@@ -2,7 +2,7 @@
 // Source: krakend.json, endpoint PUT /events/{kind}
 
 import type { IncomingMessage } from "node:http";
-import { contentType, forwardHeaders, timestampSeconds } from "../runtime/checks.js";
+import { forwardHeaders, headerSelection, messageContentType, timestampSeconds } from "../runtime/checks.js";
 import { type Outgoing, type PublishOptions, RequestError, type Route } from "../runtime/types.js";
 
 /** Path params of `PUT /events/{kind}`, percent-decoded. */
@@ -24,20 +24,22 @@ export function extractPutEventsKindParams(segments: readonly string[]): PutEven
  */
 export function buildPutEventsKindMessage(params: PutEventsKindParams, request: IncomingMessage): Outgoing | RequestError {
   void params;
-  const headers = forwardHeaders(request, INPUT_HEADERS);
+  const headers = forwardHeaders(request, FORWARDED_HEADERS);
   if (headers instanceof RequestError) return headers;
-  const type = contentType(request, INPUT_HEADERS);
-  if (type instanceof RequestError) return type;
+  const contentType = messageContentType(headers, FORWARDED_HEADERS);
+  if (contentType instanceof RequestError) return contentType;
   const options: PublishOptions = {
+    contentType,
     headers,
     timestamp: timestampSeconds(),
+    mandatory: false,
   };
-  if (type !== undefined) options.contentType = type;
   return { routingKey: "events.#", options };
 }
 
 /** Request headers copied into the message (plus X-Forwarded-For, X-Forwarded-Host, User-Agent). */
 const INPUT_HEADERS: "*" | readonly string[] = "*";
+const FORWARDED_HEADERS = headerSelection(INPUT_HEADERS);
 
 /** `PUT /events/{kind}` → exchange `amqpgen.showcase.events`. */
 export const putEventsKind: Route = {

@@ -87,8 +87,11 @@ export interface Reply {
   readonly contentType: string | undefined;
 }
 
-/** amqplib's publish options: the AMQP properties of one message. */
-export type PublishOptions = Options.Publish;
+/**
+ * amqplib's publish options: the AMQP properties of one message. A content type may be
+ * undefined (amqplib skips it), so that a route's messages all have one shape, with or without.
+ */
+export type PublishOptions = Omit<Options.Publish, "contentType"> & { contentType?: string | undefined };
 
 /** What a route hands to the publisher for one request. */
 export interface Outgoing {

@@ -1,5 +1,5 @@
 // Code generated from templates/ by `npm run gen:templates` (Handlebars.precompile). DO NOT EDIT.
-export const fingerprint = "34ee39a35f1d308f0685e092e8388b1935f23a3ccb487f6fe8c25fe47fcc4c95";
+export const fingerprint = "cfefccdb0542c5f1a13a75bb5ea59b8e97239ca8a63103762318121f1e446eb2";
 export const specs = {
   "adapter-express.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -345,11 +345,11 @@ export const specs = {
     + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"checks"),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":52,"column":0},"end":{"line":55,"column":9}}})) != null ? stack1 : "")
     + "  const options: PublishOptions = {\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"options"),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":57,"column":0},"end":{"line":59,"column":9}}})) != null ? stack1 : "")
-    + "  };\n  if (type !== undefined) options.contentType = type;\n  return { "
-    + ((stack1 = alias2(alias1(depth0, "routingKeyExpr", {"start":{"line":62,"column":13},"end":{"line":62,"column":27}} ), depth0)) != null ? stack1 : "")
+    + "  };\n  return { "
+    + ((stack1 = alias2(alias1(depth0, "routingKeyExpr", {"start":{"line":61,"column":13},"end":{"line":61,"column":27}} ), depth0)) != null ? stack1 : "")
     + ", options };\n}\n\n/** Request headers copied into the message (plus X-Forwarded-For, X-Forwarded-Host, User-Agent). */\nconst INPUT_HEADERS: \"*\" | readonly string[] = "
-    + ((stack1 = alias2(alias1(depth0, "inputHeaders", {"start":{"line":66,"column":49},"end":{"line":66,"column":61}} ), depth0)) != null ? stack1 : "")
-    + ";\n\n/** `"
+    + ((stack1 = alias2(alias1(depth0, "inputHeaders", {"start":{"line":65,"column":49},"end":{"line":65,"column":61}} ), depth0)) != null ? stack1 : "")
+    + ";\nconst FORWARDED_HEADERS = headerSelection(INPUT_HEADERS);\n\n/** `"
     + ((stack1 = alias2(alias1(depth0, "commentPath", {"start":{"line":68,"column":7},"end":{"line":68,"column":18}} ), depth0)) != null ? stack1 : "")
     + "` → exchange `"
     + ((stack1 = alias2(alias1(depth0, "commentExchange", {"start":{"line":68,"column":36},"end":{"line":68,"column":51}} ), depth0)) != null ? stack1 : "")

@@ -171,8 +171,13 @@ export function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string |
     options.push("priority");
   }
   const usesParams = checks.length > 0;
-  checks.push({ name: "headers", call: "forwardHeaders(request, INPUT_HEADERS)" }, { name: "type", call: "contentType(request, INPUT_HEADERS)" });
-  options.push("headers", "timestamp: timestampSeconds()");
+  checks.push(
+    { name: "headers", call: "forwardHeaders(request, FORWARDED_HEADERS)" },
+    { name: "contentType", call: "messageContentType(headers, FORWARDED_HEADERS)" },
+  );
+  // Every property is always there (undefined when unset, which amqplib skips): each message's
+  // options have one shape, and the publisher passes them on without copying.
+  options.push("contentType", "headers", "timestamp: timestampSeconds()", `mandatory: ${route.mandatory}`);
 
   return {
     source: sourceLine(program, route),

@@ -102,36 +102,85 @@ function notUtf8(name: string): RequestError {
 }
 
 /**
+ * The request headers a route forwards, prepared once when its module loads: per request,
+ * nothing is lower-cased or searched but the request's own header lines.
+ */
+export interface HeaderSelection {
+  /** `input_headers: ["*"]`: every header but the hop-by-hop ones. */
+  readonly all: boolean;
+  /** The names listed (canonical, as the message carries them). */
+  readonly names: readonly string[];
+  /** The same names lower-cased, to match the request's header lines case-insensitively. */
+  readonly lowerNames: readonly string[];
+  /** The message header that holds the forwarded Content-Type, or null when it is not forwarded. */
+  readonly contentTypeHeader: string | null;
+}
+
+export function headerSelection(inputHeaders: "*" | readonly string[]): HeaderSelection {
+  if (inputHeaders === "*") return { all: true, names: [], lowerNames: [], contentTypeHeader: "Content-Type" };
+  // Names that are never forwarded are dropped here (the analyser has warned about them).
+  const names = inputHeaders.filter((name) => !NOT_FORWARDED.has(name.toLowerCase()));
+  const lowerNames = names.map((name) => name.toLowerCase());
+  const contentType = lowerNames.indexOf("content-type");
+  return { all: false, names, lowerNames, contentTypeHeader: contentType === -1 ? null : (names[contentType] as string) };
+}
+
+/** Canonical names of header names met so far (a bounded cache: a hostile client may send any). */
+const canonicalNames = new Map<string, string>();
+const CANONICAL_CACHE_SIZE = 1000;
+
+function cachedCanonicalHeader(lowerName: string): string {
+  let name = canonicalNames.get(lowerName);
+  if (name === undefined) {
+    name = canonicalHeader(lowerName);
+    if (canonicalNames.size < CANONICAL_CACHE_SIZE) canonicalNames.set(lowerName, name);
+  }
+  return name;
+}
+
+/** Adds one header's values; `__proto__` (a valid header name) as an own property, never as the object's prototype. */
+function setHeader(headers: Record<string, string[]>, name: string, values: string[]): void {
+  if (name === "__proto__") Object.defineProperty(headers, name, { value: values, enumerable: true, writable: true, configurable: true });
+  else headers[name] = values;
+}
+
+/**
  * AMQP headers for a request, as KrakenD builds them: each forwarded header becomes an array
  * of strings, plus X-Forwarded-For, X-Forwarded-Host, and User-Agent (or X-Forwarded-Via when
  * the client's User-Agent is forwarded). Values are passed byte for byte; hop-by-hop headers
  * never are. A value that is not UTF-8 is a 400.
  */
-export function forwardHeaders(request: IncomingMessage, inputHeaders: "*" | readonly string[]): Record<string, string[]> | RequestError {
-  const headers: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
-  const distinct = request.headersDistinct;
+export function forwardHeaders(request: IncomingMessage, selection: HeaderSelection): Record<string, string[]> | RequestError {
+  // A plain object (not a null-prototype one, which V8 keeps in slow dictionary mode): amqplib
+  // reads it through a prototype chain and walks its keys for every message.
+  const headers: Record<string, string[]> = {};
   const tokens = connectionTokens(request);
-  const forward = (lowerName: string, headerName: string): RequestError | null => {
-    const values = distinct[lowerName];
-    if (!values || NOT_FORWARDED.has(lowerName) || tokens?.has(lowerName)) return null;
-    const texts: string[] = [];
-    for (const value of values) {
-      const text = headerText(value);
-      if (text === null) return notUtf8(headerName);
-      texts.push(text);
-    }
-    headers[headerName] = texts;
-    return null;
-  };
-  if (inputHeaders === "*") {
-    for (const name of Object.keys(distinct)) {
-      const problem = forward(name, canonicalHeader(name));
-      if (problem) return problem;
+  if (selection.all) {
+    const distinct = request.headersDistinct;
+    for (const lowerName of Object.keys(distinct)) {
+      if (NOT_FORWARDED.has(lowerName) || tokens?.has(lowerName)) continue;
+      const name = cachedCanonicalHeader(lowerName);
+      const texts = headerTexts(distinct[lowerName] as string[]);
+      if (texts === null) return notUtf8(name);
+      setHeader(headers, name, texts);
     }
   } else {
-    for (const name of inputHeaders) {
-      const problem = forward(name.toLowerCase(), name);
-      if (problem) return problem;
+    // The request's raw lines, in the listed order: repeated lines are several values, as
+    // KrakenD forwards them, and no object of every header is built for one or two names.
+    const raw = request.rawHeaders;
+    const { names, lowerNames } = selection;
+    for (let k = 0; k < names.length; k++) {
+      const lowerName = lowerNames[k] as string;
+      if (tokens?.has(lowerName)) continue;
+      let texts: string[] | null = null;
+      for (let i = 0; i < raw.length; i += 2) {
+        const line = raw[i] as string;
+        if (line.length !== lowerName.length || (line !== lowerName && line.toLowerCase() !== lowerName)) continue;
+        const text = headerText(raw[i + 1] as string);
+        if (text === null) return notUtf8(names[k] as string);
+        (texts ??= []).push(text);
+      }
+      if (texts !== null) headers[names[k] as string] = texts;
     }
   }
   headers["X-Forwarded-For"] = [request.socket.remoteAddress ?? ""];
@@ -144,14 +193,24 @@ export function forwardHeaders(request: IncomingMessage, inputHeaders: "*" | rea
   return headers;
 }
 
-/** The forwarded Content-Type, byte for byte, when the endpoint forwards it (and `Connection` does not name it). */
-export function contentType(request: IncomingMessage, inputHeaders: "*" | readonly string[]): string | undefined | RequestError {
-  if (inputHeaders !== "*" && !inputHeaders.includes("Content-Type")) return undefined;
-  const value = request.headers["content-type"];
-  if (value === undefined || connectionTokens(request)?.has("content-type")) return undefined;
-  const text = headerText(value);
-  if (text === null) return notUtf8("Content-Type");
-  return checkShortString(text, "header Content-Type");
+/** Each value as the client sent it, or null when one is not UTF-8. */
+function headerTexts(values: readonly string[]): string[] | null {
+  const texts: string[] = [];
+  for (const value of values) {
+    const text = headerText(value);
+    if (text === null) return null;
+    texts.push(text);
+  }
+  return texts;
+}
+
+/**
+ * The message's content type: the forwarded Content-Type (its first value, as Node and Go
+ * read it), when the route forwards it. Read from the headers `forwardHeaders` built.
+ */
+export function messageContentType(headers: Readonly<Record<string, readonly string[]>>, selection: HeaderSelection): string | undefined | RequestError {
+  const value = selection.contentTypeHeader === null ? undefined : headers[selection.contentTypeHeader]?.[0];
+  return value === undefined ? undefined : checkShortString(value, "header Content-Type");
 }
 
 /** AMQP timestamps are whole seconds. */

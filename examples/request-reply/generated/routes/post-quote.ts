@@ -2,7 +2,7 @@
 // Source: krakend.json, endpoint POST /quote
 
 import type { IncomingMessage } from "node:http";
-import { contentType, forwardHeaders, timestampSeconds } from "../runtime/checks.js";
+import { forwardHeaders, headerSelection, messageContentType, timestampSeconds } from "../runtime/checks.js";
 import { type Outgoing, type PublishOptions, type Reply, RequestError, type Route } from "../runtime/types.js";
 
 /** `POST /quote` has no path params. */
@@ -26,20 +26,22 @@ export function extractPostQuoteParams(segments: readonly string[]): PostQuotePa
  */
 export function buildPostQuoteMessage(params: PostQuoteParams, request: IncomingMessage): Outgoing | RequestError {
   void params;
-  const headers = forwardHeaders(request, INPUT_HEADERS);
+  const headers = forwardHeaders(request, FORWARDED_HEADERS);
   if (headers instanceof RequestError) return headers;
-  const type = contentType(request, INPUT_HEADERS);
-  if (type instanceof RequestError) return type;
+  const contentType = messageContentType(headers, FORWARDED_HEADERS);
+  if (contentType instanceof RequestError) return contentType;
   const options: PublishOptions = {
+    contentType,
     headers,
     timestamp: timestampSeconds(),
+    mandatory: true,
   };
-  if (type !== undefined) options.contentType = type;
   return { routingKey: "quote", options };
 }
 
 /** Request headers copied into the message (plus X-Forwarded-For, X-Forwarded-Host, User-Agent). */
 const INPUT_HEADERS: "*" | readonly string[] = ["Content-Type"];
+const FORWARDED_HEADERS = headerSelection(INPUT_HEADERS);
 
 /** `POST /quote` → exchange `amqpgen.example-rpc.quotes`. */
 export const postQuote: Route = {

@@ -80,6 +80,32 @@ interface AmqpSocket {
   destroy(error?: Error): void;
   /** Bytes received so far. Every frame from the broker (a confirm, a heartbeat) moves it. */
   readonly bytesRead: number;
+  write(...args: unknown[]): boolean;
+  cork(): void;
+  uncork(): void;
+}
+
+/**
+ * amqplib hands the socket one write per message. Gathered while the current callback runs
+ * and sent at its end as one writev (cork, then uncork on the next tick), a burst of publishes
+ * costs one system call and a few TCP segments instead of one each, with no wait added: unlike
+ * Nagle's algorithm, nothing is held for the broker's acknowledgement.
+ */
+function coalesceWrites(socket: AmqpSocket): void {
+  const write = socket.write;
+  let corked = false;
+  const flush = () => {
+    corked = false;
+    socket.uncork();
+  };
+  socket.write = (...args: unknown[]): boolean => {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(flush);
+    }
+    return write.apply(socket, args);
+  };
 }
 
 /** The frame size the broker negotiated (RabbitMQ's default 128 KiB when amqplib does not say). */
@@ -383,7 +409,10 @@ class BrokerLink {
   }
 
   private write(channel: ConfirmChannel | Channel, route: RouteInfo, outgoing: Outgoing, body: Buffer, callback?: (err: unknown) => void): void {
-    const options: Options.Publish = { ...outgoing.options, mandatory: route.mandatory };
+    // Generated routes set `mandatory` as their route says; a copy only for options made elsewhere.
+    const given = outgoing.options.mandatory === route.mandatory ? outgoing.options : { ...outgoing.options, mandatory: route.mandatory };
+    // amqplib skips the properties that are undefined, as it does those absent.
+    const options = given as Options.Publish;
     const ok = callback
       ? (channel as ConfirmChannel).publish(route.exchange.name, outgoing.routingKey, body, options, callback)
       : channel.publish(route.exchange.name, outgoing.routingKey, body, options);
@@ -470,6 +499,8 @@ class BrokerLink {
     this.openedAt = Date.now();
     this.frameMax = frameMaxOf(model);
     this.watch = { outstanding: 0, progressAt: Date.now(), bytesRead: socketOf(model)?.bytesRead ?? 0 };
+    const socket = socketOf(model);
+    if (socket) coalesceWrites(socket);
     this.connections++;
     model.on("error", (err: unknown) => {
       const text = errorText(err);
