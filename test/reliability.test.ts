@@ -3,6 +3,7 @@
  * declarations, a deleted exchange, the in-flight cap, fire-and-forget, graceful close.
  * Real broker; the only thing arranged by hand is broker state (queues, exchanges).
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -208,6 +209,34 @@ it("fire-and-forget (confirm: false) is KrakenD's mode: 200 without waiting for 
     assert.is(res.status, 200);
     await sleep(200);
     assert.ok((await messageIds("amqpgen.e2e.rel")).has("fire-1"));
+  } finally {
+    await s.close();
+  }
+});
+
+/** Channels of the broker's connections named as the runtime names its own (rabbitmqctl). */
+function publisherChannels(): number[] {
+  const res = spawnSync("rabbitmqctl", ["list_connections", "-q", "--formatter", "json", "client_properties", "channels"], { encoding: "utf8" });
+  if (res.status !== 0) throw new Error(`rabbitmqctl list_connections: ${res.stderr}`);
+  const rows = JSON.parse(res.stdout) as { client_properties: unknown; channels: number }[];
+  return rows.filter((row) => JSON.stringify(row.client_properties).includes("amqp-gen publisher")).map((row) => row.channels);
+}
+
+it("publishChannels: publishes take turns over that many channels of one connection, and every one is confirmed and delivered", async () => {
+  assert.throws(() => gen.mod.createPublisher({ url: AMQP_URL, publishChannels: 0 }), /publishChannels must be a whole number of at least 1, not 0/);
+  const s = await service({ publishChannels: 3 });
+  try {
+    await s.publisher.ready();
+    // Three publishing channels and the one that declared the topology (closed since).
+    assert.equal(publisherChannels(), [3]);
+    const ids = Array.from({ length: 30 }, (_, i) => `lane-${i}`);
+    const answers = await Promise.all(ids.map((id) => send(s.port, `/ok/${id}`, "{}")));
+    assert.equal(
+      answers.map((a) => a.status),
+      ids.map(() => 200),
+    );
+    const delivered = await messageIds("amqpgen.e2e.rel");
+    for (const id of ids) assert.ok(delivered.has(id), id);
   } finally {
     await s.close();
   }

@@ -38,7 +38,6 @@ export function buildDeleteOrdersRegionIdMessage(params: DeleteOrdersRegionIdPar
     contentType,
     headers,
     timestamp: timestampSeconds(),
-    mandatory: false,
   };
   return { routingKey: "orders.cancelled", options };
 }

@@ -33,7 +33,6 @@ export function buildGetPingRouteMessage(params: GetPingRouteParams, request: In
     contentType,
     headers,
     timestamp: timestampSeconds(),
-    mandatory: false,
   };
   return { routingKey, options };
 }

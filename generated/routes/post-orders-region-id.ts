@@ -41,7 +41,6 @@ export function buildPostOrdersRegionIdMessage(params: PostOrdersRegionIdParams,
     contentType,
     headers,
     timestamp: timestampSeconds(),
-    mandatory: true,
   };
   return { routingKey, options };
 }

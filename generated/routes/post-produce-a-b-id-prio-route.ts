@@ -58,7 +58,6 @@ export function buildPostProduceABIdPrioRouteMessage(params: PostProduceABIdPrio
     contentType,
     headers,
     timestamp: timestampSeconds(),
-    mandatory: false,
   };
   return { routingKey, options };
 }

@@ -32,7 +32,6 @@ export function buildPutEventsKindMessage(params: PutEventsKindParams, request: 
     contentType,
     headers,
     timestamp: timestampSeconds(),
-    mandatory: false,
   };
   return { routingKey: "events.#", options };
 }

@@ -179,7 +179,8 @@ export function forwardHeaders(request: IncomingMessage, selection: HeaderSelect
         if (line.length !== lowerName.length || (line !== lowerName && line.toLowerCase() !== lowerName)) continue;
         const text = headerText(raw[i + 1] as string);
         if (text === null) return notUtf8(names[k] as string);
-        (texts ??= []).push(text);
+        if (texts === null) texts = [text];
+        else texts.push(text);
       }
       if (texts !== null) headers[names[k] as string] = texts;
     }

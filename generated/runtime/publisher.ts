@@ -4,10 +4,11 @@
  * separate channel for topology, reconnection with KrakenD's backoff strategies, a heartbeat and
  * a confirm watchdog for connections that go silent, and back-pressure.
  */
-import { connect, type Channel, type ChannelModel, type ConfirmChannel, type Options } from "amqplib";
+import { connect, type Channel, type ChannelModel, type ConfirmChannel } from "amqplib";
 import { randomUUID } from "node:crypto";
 import { DIRECT_REPLY_TO, SHORT_STRING_BYTES } from "./checks.js";
 import { errorText, redactUrl, stderrLogger } from "./log.js";
+import { senderFor, type Send } from "./send.js";
 import { RouteMeter } from "./stats.js";
 import type { BackoffStrategy, BrokerInfo, BrokerStats, Logger, Outgoing, Publisher, PublisherOptions, PublishResult, Reply, RouteInfo } from "./types.js";
 
@@ -155,6 +156,12 @@ interface ConfirmWatch {
   bytesRead: number;
 }
 
+/** A channel that publishes, and how to publish on it. */
+interface Lane {
+  readonly channel: ConfirmChannel | Channel;
+  readonly send: Send;
+}
+
 interface Pending {
   readonly exchange: string;
   readonly routingKey: string;
@@ -165,7 +172,10 @@ interface Pending {
 /** One broker: one connection, a confirm channel for publishing, a channel for topology. */
 class BrokerLink {
   private model: ChannelModel | null = null;
-  private channel: ConfirmChannel | Channel | null = null;
+  /** The publishing channels of the current connection (none while disconnected); the first also takes replies. */
+  private lanes: readonly Lane[] = [];
+  /** The lane the next publish goes out on: they take turns. */
+  private nextLane = 0;
   private blocked = false;
   private closing = false;
   private failed: string | null = null;
@@ -222,7 +232,7 @@ class BrokerLink {
   }
 
   stats(): BrokerStats {
-    const connected = this.channel !== null;
+    const connected = this.lanes.length > 0;
     return {
       name: this.info.urls.join(","),
       url: connected ? redactUrl(this.urls[this.urlIndex] ?? "") : null,
@@ -245,7 +255,7 @@ class BrokerLink {
       if (!this.connecting && !this.reconnectTimer && Date.now() - this.failedAt > 1000) this.connect(0);
       return { ok: false, status: 503, message: "the broker is unreachable", retryAfter: RETRY_AFTER_SECONDS };
     }
-    if (!this.channel) return { ok: false, status: 503, message: "the broker is unreachable", retryAfter: RETRY_AFTER_SECONDS };
+    if (this.lanes.length === 0) return { ok: false, status: 503, message: "the broker is unreachable", retryAfter: RETRY_AFTER_SECONDS };
     if (this.blocked) return { ok: false, status: 503, message: "the broker is blocking publishers", retryAfter: RETRY_AFTER_SECONDS };
     const refusal = this.refused.get(route.id);
     if (refusal) return { ok: false, status: 503, message: refusal, retryAfter: RETRY_AFTER_SECONDS };
@@ -274,14 +284,16 @@ class BrokerLink {
           return { ok: false, status: 504, message: `the broker did not accept the message within ${route.timeoutMs} ms` };
         }
       }
-      const channel = this.channel;
-      if (!channel) return { ok: false, status: 503, message: "the broker is unreachable", retryAfter: RETRY_AFTER_SECONDS };
-      if (route.reply) return await this.request(channel, route, route.reply.timeoutMs, outgoing, body, deadline);
+      const lanes = this.lanes;
+      if (lanes.length === 0) return { ok: false, status: 503, message: "the broker is unreachable", retryAfter: RETRY_AFTER_SECONDS };
+      // A request goes out on the first lane, the one that consumes the replies.
+      if (route.reply) return await this.request(lanes[0] as Lane, route, route.reply.timeoutMs, outgoing, body, deadline);
+      const lane = lanes[this.nextLane++ % lanes.length] as Lane;
       if (!this.options.confirm) {
-        this.write(channel, route, outgoing, body);
+        this.write(lane, route, outgoing, body);
         return { ok: true };
       }
-      return await this.publishConfirmed(channel as ConfirmChannel, route, outgoing, body, deadline);
+      return await this.publishConfirmed(lane, route, outgoing, body, deadline);
     } catch (err) {
       return publishError(err);
     } finally {
@@ -295,24 +307,17 @@ class BrokerLink {
    * waits for the reply (counted in `inFlight` until then, so `maxInFlight` bounds both). The
    * reply may come before the confirm: it is awaited from before the publish.
    */
-  private async request(
-    channel: ConfirmChannel | Channel,
-    route: RouteInfo,
-    replyTimeoutMs: number,
-    outgoing: Outgoing,
-    body: Buffer,
-    deadline: number,
-  ): Promise<PublishResult> {
+  private async request(lane: Lane, route: RouteInfo, replyTimeoutMs: number, outgoing: Outgoing, body: Buffer, deadline: number): Promise<PublishResult> {
     const correlationId = randomUUID();
     const replyDeadline = Date.now() + replyTimeoutMs;
     const replied = new Promise<Reply | null>((resolve) => this.replies.set(correlationId, resolve));
     const message: Outgoing = { routingKey: outgoing.routingKey, options: { ...outgoing.options, replyTo: DIRECT_REPLY_TO, correlationId } };
     try {
       if (this.options.confirm) {
-        const confirmed = await this.publishConfirmed(channel as ConfirmChannel, route, message, body, Math.min(deadline, replyDeadline));
+        const confirmed = await this.publishConfirmed(lane, route, message, body, Math.min(deadline, replyDeadline));
         if (!confirmed.ok) return confirmed;
       } else {
-        this.write(channel, route, message, body);
+        this.write(lane, route, message, body);
       }
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<"timeout">((resolve) => {
@@ -362,7 +367,7 @@ class BrokerLink {
     return null;
   }
 
-  private publishConfirmed(channel: ConfirmChannel, route: RouteInfo, outgoing: Outgoing, body: Buffer, deadline: number): Promise<PublishResult> {
+  private publishConfirmed(lane: Lane, route: RouteInfo, outgoing: Outgoing, body: Buffer, deadline: number): Promise<PublishResult> {
     return new Promise<PublishResult>((resolve) => {
       const pending: Pending | null = route.mandatory ? { exchange: route.exchange.name, routingKey: outgoing.routingKey, body, returned: false } : null;
       if (pending) this.mandatoryPending.push(pending);
@@ -399,7 +404,7 @@ class BrokerLink {
         }
       };
       try {
-        this.write(channel, route, outgoing, body, onConfirm);
+        this.write(lane, route, outgoing, body, onConfirm);
         // Counted once written: a publish amqplib refused to encode awaits no confirm.
         if (watch.outstanding++ === 0) watch.progressAt = Date.now();
       } catch (err) {
@@ -408,14 +413,10 @@ class BrokerLink {
     });
   }
 
-  private write(channel: ConfirmChannel | Channel, route: RouteInfo, outgoing: Outgoing, body: Buffer, callback?: (err: unknown) => void): void {
-    // Generated routes set `mandatory` as their route says; a copy only for options made elsewhere.
-    const given = outgoing.options.mandatory === route.mandatory ? outgoing.options : { ...outgoing.options, mandatory: route.mandatory };
-    // amqplib skips the properties that are undefined, as it does those absent.
-    const options = given as Options.Publish;
-    const ok = callback
-      ? (channel as ConfirmChannel).publish(route.exchange.name, outgoing.routingKey, body, options, callback)
-      : channel.publish(route.exchange.name, outgoing.routingKey, body, options);
+  private write(lane: Lane, route: RouteInfo, outgoing: Outgoing, body: Buffer, callback?: (err: unknown) => void): void {
+    // On a closed channel this throws, as amqplib's publish does: a 503.
+    const ok = lane.send(route.exchange.name, outgoing.routingKey, body, outgoing.options, route.mandatory, callback);
+    const { channel } = lane;
     if (!ok && !this.drained) {
       // The socket's buffer is full: later publishes wait for `drain` (bounded by their timeout).
       this.drained = new Promise<void>((resolve) => {
@@ -520,25 +521,33 @@ class BrokerLink {
     model.on("close", () => this.onClosed(model));
 
     await this.declareTopology(model);
+    const lanes: Lane[] = [];
+    for (let i = 0; i < this.options.publishChannels; i++) lanes.push(await this.openLane(model));
+    // Request-reply routes: replies come to the first channel, which must consume them before it publishes a request.
+    if (this.routes.some((r) => r.reply)) await (lanes[0] as Lane).channel.consume(DIRECT_REPLY_TO, (message) => this.onReply(message), { noAck: true });
+    if (this.closing) throw new Error("the publisher was closed");
+    this.lanes = lanes;
+    this.startWatchdog(model);
+    this.options.logger.info(`connected to ${redactUrl(url)}`);
+  }
+
+  /** One publishing channel on `model`: confirms on, returns matched, and a close that starts over. */
+  private async openLane(model: ChannelModel): Promise<Lane> {
     const channel = this.options.confirm ? await model.createConfirmChannel() : await model.createChannel();
+    const lane: Lane = { channel, send: senderFor(channel, this.options.confirm) };
     channel.on("error", (err: unknown) => this.options.logger.warn(`publish channel error: ${errorText(err)}`));
     channel.on("return", (msg: { fields: { exchange: string; routingKey: string }; content: Buffer }) =>
       this.onReturn(msg.fields.exchange, msg.fields.routingKey, msg.content),
     );
     channel.on("close", () => {
       this.failReplies();
-      if (this.channel === channel) {
-        this.channel = null;
+      if (this.lanes.includes(lane)) {
+        this.lanes = [];
         // A channel closed by the broker while the connection lives: start over on a new connection.
         if (!this.closing) void closeModel(model);
       }
     });
-    // Request-reply routes: replies come to this channel, which must consume them before it publishes a request.
-    if (this.routes.some((r) => r.reply)) await channel.consume(DIRECT_REPLY_TO, (message) => this.onReply(message), { noAck: true });
-    if (this.closing) throw new Error("the publisher was closed");
-    this.channel = channel;
-    this.startWatchdog(model);
-    this.options.logger.info(`connected to ${redactUrl(url)}`);
+    return lane;
   }
 
   /** Checks, a few times per bound, that the broker is still heard from while publishes await confirms. */
@@ -670,7 +679,7 @@ class BrokerLink {
     if (this.model !== model || this.connecting) return;
     this.stopWatchdog();
     this.model = null;
-    this.channel = null;
+    this.lanes = [];
     this.blocked = false;
     if (this.closing) return;
     this.options.logger.warn("connection to the broker closed; reconnecting");
@@ -682,7 +691,7 @@ class BrokerLink {
   private async dispose(): Promise<void> {
     const model = this.model;
     this.model = null;
-    this.channel = null;
+    this.lanes = [];
     this.stopWatchdog();
     if (model) await closeModel(model);
   }
@@ -746,8 +755,12 @@ export function createPublisherFor(brokers: readonly BrokerInfo[], routes: reado
     maxMessageBytes: options.maxMessageBytes ?? 128 * 1024 * 1024,
     confirm: options.confirm ?? true,
     maxInFlight: options.maxInFlight ?? 1000,
+    publishChannels: options.publishChannels ?? 1,
     logger: options.logger ?? stderrLogger,
   };
+  if (!Number.isInteger(settings.publishChannels) || settings.publishChannels < 1) {
+    throw new RangeError(`publishChannels must be a whole number of at least 1, not ${settings.publishChannels}`);
+  }
   const links = brokers.map(
     (info, index) =>
       new BrokerLink(

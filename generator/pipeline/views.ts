@@ -175,9 +175,8 @@ export function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string |
     { name: "headers", call: "forwardHeaders(request, FORWARDED_HEADERS)" },
     { name: "contentType", call: "messageContentType(headers, FORWARDED_HEADERS)" },
   );
-  // Every property is always there (undefined when unset, which amqplib skips): each message's
-  // options have one shape, and the publisher passes them on without copying.
-  options.push("contentType", "headers", "timestamp: timestampSeconds()", `mandatory: ${route.mandatory}`);
+  // The content type is there even when undefined (which amqplib skips): each message's options have one shape.
+  options.push("contentType", "headers", "timestamp: timestampSeconds()");
 
   return {
     source: sourceLine(program, route),

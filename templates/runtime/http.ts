@@ -3,7 +3,7 @@
  * `node:http` listener as a thin wrapper over it. The adapters in adapters/ wrap it too.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { answer, DEFAULT_PROBES, errorAnswer, failure, replyAnswer, SUCCESS_BODY } from "./answers.js";
+import { answer, DEFAULT_PROBES, errorAnswer, failure, replyAnswer, SUCCESS_ANSWERS } from "./answers.js";
 import { matchRoute } from "./dispatch.js";
 import { errorText } from "./log.js";
 import { tracedPublish } from "./tracing.js";
@@ -44,7 +44,8 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | Req
       }
       chunks.push(chunk);
     });
-    request.on("end", () => finish(Buffer.concat(chunks, size)));
+    // One chunk, the usual case for a small body, is used as it is: no copy.
+    request.on("end", () => finish(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
     request.on("error", () => finish(null));
     request.on("close", () => {
       if (!request.complete) finish(null); // the client went away: publish nothing
@@ -52,8 +53,11 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | Req
   });
 }
 
-/** The body given by a framework, or read from the request stream; null when the client went away. */
-async function bodyOf(request: IncomingMessage, given: Buffer | undefined, limit: number): Promise<Buffer | RequestError | null> {
+/**
+ * The body given by a framework, or read from the request stream; null when the client went
+ * away. Not async: a body read from the stream is its promise, with none wrapped around it.
+ */
+function bodyOf(request: IncomingMessage, given: Buffer | undefined, limit: number): Buffer | RequestError | Promise<Buffer | RequestError | null> {
   if (given !== undefined) {
     const declared = Number(request.headers["content-length"] ?? "0");
     return declared > limit || given.length > limit ? new RequestError(413, `the body is larger than ${limit} bytes`) : given;
@@ -100,10 +104,10 @@ export async function handleRequest(
     }
     if (problem !== null) return errorAnswer(400, problem);
   }
-  const result = await tracedPublish(route, outgoing, request, () => publisher.publish(route, outgoing, body));
+  const result = await tracedPublish(publisher, route, outgoing, body, request);
   if (!result.ok) return failure(result);
   if (result.reply) return replyAnswer(result.reply);
-  return answer(200, SUCCESS_BODY[route.outputEncoding], { "X-Krakend-Completed": "false" });
+  return SUCCESS_ANSWERS[route.outputEncoding];
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { tracingChannel } from "node:diagnostics_channel";
 import type { IncomingMessage } from "node:http";
-import type { Outgoing, PublishResult, RouteInfo } from "./types.js";
+import type { Outgoing, Publisher, PublishResult, RouteInfo } from "./types.js";
 
 /** What subscribers get for one publish. `headers` is the message's: a subscriber may add to it at `start` (trace context). */
 export interface PublishContext {
@@ -47,13 +47,13 @@ function subscribed(): boolean {
   );
 }
 
-/** Runs `publish`, announced on the channel when anybody listens (not async: unheard, it adds no promise). */
-export function tracedPublish(route: RouteInfo, outgoing: Outgoing, request: IncomingMessage, publish: () => Promise<PublishResult>): Promise<PublishResult> {
-  if (!subscribed()) return publish();
-  return traced(route, outgoing, request, publish);
+/** Publishes, announced on the channel when anybody listens (not async: unheard, it adds no promise). */
+export function tracedPublish(publisher: Publisher, route: RouteInfo, outgoing: Outgoing, body: Buffer, request: IncomingMessage): Promise<PublishResult> {
+  if (!subscribed()) return publisher.publish(route, outgoing, body);
+  return traced(publisher, route, outgoing, body, request);
 }
 
-async function traced(route: RouteInfo, outgoing: Outgoing, request: IncomingMessage, publish: () => Promise<PublishResult>): Promise<PublishResult> {
+async function traced(publisher: Publisher, route: RouteInfo, outgoing: Outgoing, body: Buffer, request: IncomingMessage): Promise<PublishResult> {
   const options = outgoing.options;
   options.headers ??= {};
   const context: PublishContext = {
@@ -66,7 +66,7 @@ async function traced(route: RouteInfo, outgoing: Outgoing, request: IncomingMes
   };
   try {
     return await channel.tracePromise(async () => {
-      const result = await publish();
+      const result = await publisher.publish(route, outgoing, body);
       if (!result.ok) throw new PublishError(result);
       return result;
     }, context);

@@ -34,7 +34,6 @@ export function buildPostQuoteMessage(params: PostQuoteParams, request: Incoming
     contentType,
     headers,
     timestamp: timestampSeconds(),
-    mandatory: true,
   };
   return { routingKey: "quote", options };
 }
