@@ -9,6 +9,7 @@
  * hits all alike. Prints median requests/s and p99 latency, and the ratios.
  */
 import { spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { connect } from "amqplib";
 import { median, startProcess, stop, writeGenerated } from "./support.js";
@@ -17,7 +18,7 @@ export const OUT = "bench/.out/http-generated";
 export const QUEUE = "bench.http.produce";
 export const EXCHANGE = "bench.http.produce";
 const DURATION = Number(process.env["BENCH_HTTP_SECONDS"] ?? 8);
-const RUNS = Number(process.env["BENCH_HTTP_RUNS"] ?? 5);
+const RUNS = Number(process.env["BENCH_HTTP_RUNS"] ?? 7);
 const CONNECTIONS = 50;
 
 export const CONFIG = {
@@ -65,6 +66,29 @@ interface Load {
   failures: number;
 }
 
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+
+/** CPU seconds a process has used so far (user + system), from /proc; 0 where there is no /proc. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** A load run on a server, with the CPU time the server process spent per request meanwhile. */
+async function loadMeasured(server: { child: ChildProcess; port: number }, seconds: number): Promise<Load & { cpuUsPerRequest: number }> {
+  const before = cpuSeconds(server.child.pid);
+  const load = await loadServer(server.port, seconds);
+  const cpu = cpuSeconds(server.child.pid) - before;
+  return { ...load, cpuUsPerRequest: (cpu * 1e6) / Math.max(1, load.requests) };
+}
+
 /** autocannon on the benchmark route for `seconds`, as a traced client calls it. */
 export async function loadServer(port: number, seconds: number): Promise<Load> {
   const result = await autocannon({
@@ -91,7 +115,11 @@ async function brokerLimit(seconds: number): Promise<number> {
 interface Figures {
   rps: number;
   p99: number;
+  /** CPU time of the server process per request, in µs (user + system, kernel work for its sockets included). */
+  cpuUs: number;
 }
+
+type Measured = Awaited<ReturnType<typeof loadMeasured>>;
 
 export interface HttpFigures {
   generated: Figures;
@@ -103,6 +131,7 @@ export interface HttpFigures {
   /** Generated against the hand-written server. */
   rpsRatio: number;
   p99Ratio: number;
+  cpuRatio: number;
   /** Telemetry on against the hand-written server. */
   telemetryRpsRatio: number;
   telemetryP99Ratio: number;
@@ -118,7 +147,7 @@ export async function benchHttp(): Promise<HttpFigures> {
   const purge = () => channel.purgeQueue(QUEUE).catch(() => undefined);
 
   const started: Partial<Record<ServerName, { child: ChildProcess; port: number }>> = {};
-  const samples = { generated: [] as Load[], telemetry: [] as Load[], baseline: [] as Load[], broker: [] as number[] };
+  const samples = { generated: [] as Measured[], telemetry: [] as Measured[], baseline: [] as Measured[], broker: [] as number[] };
   let failures = 0;
   try {
     for (const name of Object.keys(SERVERS) as ServerName[]) {
@@ -136,7 +165,7 @@ export async function benchHttp(): Promise<HttpFigures> {
       for (const name of order) {
         if (name === "broker") samples.broker.push(await brokerLimit(DURATION));
         else {
-          const r = await loadServer((started[name] as { port: number }).port, DURATION);
+          const r = await loadMeasured(started[name] as { child: ChildProcess; port: number }, DURATION);
           samples[name].push(r);
           failures += r.failures;
         }
@@ -149,7 +178,11 @@ export async function benchHttp(): Promise<HttpFigures> {
     await channel.deleteExchange(EXCHANGE).catch(() => undefined);
     await admin.close();
   }
-  const figures = (loads: Load[]): Figures => ({ rps: median(loads.map((l) => l.rps)), p99: median(loads.map((l) => l.p99)) });
+  const figures = (loads: Measured[]): Figures => ({
+    rps: median(loads.map((l) => l.rps)),
+    p99: median(loads.map((l) => l.p99)),
+    cpuUs: median(loads.map((l) => l.cpuUsPerRequest)),
+  });
   const g = figures(samples.generated);
   const t = figures(samples.telemetry);
   const b = figures(samples.baseline);
@@ -160,6 +193,7 @@ export async function benchHttp(): Promise<HttpFigures> {
     brokerLimit: median(samples.broker),
     rpsRatio: g.rps / b.rps,
     p99Ratio: g.p99 / b.p99,
+    cpuRatio: g.cpuUs / b.cpuUs,
     telemetryRpsRatio: t.rps / b.rps,
     telemetryP99Ratio: t.p99 / b.p99,
     runs: RUNS,
@@ -172,11 +206,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const f = await benchHttp();
   const ofLimit = (rps: number) => `${((rps / f.brokerLimit) * 100).toFixed(0)} % of the broker limit`;
   console.log(`HTTP → RabbitMQ, confirmed + persistent, concurrency ${CONNECTIONS}, medians of ${f.runs} × ${f.seconds} s`);
-  console.log(`generated: ${f.generated.rps.toFixed(0)} req/s, p99 ${f.generated.p99} ms (${ofLimit(f.generated.rps)})`);
-  console.log(`telemetry: ${f.telemetry.rps.toFixed(0)} req/s, p99 ${f.telemetry.p99} ms (OpenTelemetry + Prometheus adapters; ${ofLimit(f.telemetry.rps)})`);
-  console.log(`baseline:  ${f.baseline.rps.toFixed(0)} req/s, p99 ${f.baseline.p99} ms (${ofLimit(f.baseline.rps)})`);
+  const line = (name: string, x: Figures, what = "") =>
+    console.log(`${name} ${x.rps.toFixed(0)} req/s, p99 ${x.p99} ms, ${x.cpuUs.toFixed(1)} µs CPU per request (${what}${ofLimit(x.rps)})`);
+  line("generated:", f.generated);
+  line("telemetry:", f.telemetry, "OpenTelemetry + Prometheus adapters; ");
+  line("baseline: ", f.baseline);
   console.log(`broker limit: ${f.brokerLimit.toFixed(0)} confirmed msg/s (one amqplib client, 50 in flight, no HTTP)`);
   console.log(
-    `generated / baseline: ${f.rpsRatio.toFixed(2)}× req/s, ${f.p99Ratio.toFixed(2)}× p99; with telemetry ${f.telemetryRpsRatio.toFixed(2)}× req/s, ${f.telemetryP99Ratio.toFixed(2)}× p99; non-2xx/errors ${f.failures}`,
+    `generated / baseline: ${f.rpsRatio.toFixed(2)}× req/s, ${f.p99Ratio.toFixed(2)}× p99, ${f.cpuRatio.toFixed(2)}× CPU per request; with telemetry ${f.telemetryRpsRatio.toFixed(2)}× req/s, ${f.telemetryP99Ratio.toFixed(2)}× p99; non-2xx/errors ${f.failures}`,
   );
 }

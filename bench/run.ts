@@ -3,7 +3,7 @@
  * table of medians and ratios against the targets (BENCHMARKS.md), the raw figures in
  * bench/.out/results.json and the chart in bench/generation.svg.
  *
- *   BENCH_SIZES=100,1000,10000  BENCH_RUNS=7  BENCH_HTTP_SECONDS=8  BENCH_HTTP_RUNS=4
+ *   BENCH_SIZES=100,1000,10000  BENCH_RUNS=7  BENCH_HTTP_SECONDS=8  BENCH_HTTP_RUNS=7
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -105,9 +105,9 @@ const ofLimit = (rps: number) => `${((rps / http.brokerLimit) * 100).toFixed(0)}
 lines.push(
   row(
     `HTTP → RabbitMQ, confirmed, persistent, c=50 (${http.runs} × ${http.seconds} s)`,
-    `${http.generated.rps.toFixed(0)} req/s, p99 ${http.generated.p99} ms (${ofLimit(http.generated.rps)})`,
-    `${http.baseline.rps.toFixed(0)} req/s, p99 ${http.baseline.p99} ms (hand-written; ${ofLimit(http.baseline.rps)})`,
-    `${http.rpsRatio.toFixed(2)}× req/s, ${http.p99Ratio.toFixed(2)}× p99`,
+    `${http.generated.rps.toFixed(0)} req/s, p99 ${http.generated.p99} ms, ${http.generated.cpuUs.toFixed(0)} µs CPU/request (${ofLimit(http.generated.rps)})`,
+    `${http.baseline.rps.toFixed(0)} req/s, p99 ${http.baseline.p99} ms, ${http.baseline.cpuUs.toFixed(0)} µs CPU/request (hand-written; ${ofLimit(http.baseline.rps)})`,
+    `${http.rpsRatio.toFixed(2)}× req/s, ${http.p99Ratio.toFixed(2)}× p99, ${http.cpuRatio.toFixed(2)}× CPU`,
     "≥ 1× req/s, ≤ 1× p99, no failures",
     http.rpsRatio >= 1 && http.p99Ratio <= 1 && http.failures === 0,
   ),
@@ -115,7 +115,7 @@ lines.push(
 lines.push(
   row(
     "the same, OpenTelemetry + Prometheus adapters on",
-    `${http.telemetry.rps.toFixed(0)} req/s, p99 ${http.telemetry.p99} ms (${ofLimit(http.telemetry.rps)})`,
+    `${http.telemetry.rps.toFixed(0)} req/s, p99 ${http.telemetry.p99} ms, ${http.telemetry.cpuUs.toFixed(0)} µs CPU/request (${ofLimit(http.telemetry.rps)})`,
     `${http.baseline.rps.toFixed(0)} req/s, p99 ${http.baseline.p99} ms (hand-written, no telemetry)`,
     `${http.telemetryRpsRatio.toFixed(2)}× req/s, ${http.telemetryP99Ratio.toFixed(2)}× p99`,
     "reported",
@@ -164,6 +164,6 @@ lines.push(
 );
 const table = lines.join("\n");
 console.log(`\n${table}\n`);
-writeFileSync(join(OUT, "results.json"), JSON.stringify({ generation, check, memoryMb: memory, dispatch, http, tracing }, null, 2) + "\n");
+writeFileSync(join(OUT, "results.json"), JSON.stringify({ generation, check, memoryMb: memory, dispatch, http, requestReply, tracing }, null, 2) + "\n");
 writeFileSync("bench/generation.svg", renderChart(generation));
 console.log(`figures in ${join(OUT, "results.json")}, chart in bench/generation.svg`);
