@@ -265,15 +265,23 @@ class BrokerLink {
     return { ok: true };
   }
 
-  async publish(route: RouteInfo, outgoing: Outgoing, body: Buffer): Promise<PublishResult> {
+  publish(route: RouteInfo, outgoing: Outgoing, body: Buffer): Promise<PublishResult> {
     const available = this.availability(route);
-    if (!available.ok) return available;
+    if (!available.ok) return Promise.resolve(available);
     const tooLarge = this.messageLimitError(outgoing, body);
-    if (tooLarge) return tooLarge;
+    if (tooLarge) return Promise.resolve(tooLarge);
     this.inFlight++;
     // One deadline for the whole publish: waiting for room in the socket uses up the time left
     // for the confirm, so no request waits past its timeout.
     const deadline = Date.now() + route.timeoutMs;
+    const lanes = this.lanes;
+    if (this.drained || route.reply || !this.options.confirm || lanes.length === 0) return this.publishWaiting(route, outgoing, body, deadline);
+    // The usual case, without an async function around it: the confirm's own promise, released when it settles.
+    return this.publishConfirmed(lanes[this.nextLane++ % lanes.length] as Lane, route, outgoing, body, deadline, true);
+  }
+
+  /** A publish that may wait for room in the socket, for a reply, or for nothing (no confirms). */
+  private async publishWaiting(route: RouteInfo, outgoing: Outgoing, body: Buffer, deadline: number): Promise<PublishResult> {
     try {
       if (this.drained) this.drainWaits++;
       // Every waiting publish wakes on one drain, and the first writes may fill the socket again:
@@ -293,13 +301,18 @@ class BrokerLink {
         this.write(lane, route, outgoing, body);
         return { ok: true };
       }
-      return await this.publishConfirmed(lane, route, outgoing, body, deadline);
+      return await this.publishConfirmed(lane, route, outgoing, body, deadline, false);
     } catch (err) {
       return publishError(err);
     } finally {
-      this.inFlight--;
-      if (this.inFlight === 0) for (const wake of this.idle) wake();
+      this.release();
     }
+  }
+
+  /** A publish counted in `inFlight` is over. */
+  private release(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) for (const wake of this.idle) wake();
   }
 
   /**
@@ -314,7 +327,7 @@ class BrokerLink {
     const message: Outgoing = { routingKey: outgoing.routingKey, options: { ...outgoing.options, replyTo: DIRECT_REPLY_TO, correlationId } };
     try {
       if (this.options.confirm) {
-        const confirmed = await this.publishConfirmed(lane, route, message, body, Math.min(deadline, replyDeadline));
+        const confirmed = await this.publishConfirmed(lane, route, message, body, Math.min(deadline, replyDeadline), false);
         if (!confirmed.ok) return confirmed;
       } else {
         this.write(lane, route, message, body);
@@ -367,7 +380,8 @@ class BrokerLink {
     return null;
   }
 
-  private publishConfirmed(lane: Lane, route: RouteInfo, outgoing: Outgoing, body: Buffer, deadline: number): Promise<PublishResult> {
+  /** Publishes and resolves with the broker's confirm (or a 504 at the deadline); `release`: ends the publish's count in `inFlight` then. */
+  private publishConfirmed(lane: Lane, route: RouteInfo, outgoing: Outgoing, body: Buffer, deadline: number, release: boolean): Promise<PublishResult> {
     return new Promise<PublishResult>((resolve) => {
       const pending: Pending | null = route.mandatory ? { exchange: route.exchange.name, routingKey: outgoing.routingKey, body, returned: false } : null;
       if (pending) this.mandatoryPending.push(pending);
@@ -377,6 +391,7 @@ class BrokerLink {
         settled = true;
         clearTimeout(timer);
         if (pending) this.mandatoryPending.splice(this.mandatoryPending.indexOf(pending), 1);
+        if (release) this.release();
         resolve(result);
       };
       const timer = setTimeout(
