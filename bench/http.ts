@@ -20,6 +20,8 @@ export const EXCHANGE = "bench.http.produce";
 const DURATION = Number(process.env["BENCH_HTTP_SECONDS"] ?? 8);
 const RUNS = Number(process.env["BENCH_HTTP_RUNS"] ?? 7);
 const CONNECTIONS = 50;
+/** Load before the measured runs: the JIT has compiled the hot path, and every connection is open. */
+const WARM_UP_SECONDS = 4;
 
 export const CONFIG = {
   version: 3,
@@ -120,6 +122,7 @@ interface Figures {
 }
 
 type Measured = Awaited<ReturnType<typeof loadMeasured>>;
+const sampleOf = (m: Measured) => ({ rps: Math.round(m.rps), p99: m.p99, cpuUs: Number(m.cpuUsPerRequest.toFixed(1)) });
 
 export interface HttpFigures {
   generated: Figures;
@@ -138,6 +141,8 @@ export interface HttpFigures {
   runs: number;
   seconds: number;
   failures: number;
+  /** Every run's figures, in the order they ran. */
+  samples: Record<ServerName, { rps: number; p99: number; cpuUs: number }[]> & { broker: number[] };
 }
 
 export async function benchHttp(): Promise<HttpFigures> {
@@ -154,7 +159,7 @@ export async function benchHttp(): Promise<HttpFigures> {
       const { script, args, env } = SERVERS[name];
       const { child, match } = await startProcess(script, args, /port (\d+)/, { env });
       started[name] = { child, port: Number(match[1]) };
-      await loadServer(Number(match[1]), 2); // warm-up
+      await loadServer(Number(match[1]), WARM_UP_SECONDS);
     }
     await purge();
     spawnSync("sync"); // the disk writes of earlier benchmarks must not land on the first runs
@@ -199,6 +204,12 @@ export async function benchHttp(): Promise<HttpFigures> {
     runs: RUNS,
     seconds: DURATION,
     failures,
+    samples: {
+      generated: samples.generated.map(sampleOf),
+      telemetry: samples.telemetry.map(sampleOf),
+      baseline: samples.baseline.map(sampleOf),
+      broker: samples.broker,
+    },
   };
 }
 
@@ -212,6 +223,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   line("telemetry:", f.telemetry, "OpenTelemetry + Prometheus adapters; ");
   line("baseline: ", f.baseline);
   console.log(`broker limit: ${f.brokerLimit.toFixed(0)} confirmed msg/s (one amqplib client, 50 in flight, no HTTP)`);
+  console.log(
+    `runs (req/s, p99 ms): ${(["generated", "telemetry", "baseline"] as const).map((n) => `${n} ${f.samples[n].map((r) => `${r.rps}/${r.p99}`).join(" ")}`).join("; ")}`,
+  );
   console.log(
     `generated / baseline: ${f.rpsRatio.toFixed(2)}× req/s, ${f.p99Ratio.toFixed(2)}× p99, ${f.cpuRatio.toFixed(2)}× CPU per request; with telemetry ${f.telemetryRpsRatio.toFixed(2)}× req/s, ${f.telemetryP99Ratio.toFixed(2)}× p99; non-2xx/errors ${f.failures}`,
   );
