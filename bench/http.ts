@@ -22,6 +22,8 @@ const RUNS = Number(process.env["BENCH_HTTP_RUNS"] ?? 7);
 const CONNECTIONS = 50;
 /** Load before the measured runs: the JIT has compiled the hot path, and every connection is open. */
 const WARM_UP_SECONDS = 4;
+const SAME_LOAD_RUNS = 5;
+const SAME_LOAD_SECONDS = 6;
 
 export const CONFIG = {
   version: 3,
@@ -63,6 +65,7 @@ export const SERVERS: Record<ServerName, { script: string; args: string[]; env: 
 
 interface Load {
   rps: number;
+  p50: number;
   p99: number;
   requests: number;
   failures: number;
@@ -91,8 +94,11 @@ async function loadMeasured(server: { child: ChildProcess; port: number }, secon
   return { ...load, cpuUsPerRequest: (cpu * 1e6) / Math.max(1, load.requests) };
 }
 
-/** autocannon on the benchmark route for `seconds`, as a traced client calls it. */
-export async function loadServer(port: number, seconds: number): Promise<Load> {
+/**
+ * autocannon on the benchmark route for `seconds`, as a traced client calls it: as fast as the
+ * server answers, or at `rate` requests per second in all (the same offered load for each server).
+ */
+export async function loadServer(port: number, seconds: number, rate?: number): Promise<Load> {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/produce/60000/replies/msg-1/5/eu.orders`,
     method: "POST",
@@ -101,8 +107,15 @@ export async function loadServer(port: number, seconds: number): Promise<Load> {
     body: JSON.stringify({ sku: "A-1", quantity: 2 }),
     connections: CONNECTIONS,
     duration: seconds,
+    ...(rate === undefined ? {} : { overallRate: rate }),
   });
-  return { rps: result.requests.average, p99: result.latency.p99, requests: result.requests.total, failures: result.non2xx + result.errors };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    failures: result.non2xx + result.errors,
+  };
 }
 
 /** Confirmed publishes per second with no HTTP, in a process of its own. */
@@ -122,6 +135,7 @@ interface Figures {
 }
 
 type Measured = Awaited<ReturnType<typeof loadMeasured>>;
+const latencies = (loads: Load[]) => ({ p50: median(loads.map((l) => l.p50)), p99: median(loads.map((l) => l.p99)) });
 const sampleOf = (m: Measured) => ({ rps: Math.round(m.rps), p99: m.p99, cpuUs: Number(m.cpuUsPerRequest.toFixed(1)) });
 
 export interface HttpFigures {
@@ -141,6 +155,11 @@ export interface HttpFigures {
   runs: number;
   seconds: number;
   failures: number;
+  /**
+   * Latency at the same offered load for both (80 % of the slower one's median req/s, 5 runs
+   * each, alternating): at concurrency 50 the faster server also pushes the broker harder.
+   */
+  sameLoad: { rate: number; generated: { p50: number; p99: number }; baseline: { p50: number; p99: number }; p99Ratio: number };
   /** Every run's figures, in the order they ran. */
   samples: Record<ServerName, { rps: number; p99: number; cpuUs: number }[]> & { broker: number[] };
 }
@@ -153,6 +172,8 @@ export async function benchHttp(): Promise<HttpFigures> {
 
   const started: Partial<Record<ServerName, { child: ChildProcess; port: number }>> = {};
   const samples = { generated: [] as Measured[], telemetry: [] as Measured[], baseline: [] as Measured[], broker: [] as number[] };
+  const sameLoad = { generated: [] as Load[], baseline: [] as Load[] };
+  let sameLoadRate = 0;
   let failures = 0;
   try {
     for (const name of Object.keys(SERVERS) as ServerName[]) {
@@ -177,6 +198,17 @@ export async function benchHttp(): Promise<HttpFigures> {
         await purge(); // nobody consumes the queue: keep it short so that every run sees the same broker
       }
     }
+    const rate = Math.round(0.8 * Math.min(median(samples.generated.map((l) => l.rps)), median(samples.baseline.map((l) => l.rps))));
+    for (let i = 0; i < SAME_LOAD_RUNS; i++) {
+      const order = i % 2 === 0 ? (["generated", "baseline"] as const) : (["baseline", "generated"] as const);
+      for (const name of order) {
+        const r = await loadServer((started[name] as { port: number }).port, SAME_LOAD_SECONDS, rate);
+        sameLoad[name].push(r);
+        failures += r.failures;
+        await purge();
+      }
+    }
+    sameLoadRate = rate;
   } finally {
     for (const server of Object.values(started)) await stop(server.child);
     await channel.deleteQueue(QUEUE).catch(() => undefined);
@@ -204,6 +236,12 @@ export async function benchHttp(): Promise<HttpFigures> {
     runs: RUNS,
     seconds: DURATION,
     failures,
+    sameLoad: {
+      rate: sameLoadRate,
+      generated: latencies(sameLoad.generated),
+      baseline: latencies(sameLoad.baseline),
+      p99Ratio: latencies(sameLoad.generated).p99 / latencies(sameLoad.baseline).p99,
+    },
     samples: {
       generated: samples.generated.map(sampleOf),
       telemetry: samples.telemetry.map(sampleOf),
@@ -225,6 +263,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`broker limit: ${f.brokerLimit.toFixed(0)} confirmed msg/s (one amqplib client, 50 in flight, no HTTP)`);
   console.log(
     `runs (req/s, p99 ms): ${(["generated", "telemetry", "baseline"] as const).map((n) => `${n} ${f.samples[n].map((r) => `${r.rps}/${r.p99}`).join(" ")}`).join("; ")}`,
+  );
+  console.log(
+    `same offered load, ${f.sameLoad.rate} req/s: generated p50 ${f.sameLoad.generated.p50} ms, p99 ${f.sameLoad.generated.p99} ms; baseline p50 ${f.sameLoad.baseline.p50} ms, p99 ${f.sameLoad.baseline.p99} ms (${f.sameLoad.p99Ratio.toFixed(2)}× p99)`,
   );
   console.log(
     `generated / baseline: ${f.rpsRatio.toFixed(2)}× req/s, ${f.p99Ratio.toFixed(2)}× p99, ${f.cpuRatio.toFixed(2)}× CPU per request; with telemetry ${f.telemetryRpsRatio.toFixed(2)}× req/s, ${f.telemetryP99Ratio.toFixed(2)}× p99; non-2xx/errors ${f.failures}`,

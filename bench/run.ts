@@ -124,6 +124,16 @@ lines.push(
 );
 lines.push(
   row(
+    `the same, at one offered load for both: ${http.sameLoad.rate} req/s (80 % of the slower's)`,
+    `p50 ${http.sameLoad.generated.p50} ms, p99 ${http.sameLoad.generated.p99} ms`,
+    `p50 ${http.sameLoad.baseline.p50} ms, p99 ${http.sameLoad.baseline.p99} ms (hand-written)`,
+    `${http.sameLoad.p99Ratio.toFixed(2)}× p99`,
+    "reported",
+    null,
+  ),
+);
+lines.push(
+  row(
     "broker limit: confirmed persistent publishes, one amqplib client, 50 in flight, no HTTP",
     `${http.brokerLimit.toFixed(0)} msg/s`,
     "—",
