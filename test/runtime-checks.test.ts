@@ -140,11 +140,14 @@ test("forwardHeaders with a list: names matched whatever the client's case, ever
   assert.not.ok("X-Bb" in headers);
 });
 
-test('forwardHeaders with "*": a header named __proto__ is an own header, not the object\'s prototype', async () => {
+test('forwardHeaders: a header named __proto__ is an own header, not the object\'s prototype, with "*" and with a list', async () => {
   const headers = forwardHeaders(await requestWith([["__proto__", "x"]]), headerSelection("*")) as Record<string, string[]>;
   assert.equal(Object.getOwnPropertyDescriptor(headers, "__proto__")?.value, ["x"]);
   assert.is(Object.getPrototypeOf(headers), Object.prototype);
   assert.ok(Object.keys(headers).includes("__proto__"));
+  const listed = forwardHeaders(await requestWith([["__proto__", "y"]]), headerSelection(["__proto__"])) as Record<string, string[]>;
+  assert.equal(Object.getOwnPropertyDescriptor(listed, "__proto__")?.value, ["y"], "and so when input_headers lists it");
+  assert.is(Object.getPrototypeOf(listed), Object.prototype);
 });
 
 test("replyTo: the direct reply-to pseudo-queue is a 400; its reply addresses and other names pass", () => {

@@ -64,6 +64,11 @@ test("publishFields: the fields amqplib's publish builds, for every option", () 
   }
 });
 
+test("publishFields: an expiration of null is none (amqplib would throw on it, and String(null) is not a TTL)", () => {
+  assert.is(publishFields("ex", "key", false, { expiration: null as unknown as string }).expiration, undefined);
+  assert.is(publishFields("ex", "key", false, { expiration: 0 }).expiration, "0");
+});
+
 test("publishFields: one shape for every message, whatever the options hold", () => {
   const keys = (options: PublishOptions) => Object.keys(publishFields("ex", "key", false, options)).join(",");
   const first = keys({});

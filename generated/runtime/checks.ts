@@ -182,7 +182,7 @@ export function forwardHeaders(request: IncomingMessage, selection: HeaderSelect
         if (texts === null) texts = [text];
         else texts.push(text);
       }
-      if (texts !== null) headers[names[k] as string] = texts;
+      if (texts !== null) setHeader(headers, names[k] as string, texts);
     }
   }
   headers["X-Forwarded-For"] = [request.socket.remoteAddress ?? ""];

@@ -1,7 +1,8 @@
 /**
- * The publisher: one AMQP connection per broker with a confirm channel for publishing and a
- * separate channel for topology, reconnection with KrakenD's backoff strategies, a heartbeat and
- * a confirm watchdog for connections that go silent, and back-pressure.
+ * The publisher: one AMQP connection per broker with confirm channels for publishing (one unless
+ * `publishChannels` says more) and a separate channel for topology, reconnection with KrakenD's
+ * backoff strategies, a heartbeat and a confirm watchdog for connections that go silent, and
+ * back-pressure.
  */
 import { connect, type Channel, type ChannelModel, type ConfirmChannel } from "amqplib";
 import { randomUUID } from "node:crypto";
@@ -161,14 +162,16 @@ interface Lane {
   readonly send: Send;
 }
 
+/** A mandatory publish awaiting its confirm: a return for it comes first, on the same channel. */
 interface Pending {
+  readonly channel: ConfirmChannel | Channel;
   readonly exchange: string;
   readonly routingKey: string;
   readonly body: Buffer;
   returned: boolean;
 }
 
-/** One broker: one connection, a confirm channel for publishing, a channel for topology. */
+/** One broker: one connection, its publishing channels (lanes), a channel for topology. */
 class BrokerLink {
   private model: ChannelModel | null = null;
   /** The publishing channels of the current connection (none while disconnected); the first also takes replies. */
@@ -382,7 +385,9 @@ class BrokerLink {
   /** Publishes and resolves with the broker's confirm (or a 504 at the deadline); `release`: ends the publish's count in `inFlight` then. */
   private publishConfirmed(lane: Lane, route: RouteInfo, outgoing: Outgoing, body: Buffer, deadline: number, release: boolean): Promise<PublishResult> {
     return new Promise<PublishResult>((resolve) => {
-      const pending: Pending | null = route.mandatory ? { exchange: route.exchange.name, routingKey: outgoing.routingKey, body, returned: false } : null;
+      const pending: Pending | null = route.mandatory
+        ? { channel: lane.channel, exchange: route.exchange.name, routingKey: outgoing.routingKey, body, returned: false }
+        : null;
       if (pending) this.mandatoryPending.push(pending);
       let settled = false;
       const finish = (result: PublishResult) => {
@@ -446,9 +451,11 @@ class BrokerLink {
     }
   }
 
-  /** A returned message precedes its confirm: mark the oldest pending publish it matches. */
-  private onReturn(exchange: string, routingKey: string, content: Buffer): void {
-    const match = this.mandatoryPending.find((p) => !p.returned && p.exchange === exchange && p.routingKey === routingKey && p.body.equals(content));
+  /** A returned message precedes its confirm on its channel: mark the oldest pending publish it matches there. */
+  private onReturn(channel: ConfirmChannel | Channel, exchange: string, routingKey: string, content: Buffer): void {
+    const match = this.mandatoryPending.find(
+      (p) => !p.returned && p.channel === channel && p.exchange === exchange && p.routingKey === routingKey && p.body.equals(content),
+    );
     if (match) match.returned = true;
   }
 
@@ -551,7 +558,7 @@ class BrokerLink {
     const lane: Lane = { channel, send: senderFor(channel, this.options.confirm) };
     channel.on("error", (err: unknown) => this.options.logger.warn(`publish channel error: ${errorText(err)}`));
     channel.on("return", (msg: { fields: { exchange: string; routingKey: string }; content: Buffer }) =>
-      this.onReturn(msg.fields.exchange, msg.fields.routingKey, msg.content),
+      this.onReturn(channel, msg.fields.exchange, msg.fields.routingKey, msg.content),
     );
     channel.on("close", () => {
       this.failReplies();

@@ -59,7 +59,8 @@ export function publishFields(exchange: string, routingKey: string, mandatory: b
     priority: options.priority,
     correlationId: options.correlationId,
     replyTo: options.replyTo,
-    expiration: options.expiration === undefined ? undefined : String(options.expiration),
+    // amqplib sends `expiration` as a string; null is no expiration here (amqplib would throw on it).
+    expiration: options.expiration === undefined || options.expiration === null ? undefined : String(options.expiration),
     messageId: options.messageId,
     timestamp: options.timestamp,
     type: options.type,
