@@ -13,16 +13,11 @@ import { benchDispatch } from "./dispatch.js";
 import { benchGeneration, type GenerationFigure } from "./generate.js";
 import { benchHttp } from "./http.js";
 import { benchRequestReply } from "./request-reply.js";
+import { median } from "./support.js";
 import { benchTracing } from "./tracing.js";
 
 const OUT = "bench/.out";
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 7);
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
 
 /** Wall time and peak RSS of one process, from GNU time. */
 function measure(args: string[]): { ms: number; rssMb: number; status: number | null } {

@@ -18,17 +18,15 @@ export function answer(status: number, body: string, headers: Record<string, str
 }
 
 /** The answer to a published message, for each `output_encoding`: made once, the same for every request. */
-export const SUCCESS_ANSWERS: Readonly<Record<OutputEncoding, HttpAnswer>> = Object.freeze({
-  json: success("json"),
-  "json-collection": success("json-collection"),
-  "no-op": success("no-op"),
-  string: success("string"),
-});
-
-function success(encoding: OutputEncoding): HttpAnswer {
-  const { status, headers, body } = answer(200, SUCCESS_BODY[encoding], { "X-Krakend-Completed": "false" });
-  return Object.freeze({ status, headers: Object.freeze(headers), body });
-}
+export const SUCCESS_ANSWERS = Object.freeze(
+  Object.fromEntries(
+    Object.entries(SUCCESS_BODY).map(([encoding, body]) => {
+      const success = answer(200, body, { "X-Krakend-Completed": "false" });
+      Object.freeze(success.headers);
+      return [encoding, Object.freeze(success)];
+    }),
+  ),
+) as Readonly<Record<OutputEncoding, HttpAnswer>>;
 
 /** A failure answer: `status` and `{ "error": message }`. */
 export function errorAnswer(status: number, message: string, headers: Record<string, string> = {}): HttpAnswer {

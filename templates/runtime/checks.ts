@@ -118,7 +118,7 @@ export interface HeaderSelection {
 
 export function headerSelection(inputHeaders: "*" | readonly string[]): HeaderSelection {
   if (inputHeaders === "*") return { all: true, names: [], lowerNames: [], contentTypeHeader: "Content-Type" };
-  // Names that are never forwarded are dropped here (the analyser has warned about them).
+  // Names that are never forwarded are dropped (the analyser drops them too; a list edited by hand may not).
   const names = inputHeaders.filter((name) => !NOT_FORWARDED.has(name.toLowerCase()));
   const lowerNames = names.map((name) => name.toLowerCase());
   const contentType = lowerNames.indexOf("content-type");

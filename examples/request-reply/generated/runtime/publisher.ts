@@ -14,6 +14,8 @@ import { RouteMeter } from "./stats.js";
 import type { BackoffStrategy, BrokerInfo, BrokerStats, Logger, Outgoing, Publisher, PublisherOptions, PublishResult, Reply, RouteInfo } from "./types.js";
 
 const RETRY_AFTER_SECONDS = 1;
+/** The answer while no connection is up: the same for every publish. */
+const UNREACHABLE: PublishResult = { ok: false, status: 503, message: "the broker is unreachable", retryAfter: RETRY_AFTER_SECONDS };
 const CLOSE_GRACE_MS = 5000;
 
 const MAX_BACKOFF_MS = 60_000;
@@ -256,9 +258,9 @@ class BrokerLink {
       // max_retries ran out. As KrakenD does, a request that finds the broker gone starts a new
       // round of attempts (at most one a second), so the service still heals by itself.
       if (!this.connecting && !this.reconnectTimer && Date.now() - this.failedAt > 1000) this.connect(0);
-      return { ok: false, status: 503, message: "the broker is unreachable", retryAfter: RETRY_AFTER_SECONDS };
+      return UNREACHABLE;
     }
-    if (this.lanes.length === 0) return { ok: false, status: 503, message: "the broker is unreachable", retryAfter: RETRY_AFTER_SECONDS };
+    if (this.lanes.length === 0) return UNREACHABLE;
     if (this.blocked) return { ok: false, status: 503, message: "the broker is blocking publishers", retryAfter: RETRY_AFTER_SECONDS };
     const refusal = this.refused.get(route.id);
     if (refusal) return { ok: false, status: 503, message: refusal, retryAfter: RETRY_AFTER_SECONDS };
@@ -280,7 +282,7 @@ class BrokerLink {
     const lanes = this.lanes;
     if (this.drained || route.reply || !this.options.confirm || lanes.length === 0) return this.publishWaiting(route, outgoing, body, deadline);
     // The usual case, without an async function around it: the confirm's own promise, released when it settles.
-    return this.publishConfirmed(lanes[this.nextLane++ % lanes.length] as Lane, route, outgoing, body, deadline, true);
+    return this.publishConfirmed(this.takeTurn(lanes), route, outgoing, body, deadline, true);
   }
 
   /** A publish that may wait for room in the socket, for a reply, or for nothing (no confirms). */
@@ -296,10 +298,10 @@ class BrokerLink {
         }
       }
       const lanes = this.lanes;
-      if (lanes.length === 0) return { ok: false, status: 503, message: "the broker is unreachable", retryAfter: RETRY_AFTER_SECONDS };
+      if (lanes.length === 0) return UNREACHABLE;
       // A request goes out on the first lane, the one that consumes the replies.
       if (route.reply) return await this.request(lanes[0] as Lane, route, route.reply.timeoutMs, outgoing, body, deadline);
-      const lane = lanes[this.nextLane++ % lanes.length] as Lane;
+      const lane = this.takeTurn(lanes);
       if (!this.options.confirm) {
         this.write(lane, route, outgoing, body);
         return { ok: true };
@@ -310,6 +312,11 @@ class BrokerLink {
     } finally {
       this.release();
     }
+  }
+
+  /** The lane whose turn it is to publish. */
+  private takeTurn(lanes: readonly Lane[]): Lane {
+    return lanes[this.nextLane++ % lanes.length] as Lane;
   }
 
   /** A publish counted in `inFlight` is over. */
@@ -521,8 +528,8 @@ class BrokerLink {
     this.blocked = false;
     this.openedAt = Date.now();
     this.frameMax = frameMaxOf(model);
-    this.watch = { outstanding: 0, progressAt: Date.now(), bytesRead: socketOf(model)?.bytesRead ?? 0 };
     const socket = socketOf(model);
+    this.watch = { outstanding: 0, progressAt: Date.now(), bytesRead: socket?.bytesRead ?? 0 };
     if (socket) coalesceWrites(socket);
     this.connections++;
     model.on("error", (err: unknown) => {
