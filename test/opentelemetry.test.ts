@@ -226,7 +226,7 @@ async function finishedDuring(fn: () => Promise<void>): Promise<{ spans: Readabl
     asyncEnd: () => undefined,
     error: () => undefined,
   };
-  const channel = tracingChannel<unknown, PublishContext>("amqp-gen:publish");
+  const channel = tracingChannel<PublishContext, PublishContext>("amqp-gen:publish");
   channel.subscribe(subscribers);
   try {
     await fn();

@@ -57,7 +57,7 @@ const it = brokerTests(noBroker && !process.env["CI"], () => setupError);
 /** Records the events of every publish while `fn` runs. */
 async function recording(fn: () => Promise<void>): Promise<{ event: string; context: PublishContext }[]> {
   const events: { event: string; context: PublishContext }[] = [];
-  const channel = tracingChannel<unknown, PublishContext>("amqp-gen:publish");
+  const channel = tracingChannel<PublishContext, PublishContext>("amqp-gen:publish");
   const subscribers = {
     start: (context: PublishContext) => {
       events.push({ event: "start", context });

@@ -134,7 +134,8 @@ export function registerOpenTelemetry(options: OpenTelemetryOptions = {}): () =>
   });
   const publishes = new WeakMap<PublishContext, Publish>();
 
-  const channel = tracingChannel<unknown, PublishContext>(PUBLISH_CHANNEL);
+  // Both type arguments are the context: newer @types/node swapped their order (<Store, Context> became <Context, Store>).
+  const channel = tracingChannel<PublishContext, PublishContext>(PUBLISH_CHANNEL);
   const subscribers: TracingChannelSubscribers<PublishContext> = {
     start: (message) => {
       const active = context.active();

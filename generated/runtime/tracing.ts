@@ -35,7 +35,8 @@ export class PublishError extends Error {
 }
 
 export const PUBLISH_CHANNEL = "amqp-gen:publish";
-const channel = tracingChannel<unknown, PublishContext>(PUBLISH_CHANNEL);
+// Both type arguments are the context: newer @types/node swapped their order (<Store, Context> became <Context, Store>).
+const channel = tracingChannel<PublishContext, PublishContext>(PUBLISH_CHANNEL);
 
 /** Whether anything listens (each sub-channel asked: `hasSubscribers` on the whole is Node 20.13+). */
 function subscribed(): boolean {
