@@ -6,11 +6,14 @@ import { spawn } from "node:child_process";
 import { connect } from "amqplib";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { AMQP_URL, probeBroker } from "./helpers/broker.js";
+import { AMQP_URL, dropShowcaseQueues, probeBroker } from "./helpers/broker.js";
 
 const probe = await probeBroker();
 const noBroker = probe instanceof Error;
-if (!noBroker) await probe.close();
+if (!noBroker) {
+  await dropShowcaseQueues(probe);
+  await probe.close();
+}
 if (noBroker && !process.env["CI"]) console.log("SKIPPED: no RabbitMQ at 127.0.0.1:5672; example service test not run");
 
 test("npm run example: starts, publishes through the generated handlers, shuts down cleanly", async () => {

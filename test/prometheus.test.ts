@@ -17,11 +17,14 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { registerPrometheusMetrics } from "../generated/adapters/prometheus.js";
 import { createPublisher, createRequestListener, DURATION_BUCKETS_SECONDS, OUTCOMES, routes, type Publisher } from "../generated/index.js";
-import { AMQP_URL, probeBroker, ROOT, withTimeout } from "./helpers/broker.js";
+import { AMQP_URL, dropShowcaseQueues, probeBroker, ROOT, withTimeout } from "./helpers/broker.js";
 
 const probe = await probeBroker();
 const noBroker = probe instanceof Error;
-if (!noBroker) await probe.close();
+if (!noBroker) {
+  await dropShowcaseQueues(probe);
+  await probe.close();
+}
 const hasPrometheus = ["prometheus", "promtool"].every((tool) => spawnSync(tool, ["--version"], { stdio: "ignore" }).status === 0);
 const missing = [noBroker ? "RabbitMQ at 127.0.0.1:5672" : null, hasPrometheus ? null : "prometheus/promtool (apt-get install prometheus)"].filter(Boolean);
 if (missing.length > 0 && !process.env["CI"]) console.log(`SKIPPED: no ${missing.join(", no ")}; Prometheus tests not run`);

@@ -81,7 +81,7 @@ export const postProduceABIdPrioRoute: Route = {
   broker: 0,
   declare: true,
   exchange: { name: "amqpgen.showcase.produce", type: "topic", durable: true, autoDelete: false },
-  queue: { name: "amqpgen.showcase.produce", durable: true, bindingKey: "#" },
+  queue: { name: "amqpgen.showcase.produce", durable: true, bindingKey: "#", arguments: { "x-max-priority": 10 } },
   routingKey: { kind: "param", param: "Route" },
   mandatory: false,
   persistent: true,

@@ -37,7 +37,7 @@ export function buildPutEventsKindMessage(params: PutEventsKindParams, request: 
 }
 
 /** Request headers copied into the message (plus X-Forwarded-For, X-Forwarded-Host, User-Agent). */
-const INPUT_HEADERS: "*" | readonly string[] = "*";
+const INPUT_HEADERS: "*" | readonly string[] = ["Content-Type", "X-Request-Id", "X-Event-Source"];
 const FORWARDED_HEADERS = headerSelection(INPUT_HEADERS);
 
 /** `PUT /events/{kind}` → exchange `amqpgen.showcase.events`. */

@@ -109,6 +109,17 @@ export async function probeBroker(url = AMQP_URL): Promise<ChannelModel | Error>
   }
 }
 
+/**
+ * Deletes the queues of the committed showcase (generated/) that the examples/ service declares.
+ * Tests that run it start from none: the queue holds only their messages, and a queue left by an
+ * older showcase, declared with other arguments, cannot refuse the service's declaration (406).
+ */
+export async function dropShowcaseQueues(model: ChannelModel): Promise<void> {
+  const { routes } = await import("../../generated/index.js");
+  const broker = await TestBroker.open(model);
+  await broker.remove([...new Set(routes.flatMap((r) => (r.queue ? [r.queue.name] : [])))], []);
+}
+
 /** The AMQP reply code of a failed operation (404 NOT_FOUND, 406 PRECONDITION_FAILED...). */
 function replyCode(err: unknown): number {
   const code = (err as { code?: unknown }).code;
