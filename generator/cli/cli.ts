@@ -11,7 +11,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import type { Diagnostic } from "../diagnostics/diagnostics.js";
-import { formatDiagnostic, loadCodeFrames, summary } from "../diagnostics/format.js";
+import { formatReport, loadCodeFrames, SourceLines, summary } from "../diagnostics/format.js";
 import { ADAPTERS, generate, type Adapter, type GeneratedFile, type GenerateResult } from "../index.js";
 import { PACKAGE_ROOT, SCHEMA_DIR } from "../paths.js";
 import { ConflictError, planFolder, removals, StagedFolder, writeFolder, type FolderPlan } from "../output/write.js";
@@ -211,11 +211,11 @@ async function generateAndWrite(
   Object.assign(timings, result.timings);
   lap = performance.now();
   report.diagnostics = result.diagnostics;
-  if (result.diagnostics.length > 0 && !options.json) await loadCodeFrames();
-  for (const d of result.diagnostics) {
-    if (options.quiet && d.severity !== "error") continue;
-    const frame = d.file === configPath ? { text: maskCredentials(text) } : {};
-    if (!options.json) out.problem(formatDiagnostic(d, { color: out.color, ...frame }) + "\n");
+  const shown = options.quiet ? result.diagnostics.filter((d) => d.severity === "error") : result.diagnostics;
+  if (shown.length > 0 && !options.json) {
+    await loadCodeFrames();
+    // Masked and indexed once for the whole report: each frame then reads only its own lines.
+    out.problem(formatReport(shown, { color: out.color, source: new SourceLines(configPath, maskCredentials(text)) }) + "\n");
   }
   if (result.files.length === 0) {
     report.message = `${summary(result.diagnostics)}: nothing written.`;
