@@ -17,18 +17,30 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-export function syntheticConfig(routes: number, seed = 42): object {
+export interface SyntheticOptions {
+  /**
+   * Every `every`-th route also takes a `{prio}` param as its `priority_key`, and publishes to a
+   * queue of its noun's for such routes, declared with "x-max-priority" when `priorityQueues`
+   * is true and without it (warning AG230 on each of those routes) when false.
+   */
+  priorities?: { every: number; priorityQueues: boolean };
+}
+
+export function syntheticConfig(routes: number, seed = 42, options: SyntheticOptions = {}): object {
+  const { priorities } = options;
   const random = mulberry32(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const endpoints: object[] = [];
   for (let i = 0; i < routes; i++) {
     const noun = pick(NOUNS);
     const params = Math.floor(random() * 4);
-    const names = ["tenant", "id", "route", "prio"].slice(0, params);
+    const prioritised = priorities !== undefined && i % priorities.every === 0;
+    // Three params at most, so "prio" is never among them unless added here.
+    const names = [...["tenant", "id", "route", "prio"].slice(0, params), ...(prioritised ? ["prio"] : [])];
     const path = `/${noun}/v${i}` + names.map((n) => `/{${n}}`).join("");
     const staticKey = params < 3 || random() < 0.3;
     const block: Record<string, unknown> = {
-      name: `bench.${noun}.q${i % 50}`,
+      name: prioritised ? `bench.${noun}.prio` : `bench.${noun}.q${i % 50}`,
       exchange: `bench.${noun}`,
       durable: true,
       delete: false,
@@ -38,6 +50,7 @@ export function syntheticConfig(routes: number, seed = 42): object {
     };
     if (names.includes("id")) block["msg_id_key"] = "Id";
     if (names.includes("prio")) block["priority_key"] = "Prio";
+    if (prioritised && priorities.priorityQueues) block["@amqp-gen"] = { queue_arguments: { "x-max-priority": 10 } };
     endpoints.push({
       endpoint: path,
       method: pick(METHODS),
