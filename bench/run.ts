@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderChart } from "./chart.js";
+import { benchDiagnostics, measure } from "./diagnostics.js";
 import { benchDispatch } from "./dispatch.js";
 import { benchGeneration, type GenerationFigure } from "./generate.js";
 import { benchHttp } from "./http.js";
@@ -18,15 +19,6 @@ import { benchTracing } from "./tracing.js";
 
 const OUT = "bench/.out";
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 7);
-
-/** Wall time and peak RSS of one process, from GNU time. */
-function measure(args: string[]): { ms: number; rssMb: number; status: number | null } {
-  const start = process.hrtime.bigint();
-  const res = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, ...args], { encoding: "utf8" });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  const kb = Number(/(\d+)\s*$/.exec(res.stderr.trim())?.[1] ?? "0");
-  return { ms, rssMb: kb / 1024, status: res.status };
-}
 
 function benchCheck(): { ms: number; baselineMs: number } {
   const config = join(OUT, "krakend-1000.json");
@@ -61,6 +53,7 @@ const generation: GenerationFigure[] = await benchGeneration();
 const byRoutes = (n: number) => generation.find((g) => g.routes === n);
 const check = benchCheck();
 const memory = benchMemory();
+const diagnostics = benchDiagnostics();
 const dispatch = await benchDispatch();
 const http = await benchHttp();
 const requestReply = await benchRequestReply();
@@ -96,6 +89,26 @@ lines.push(
   ),
 );
 lines.push(row("peak memory, generating 10,000 routes", `${memory.toFixed(0)} MB`, "—", "—", "< 300 MB", memory < 300));
+lines.push(
+  row(
+    `CLI \`--dry-run\`, ${diagnostics.routes} routes with ${diagnostics.warnings} warnings (AG230)`,
+    `${diagnostics.warnedMs.toFixed(0)} ms, ${diagnostics.warnedRssMb.toFixed(0)} MB peak RSS`,
+    `${diagnostics.cleanMs.toFixed(0)} ms, ${diagnostics.cleanRssMb.toFixed(0)} MB (the same routes, no warning)`,
+    `${diagnostics.ratio.toFixed(2)}×`,
+    "≤ 1.5×",
+    diagnostics.ratio <= 1.5,
+  ),
+);
+lines.push(
+  row(
+    "the same: report lines per warning",
+    `${diagnostics.linesPerWarning.toFixed(2)} (${diagnostics.reportLines} lines)`,
+    "—",
+    "—",
+    "≤ 1.5",
+    diagnostics.linesPerWarning <= 1.5,
+  ),
+);
 const ofLimit = (rps: number) => `${((rps / http.brokerLimit) * 100).toFixed(0)} % of the broker limit`;
 lines.push(
   row(
@@ -169,6 +182,9 @@ lines.push(
 );
 const table = lines.join("\n");
 console.log(`\n${table}\n`);
-writeFileSync(join(OUT, "results.json"), JSON.stringify({ generation, check, memoryMb: memory, dispatch, http, requestReply, tracing }, null, 2) + "\n");
+writeFileSync(
+  join(OUT, "results.json"),
+  JSON.stringify({ generation, check, memoryMb: memory, diagnostics, dispatch, http, requestReply, tracing }, null, 2) + "\n",
+);
 writeFileSync("bench/generation.svg", renderChart(generation));
 console.log(`figures in ${join(OUT, "results.json")}, chart in bench/generation.svg`);
