@@ -66,12 +66,37 @@ interface Run {
   output: string;
 }
 
+/**
+ * The environment of every child: a user's shell, not npm's script environment. Under `npm test`
+ * (or `npm exec`) npm sets npm_* variables that describe its own command (npm_config_call makes a
+ * nested npx fail with EUSAGE); only those that point npm at the same cache, registry,
+ * certificates and proxies are kept. NPM_CONFIG_* (a user's or CI's own) are kept as they are.
+ */
+const KEEP_NPM = new Set([
+  "npm_config_cache",
+  "npm_config_registry",
+  "npm_config_userconfig",
+  "npm_config_globalconfig",
+  "npm_config_cafile",
+  "npm_config_proxy",
+  "npm_config_https_proxy",
+  "npm_config_noproxy",
+]);
+const CHILD_ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("npm_") || KEEP_NPM.has(name)));
+
 /** What each child process took, printed at the end: the test's cost is mostly theirs. */
 const timings: string[] = [];
 
 function run(label: string, command: string, args: readonly string[], cwd: string, timeoutMs: number): Run {
   const started = performance.now();
-  const res = spawnSync(command, args, { cwd, encoding: "utf8", timeout: timeoutMs, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  const res = spawnSync(command, args, {
+    cwd,
+    env: CHILD_ENV,
+    encoding: "utf8",
+    timeout: timeoutMs,
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
   // A timeout (ETIMEDOUT) or a missing executable: the command line says which.
   if (res.error) throw new Error(`${command} ${args.join(" ")} (in ${cwd}): ${res.error.message}`);
   timings.push(`${label} ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -484,7 +509,7 @@ brokerTest("the compiled service (node dist/server.js) publishes one POST to the
   if (model instanceof Error) throw model;
   broker = await TestBroker.open(model);
   const spawned = performance.now();
-  const child = spawn(process.execPath, ["dist/server.js"], { cwd: service, env: { ...process.env, AMQP_URL }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["dist/server.js"], { cwd: service, env: { ...CHILD_ENV, AMQP_URL }, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   let stderr = "";
   child.stderr?.setEncoding("utf8");
