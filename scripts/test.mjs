@@ -1,40 +1,181 @@
-// Runs every test/*.test.ts file with uvu under tsx, then prints one closing line
-// `N passed, N failed, N skipped` computed from uvu's own totals.
-import { spawnSync } from "node:child_process";
+// Runs every test/*.test.ts file with uvu under tsx, several at a time, then prints one closing
+// line `N passed, N failed, N skipped` computed from uvu's own totals.
+//
+//   node scripts/test.mjs [filter]     only the files whose name contains filter
+//   TEST_JOBS=1 node scripts/test.mjs  one file at a time (default: 3)
+//
+// Files run in parallel unless they would disturb each other through the machine's one RabbitMQ:
+// a file in ALONE runs with nothing beside it; a file in BROKER_EXCLUSIVE runs while no other
+// broker test does; a file in NO_BROKER runs beside anything; every other file is a broker test that shares the broker with other such files (each
+// uses names of its own). Without a filter, the type-check and the linter run as two more jobs.
+// Each file's output is printed whole when it ends, with its wall time.
+import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 
+/**
+ * Change the broker for everyone, or measure timing against it: stop and start it, join it to a
+ * cluster, close every connection, lower its memory watermark, stall it.
+ */
+const BROKER_EXCLUSIVE = new Set(["faults-cluster", "faults", "reliability"]);
+
+/**
+ * Measure how long requests wait on a stalled socket against a timeout: nothing else runs beside
+ * them, since two busy cores stretch those waits past the timeout. They run first.
+ */
+const ALONE = new Set(["quiet-faults"]);
+
+/**
+ * Never connect to the broker (they run with AMQP_GEN_TEST_NO_BROKER=1, and test/helpers/broker.ts
+ * refuses to probe for one): they may run while an exclusive file has the broker stopped.
+ */
+const NO_BROKER = new Set([
+  "analyse",
+  "api",
+  "catalogue",
+  "cli",
+  "diagnostics-format",
+  "editor",
+  "golden",
+  "hostile",
+  "json-schema-compiler",
+  "load",
+  "probes",
+  "runtime-checks",
+  "runtime-stats",
+  "schema",
+  "templates",
+  "user-project",
+  "write",
+]);
+
+/** Files known to take long, started first so that they do not end the run alone. */
+const LONG_FIRST = ["cli", "hostile", "user-project", "package", "json-schema-compiler"];
+
+/** A file that has not finished by then is killed and counted as a failure. */
+const FILE_TIMEOUT_MS = 10 * 60_000;
+
+const JOBS = Math.max(1, Number(process.env["TEST_JOBS"] ?? 3));
 const filter = process.argv[2];
-const files = readdirSync("test")
+const nameOf = (file) => file.replace(/\.test\.ts$/, "");
+const kindOf = (name) => (ALONE.has(name) ? "alone" : BROKER_EXCLUSIVE.has(name) ? "exclusive" : NO_BROKER.has(name) ? "none" : "broker");
+const rank = (job) => {
+  if (job.kind === "alone") return -100 + [...ALONE].indexOf(job.name);
+  if (job.kind === "exclusive") return [...BROKER_EXCLUSIVE].indexOf(job.name);
+  const long = LONG_FIRST.indexOf(job.name);
+  return long >= 0 ? 10 + long : 100;
+};
+
+/** @typedef {{ name: string, kind: "alone" | "exclusive" | "broker" | "none", command: string[], uvu: boolean, env?: Record<string, string> }} Job */
+/** @type {Job[]} */
+const jobs = readdirSync("test")
   .filter((f) => f.endsWith(".test.ts") && (!filter || f.includes(filter)))
-  .sort();
-let passed = 0,
-  failed = 0,
-  skipped = 0;
-for (const file of files) {
-  const res = spawnSync(process.execPath, ["--import", "tsx", `test/${file}`], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-    env: process.env,
+  .sort()
+  .map((file) => {
+    const name = nameOf(file);
+    const kind = kindOf(name);
+    return {
+      name,
+      kind,
+      command: [process.execPath, "--import", "tsx", `test/${file}`],
+      uvu: true,
+      env: kind === "none" ? { AMQP_GEN_TEST_NO_BROKER: "1" } : {},
+    };
   });
-  process.stdout.write(res.stdout);
-  const total = /Total:\s+(\d+)/.exec(res.stdout);
-  const ok = /Passed:\s+(\d+)/.exec(res.stdout);
-  const skip = /Skipped:\s+(\d+)/.exec(res.stdout);
-  if (!total || !ok) {
-    failed++;
-    console.log(`\n${file}: no uvu summary (exit ${res.status ?? res.signal}); counted as one failure`);
-    continue;
-  }
-  const t = Number(total[1]),
-    p = Number(ok[1]),
-    s = skip ? Number(skip[1]) : 0;
-  passed += p;
-  skipped += s;
-  failed += t - p;
-  if (res.status !== 0 && t === p) {
-    failed++;
-    console.log(`\n${file}: exited ${res.status} after passing; counted as one failure`);
-  }
+if (!filter) {
+  jobs.push(
+    { name: "typecheck", kind: "none", command: [process.execPath, "node_modules/typescript/bin/tsc", "-p", "tsconfig.json", "--noEmit"], uvu: false },
+    { name: "lint", kind: "none", command: ["node_modules/.bin/biome", "ci", "--error-on-warnings", "--colors=off", "."], uvu: false },
+  );
 }
-console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(failed > 0 ? 1 : 0);
+jobs.sort((a, b) => rank(a) - rank(b));
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+
+/** Adds a finished file's counts to the totals; a missing summary or a bad exit is a failure. */
+function count(job, output, status) {
+  if (!job.uvu) {
+    if (status === 0) totals.passed++;
+    else totals.failed++;
+    return status === 0 ? "" : `${job.name}: exited ${status}; counted as one failure`;
+  }
+  const total = /Total:\s+(\d+)/.exec(output);
+  const ok = /Passed:\s+(\d+)/.exec(output);
+  const skip = /Skipped:\s+(\d+)/.exec(output);
+  if (!total || !ok) {
+    totals.failed++;
+    return `${job.name}: no uvu summary (exit ${status}); counted as one failure`;
+  }
+  const t = Number(total[1]);
+  const p = Number(ok[1]);
+  totals.passed += p;
+  totals.skipped += skip ? Number(skip[1]) : 0;
+  totals.failed += t - p;
+  if (status !== 0 && t === p) {
+    totals.failed++;
+    return `${job.name}: exited ${status} after passing; counted as one failure`;
+  }
+  return "";
+}
+
+/** Runs one job to its end; resolves when its output has been printed and counted. */
+function run(job) {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(job.command[0], job.command.slice(1), {
+      env: { ...process.env, ...job.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    const timer = setTimeout(() => {
+      output += `\n${job.name}: still running after ${FILE_TIMEOUT_MS / 1000} s: killed`;
+      child.kill("SIGKILL");
+    }, FILE_TIMEOUT_MS);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const verdict = count(job, output, code ?? signal);
+      process.stdout.write(
+        `\n── ${job.name} (${{ none: "no broker", broker: "broker", exclusive: "broker to itself", alone: "alone" }[job.kind]}, ${seconds} s)\n`,
+      );
+      process.stdout.write(output.endsWith("\n") ? output : `${output}\n`);
+      if (verdict) process.stdout.write(`\n${verdict}\n`);
+      resolve();
+    });
+  });
+}
+
+/** Whether a job may start beside the running ones. */
+function mayStart(job, running) {
+  if (job.kind === "alone") return running.size === 0;
+  if ([...running].some((r) => r.kind === "alone")) return false;
+  if (job.kind === "none") return true;
+  const brokerJobs = [...running].filter((r) => r.kind !== "none");
+  if (job.kind === "exclusive") return brokerJobs.length === 0;
+  return brokerJobs.every((r) => r.kind !== "exclusive");
+}
+
+const started = Date.now();
+const pending = [...jobs];
+const running = new Set();
+await new Promise((done) => {
+  const next = () => {
+    while (running.size < JOBS) {
+      const index = pending.findIndex((job) => mayStart(job, running));
+      if (index < 0) break;
+      const [job] = pending.splice(index, 1);
+      running.add(job);
+      void run(job).then(() => {
+        running.delete(job);
+        next();
+      });
+    }
+    if (running.size === 0 && pending.length === 0) done();
+  };
+  next();
+});
+
+console.log(`\n${jobs.length} jobs, ${JOBS} at a time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(totals.failed > 0 ? 1 : 0);

@@ -100,6 +100,10 @@ export function topologyOf(mod: GeneratedModule): { queues: string[]; exchanges:
 // ---------------------------------------------------------------------------------------------
 
 export async function probeBroker(url = AMQP_URL): Promise<ChannelModel | Error> {
+  // scripts/test.mjs runs the files it lists as broker-free beside tests that stop the broker.
+  if (process.env["AMQP_GEN_TEST_NO_BROKER"] === "1") {
+    throw new Error("this test file connects to the broker: remove it from NO_BROKER in scripts/test.mjs");
+  }
   try {
     const model = await connect(url, { timeout: 3000 });
     model.on("error", () => undefined);
