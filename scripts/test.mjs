@@ -14,9 +14,17 @@ import { readdirSync } from "node:fs";
 
 /**
  * Change the broker for everyone, or measure timing against it: stop and start it, join it to a
- * cluster, close every connection, lower its memory watermark, stall it.
+ * cluster, close every connection, lower its memory watermark or its max_message_size.
  */
-const BROKER_EXCLUSIVE = new Set(["faults-cluster", "faults", "reliability"]);
+const BROKER_EXCLUSIVE = new Set(["faults-cluster", "faults", "reliability", "hostile-mix"]);
+
+/** Broker tests that publish to the same queues (one config, or examples/service.ts): one at a time. */
+const SAME_QUEUES = [
+  ["example", "prometheus"],
+  ["logger", "tracing"],
+  ["hostile-requests", "hostile-mix"],
+];
+const sharesQueues = (a, b) => SAME_QUEUES.some((group) => group.includes(a.name) && group.includes(b.name));
 
 /**
  * Measure how long requests wait on a stalled socket against a timeout: nothing else runs beside
@@ -151,6 +159,7 @@ function mayStart(job, running) {
   if (job.kind === "alone") return running.size === 0;
   if ([...running].some((r) => r.kind === "alone")) return false;
   if (job.kind === "none") return true;
+  if ([...running].some((r) => sharesQueues(job, r))) return false;
   const brokerJobs = [...running].filter((r) => r.kind !== "none");
   if (job.kind === "exclusive") return brokerJobs.length === 0;
   return brokerJobs.every((r) => r.kind !== "exclusive");
