@@ -8,43 +8,16 @@
  *
  *   node --import tsx bench/diagnostics.ts        BENCH_RUNS=7
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { syntheticConfig } from "./configs.js";
-import { median } from "./support.js";
+import { type Measured, measure, median } from "./support.js";
 
 const OUT = "bench/.out";
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 7);
 const ROUTES = 10_000;
 /** Every 7th route warned: 1,429 warnings in 10,000 routes. */
 const WARN_EVERY = 7;
-
-export interface Measured {
-  ms: number;
-  rssMb: number;
-  status: number | null;
-  stderr: string;
-}
-
-/**
- * Wall time and peak RSS of one Node process, from GNU time; its stderr as it printed it (GNU
- * time writes to a file of its own). Its stdout is dropped.
- */
-export function measure(args: readonly string[]): Measured {
-  mkdirSync(OUT, { recursive: true });
-  const timeFile = join(OUT, "time.txt");
-  const start = process.hrtime.bigint();
-  const res = spawnSync("/usr/bin/time", ["-o", timeFile, "-f", "%M", process.execPath, ...args], {
-    encoding: "utf8",
-    stdio: ["ignore", "ignore", "pipe"],
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  // The last number: GNU time puts "Command exited with non-zero status N" before it.
-  const kb = Number(/(\d+)\s*$/.exec(readFileSync(timeFile, "utf8"))?.[1] ?? "0");
-  return { ms, rssMb: kb / 1024, status: res.status, stderr: res.stderr };
-}
 
 export interface DiagnosticsFigure {
   routes: number;

@@ -9,12 +9,12 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderChart } from "./chart.js";
-import { benchDiagnostics, measure } from "./diagnostics.js";
+import { benchDiagnostics } from "./diagnostics.js";
 import { benchDispatch } from "./dispatch.js";
 import { benchGeneration, type GenerationFigure } from "./generate.js";
 import { benchHttp } from "./http.js";
 import { benchRequestReply } from "./request-reply.js";
-import { median } from "./support.js";
+import { measure, median } from "./support.js";
 import { benchTracing } from "./tracing.js";
 
 const OUT = "bench/.out";

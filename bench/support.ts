@@ -1,5 +1,5 @@
 /**
- * What the benchmarks share: the median, writing a config's generated code to a folder, and
+ * What the benchmarks share: the median, a process's wall time and peak RSS, writing a config's generated code to a folder, and
  * servers in processes of their own (started until they print that they are ready, stopped
  * with SIGTERM).
  *
@@ -7,13 +7,14 @@
  * not under tsx: tsx keeps function names by wrapping every closure as it is created, which
  * costs per request and more so for code with more closures.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import ts from "typescript";
 import { generate, type Adapter } from "../generator/index.js";
 
-const SERVERS_OUT = "bench/.out/servers";
+const BENCH_OUT = "bench/.out";
+const SERVERS_OUT = join(BENCH_OUT, "servers");
 
 export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -22,6 +23,32 @@ export function median(values: readonly number[]): number {
 }
 
 /** TypeScript to JavaScript as `tsc` emits it for Node 20 (ES2022, ES modules), without type-checking. */
+export interface Measured {
+  ms: number;
+  rssMb: number;
+  status: number | null;
+  stderr: string;
+}
+
+/**
+ * Wall time and peak RSS of one Node process, from GNU time; its stderr as it printed it (GNU
+ * time writes to a file of its own). Its stdout is dropped.
+ */
+export function measure(args: readonly string[]): Measured {
+  mkdirSync(BENCH_OUT, { recursive: true });
+  const timeFile = join(BENCH_OUT, "time.txt");
+  const start = process.hrtime.bigint();
+  const res = spawnSync("/usr/bin/time", ["-o", timeFile, "-f", "%M", process.execPath, ...args], {
+    encoding: "utf8",
+    stdio: ["ignore", "ignore", "pipe"],
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  // The last number: GNU time puts "Command exited with non-zero status N" before it.
+  const kb = Number(/(\d+)\s*$/.exec(readFileSync(timeFile, "utf8"))?.[1] ?? "0");
+  return { ms, rssMb: kb / 1024, status: res.status, stderr: res.stderr };
+}
+
 export function toJavaScript(source: string, fileName: string): string {
   const { outputText } = ts.transpileModule(source, {
     fileName,

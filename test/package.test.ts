@@ -28,6 +28,7 @@ import { join, sep } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { AMQP_URL, TestBroker, assertMessage, brokerTests, probeBroker, withTimeout } from "./helpers/broker.js";
+import { STRICT_FLAGS, STRICT_OPTIONS } from "./helpers/user-tsconfig.js";
 import { REPO_ROOT } from "./helpers/golden.js";
 
 /** Every child process is bounded; npm's may be slow on a cold cache, tsc 5.9 on a slow machine. */
@@ -353,21 +354,6 @@ test("npm install <tarball> in a new ESM service, then npx amqp-gen: the current
 // 3. The compile matrix
 
 /** The README's "Your service's tsconfig", with every strict flag it lists; no skipLibCheck. */
-const STRICT_FLAGS = [
-  "strict",
-  "noUncheckedIndexedAccess",
-  "exactOptionalPropertyTypes",
-  "noImplicitOverride",
-  "verbatimModuleSyntax",
-  "isolatedModules",
-  "noUnusedLocals",
-  "noUnusedParameters",
-  "noImplicitReturns",
-  "noFallthroughCasesInSwitch",
-  "noPropertyAccessFromIndexSignature",
-  "noUncheckedSideEffectImports",
-  "erasableSyntaxOnly",
-] as const;
 const TSCONFIG = {
   compilerOptions: {
     module: "nodenext",
@@ -375,7 +361,7 @@ const TSCONFIG = {
     types: ["node"],
     outDir: "dist",
     rootDir: "src",
-    ...Object.fromEntries(STRICT_FLAGS.map((flag) => [flag, true])),
+    ...STRICT_OPTIONS,
   },
   include: ["src"],
 };

@@ -17,6 +17,7 @@ import { dirname, join, posix, sep } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { GENERATED_DIR, REPO_ROOT } from "./helpers/golden.js";
+import { STRICT_OPTIONS } from "./helpers/user-tsconfig.js";
 
 const TIMEOUT_MS = 30_000;
 /** Output of the CLI, not code: a user's copy of the folder need not hold them. */
@@ -183,24 +184,8 @@ const BASE = {
   noEmit: true,
 } as const;
 
-/**
- * The stricter flags users turn on, every one of which the generated code passes, erasable
- * syntax only (no enums, namespaces or constructor parameter properties) included.
- */
-const STRICTER = {
-  noUncheckedIndexedAccess: true,
-  exactOptionalPropertyTypes: true,
-  noImplicitOverride: true,
-  verbatimModuleSyntax: true,
-  isolatedModules: true,
-  noUnusedLocals: true,
-  noUnusedParameters: true,
-  noImplicitReturns: true,
-  noFallthroughCasesInSwitch: true,
-  noPropertyAccessFromIndexSignature: true,
-  noUncheckedSideEffectImports: true,
-  erasableSyntaxOnly: true,
-} as const;
+/** The stricter flags users turn on: the README's list. */
+const STRICTER = STRICT_OPTIONS;
 
 // ---------------------------------------------------------------------------------------------
 

@@ -7,7 +7,8 @@
  * (SourceLines), and each frame reads only the lines it shows.
  */
 import type { BabelCodeFrameOptions, SourceLocation } from "@babel/code-frame";
-import { CATALOGUE, CODES } from "./catalogue.js";
+import { lineStarts } from "../pipeline/text.js";
+import { CATALOGUE, type DiagnosticCode } from "./catalogue.js";
 import type { Diagnostic, Severity } from "./diagnostics.js";
 
 /** babel's codeFrameColumns, with `startLine` (the number of the text's first line), which @types/babel__code-frame lacks. */
@@ -39,12 +40,7 @@ export class SourceLines {
     /** Private: frames read the text only through lines(), so each costs the lines it shows. */
     private readonly text: string,
   ) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
-    }
-    this.starts = starts;
+    this.starts = lineStarts(text);
   }
 
   get lineCount(): number {
@@ -146,9 +142,8 @@ function countByCode(groups: readonly { first: Diagnostic; count: number }[], co
     (a, b) => SEVERITY_RANK[a.first.severity] - SEVERITY_RANK[b.first.severity] || (a.first.code < b.first.code ? -1 : a.first.code > b.first.code ? 1 : 0),
   );
   const lines = sorted.map(({ first, count }) => {
-    const code = CODES.find((c) => c === first.code);
     // The title is Markdown for the README: its backticks are left out here.
-    const what = code ? CATALOGUE[code].title.replace(/`/g, "") : terminalSafe(first.message);
+    const what = Object.hasOwn(CATALOGUE, first.code) ? CATALOGUE[first.code as DiagnosticCode].title.replace(/`/g, "") : terminalSafe(first.message);
     return `  ${paint(color, "2", first.code)} ×${count} ${paint(color, TONE[first.severity], first.severity)}: ${what}`;
   });
   return [`by code (the first ${FULL_DIAGNOSTICS_PER_CODE} of each in full, the others on one line):`, ...lines].join("\n");

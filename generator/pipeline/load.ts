@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import type { Node, ParseError } from "jsonc-parser";
 import { Diagnostics } from "../diagnostics/catalogue.js";
 import { diagnosticAt, joinPointer, parsePointer, type Diagnostic } from "../diagnostics/diagnostics.js";
+import { lineStarts } from "./text.js";
 
 /** jsonc-parser is loaded only when needed: a position to report, a syntax error, a duplicate key. */
 let jsoncModule: typeof import("jsonc-parser") | null = null;
@@ -32,19 +33,9 @@ export interface Loaded {
  * position(), the syntax tree (the heavy part: a node per value) on the first locate().
  */
 export function createSourceMap(text: string, tree: () => Node | undefined): SourceMap {
-  let lineStarts: number[] | null = null;
+  let starts: number[] | null = null;
   let root: Node | undefined | null = null;
-  const lines = (): number[] => {
-    if (lineStarts) return lineStarts;
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
-    }
-    lineStarts = starts;
-    return starts;
-  };
+  const lines = (): number[] => (starts ??= lineStarts(text));
   const position = (offset: number) => {
     const starts = lines();
     let lo = 0;

@@ -1,5 +1,18 @@
 /** Small text helpers shared by the analyser, the planner and the CLI. */
 
+/**
+ * Where each line of a text starts (offsets, the first 0). Lines end at LF, CRLF or a lone CR: the
+ * one rule for the loader's positions and the report's code frames.
+ */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
+  return starts;
+}
+
 /** Levenshtein distance, for "did you mean" hints. */
 export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
