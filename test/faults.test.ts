@@ -20,6 +20,7 @@ import {
   generateAndImport,
   probeBroker,
   sleep,
+  takeAllIds,
   type GenPublisher,
   type GenPublisherOptions,
   type Generated,
@@ -117,18 +118,7 @@ async function purge(queue: string): Promise<void> {
 }
 
 /** Every message id in the queue (consumed). */
-async function drain(queue: string): Promise<Set<string>> {
-  const model = await connect(AMQP_URL);
-  const channel = await model.createChannel();
-  const ids = new Set<string>();
-  for (;;) {
-    const message = await channel.get(queue, { noAck: true });
-    if (message === false) break;
-    ids.add(String(message.properties.messageId));
-  }
-  await model.close();
-  return ids;
-}
+const drain = (queue: string): Promise<Set<string>> => takeAllIds(AMQP_URL, queue);
 
 function figures(name: string, records: readonly LoadRecord[], found: number, extra: Record<string, unknown> = {}): void {
   const ok = records.filter((r) => r.status >= 200 && r.status < 300).length;

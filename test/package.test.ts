@@ -27,7 +27,8 @@ import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { AMQP_URL, TestBroker, assertMessage, brokerTests, probeBroker, withTimeout } from "./helpers/broker.js";
+import { AMQP_URL, TEST_TIMEOUT_MS, TestBroker, assertMessage, probeBroker, withTimeout } from "./helpers/broker.js";
+import { brokerPresent, brokerTurn } from "./helpers/turn.js";
 import { STRICT_FLAGS, STRICT_OPTIONS } from "./helpers/user-tsconfig.js";
 import { REPO_ROOT } from "./helpers/golden.js";
 
@@ -437,18 +438,26 @@ test("the README's tsconfig section names the flags and the versions compiled wi
 // ---------------------------------------------------------------------------------------------
 // 4. The compiled service on the broker
 
-// Probed now, to skip or not; the test's own connection is opened when it runs, since the
-// compiles before it block the event loop (and so the AMQP heartbeats) for seconds at a time.
-const probe = await probeBroker();
-const skipAll = probe instanceof Error && !process.env["CI"];
+// Whether to skip is decided now; the broker itself is asked for (brokerTurn) and connected to
+// when the test runs: the compiles before it need no broker, and block the event loop (and so
+// the AMQP heartbeats) for seconds at a time.
+const present = await brokerPresent();
+const skipAll = present instanceof Error && !process.env["CI"];
 let setupError: Error | null = null;
-if (probe instanceof Error) {
-  if (skipAll) console.log(`SKIPPED: no RabbitMQ at 127.0.0.1:5672 (${probe.message}); the compiled service is not run`);
-  else setupError = new Error(`no RabbitMQ at 127.0.0.1:5672 and CI is set: ${probe.message}`);
-} else {
-  await probe.close().catch(() => undefined);
+if (present instanceof Error) {
+  if (skipAll) console.log(`SKIPPED: no RabbitMQ at 127.0.0.1:5672 (${present.message}); the compiled service is not run`);
+  else setupError = new Error(`no RabbitMQ at 127.0.0.1:5672 and CI is set: ${present.message}`);
 }
-const brokerTest = brokerTests(skipAll, () => setupError);
+/**
+ * The broker test: it first waits for the runner to give it the broker (unbounded: that is when
+ * the files that have the broker to themselves are done), then runs bounded by TEST_TIMEOUT_MS.
+ */
+const brokerTest = (name: string, fn: () => Promise<void>) =>
+  (skipAll ? test.skip : test)(name, async () => {
+    if (setupError) throw setupError;
+    await brokerTurn("broker");
+    await withTimeout(fn(), TEST_TIMEOUT_MS, `test "${name}"`);
+  });
 
 /** The service's stdout, line by line, as it comes. */
 function lines(child: ChildProcess): { next(): Promise<string>; all(): string } {

@@ -3,7 +3,7 @@
  * joined to the machine's running node to form a real cluster, and taken out again afterwards
  * so that the machine's broker is left as it was found.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,9 +21,15 @@ function ctl(args: string[], timeout = 120_000): string {
   return execFileSync("rabbitmqctl", ["-q", ...args], { encoding: "utf8", timeout, stdio: ["ignore", "pipe", "pipe"] });
 }
 
-function quietly(args: string[], timeout?: number): boolean {
+/** rabbitmqctl without blocking the event loop: the nodes' steps run side by side. */
+async function ctlAsync(args: string[], timeout = 120_000): Promise<string> {
+  const { stdout } = await promisify(execFile)("rabbitmqctl", ["-q", ...args], { encoding: "utf8", timeout });
+  return stdout;
+}
+
+async function quietly(args: string[], timeout?: number): Promise<boolean> {
   try {
-    ctl(args, timeout);
+    await ctlAsync(args, timeout);
     return true;
   } catch {
     return false;
@@ -44,9 +50,13 @@ function uid(user: string): number {
   return Number(execFileSync("id", ["-u", user], { encoding: "utf8" }).trim());
 }
 
-/** Starts the node and joins it to the main node's cluster. */
-export function startAndJoin(node: ExtraNode): void {
-  removeNode(node); // a previous run that died may have left it behind
+/**
+ * Starts the node on its own, outside any cluster: the machine's broker is not touched, so this
+ * may run while other files use (or restart) it. A node left running by a run that died is
+ * stopped first.
+ */
+export async function startNode(node: ExtraNode): Promise<void> {
+  await stopNode(node);
   mkdirSync(join(node.dir, "mnesia"), { recursive: true });
   mkdirSync(join(node.dir, "log"), { recursive: true });
   writeFileSync(join(node.dir, "rabbitmq.conf"), `listeners.tcp.local = 127.0.0.1:${node.amqpPort}\n`);
@@ -55,7 +65,9 @@ export function startAndJoin(node: ExtraNode): void {
   for (const path of [node.dir, join(node.dir, "mnesia"), join(node.dir, "log"), join(node.dir, "rabbitmq.conf"), join(node.dir, "enabled_plugins")]) {
     chownSync(path, owner, owner);
   }
-  execFileSync("rabbitmq-server", ["-detached"], {
+  const pidFile = join(node.dir, "pid");
+  // stdio "ignore": the detached node must not hold a pipe of ours open.
+  const server = spawn("rabbitmq-server", ["-detached"], {
     cwd: "/tmp",
     stdio: "ignore",
     env: {
@@ -66,44 +78,56 @@ export function startAndJoin(node: ExtraNode): void {
       RABBITMQ_CONFIG_FILE: join(node.dir, "rabbitmq.conf"),
       RABBITMQ_MNESIA_BASE: join(node.dir, "mnesia"),
       RABBITMQ_LOG_BASE: join(node.dir, "log"),
-      RABBITMQ_PID_FILE: join(node.dir, "pid"),
+      RABBITMQ_PID_FILE: pidFile,
       RABBITMQ_ENABLED_PLUGINS_FILE: join(node.dir, "enabled_plugins"),
     },
   });
-  // `-detached` returns at once; the node registers with epmd a moment later.
-  const until = Date.now() + 90_000;
-  while (!quietly(["-n", node.name, "ping"], 15_000)) {
-    if (Date.now() > until) throw new Error(`node ${node.name} did not start (see ${node.dir}/log)`);
-    execFileSync("sleep", ["0.5"]);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    server.once("error", reject);
+    server.once("exit", resolve);
+  });
+  if (code !== 0) throw new Error(`rabbitmq-server -detached exited ${code} for ${node.name}`);
+  // `-detached` returns at once; `wait` follows the pid file until the node has booted (one
+  // rabbitmqctl, rather than a poll that starts an Erlang VM every half second).
+  try {
+    await ctlAsync(["-n", node.name, "wait", pidFile, "--timeout", "90"], 100_000);
+  } catch (err) {
+    throw new Error(`node ${node.name} did not start (see ${node.dir}/log): ${(err as Error).message}`);
   }
-  ctl(["-n", node.name, "await_startup", "--timeout", "90"]);
-  ctl(["-n", node.name, "stop_app"]);
-  ctl(["-n", node.name, "join_cluster", MAIN_NODE]);
-  ctl(["-n", node.name, "start_app"]);
+}
+
+/** Joins a started node to the machine's broker: this changes the machine's broker (its cluster). */
+export async function joinCluster(node: ExtraNode): Promise<void> {
+  await ctlAsync(["-n", node.name, "stop_app"]);
+  await ctlAsync(["-n", node.name, "join_cluster", MAIN_NODE]);
+  await ctlAsync(["-n", node.name, "start_app"]);
 }
 
 /** Stops the node's broker application without blocking the event loop (the load goes on meanwhile). */
 export async function stopApp(node: ExtraNode): Promise<void> {
-  await promisify(execFile)("rabbitmqctl", ["-q", "-n", node.name, "stop_app"], { timeout: 120_000 });
+  await ctlAsync(["-n", node.name, "stop_app"]);
+}
+
+/** Resets and stops the node if it runs (it leaves the cluster as it resets), and removes its folder. */
+async function stopNode(node: ExtraNode): Promise<void> {
+  if (await quietly(["-n", node.name, "ping"], 15_000)) {
+    await quietly(["-n", node.name, "stop_app"]);
+    await quietly(["-n", node.name, "reset"]);
+    await quietly(["-n", node.name, "stop"]);
+  }
+  if (existsSync(node.dir)) rmSync(node.dir, { recursive: true, force: true });
 }
 
 /** Takes the node out of the cluster and stops it; the main node forgets it if it cannot leave by itself. */
-export function removeNode(node: ExtraNode): void {
-  const running = quietly(["-n", node.name, "ping"], 15_000);
-  if (running) {
-    quietly(["-n", node.name, "stop_app"]);
-    quietly(["-n", node.name, "reset"]);
-    quietly(["-n", node.name, "stop"]);
-  }
-  const members = (() => {
-    try {
-      return ctl(["cluster_status", "--formatter", "json"], 30_000);
-    } catch {
-      return "";
-    }
-  })();
-  if (members.includes(node.name)) quietly(["forget_cluster_node", node.name]);
-  if (existsSync(node.dir)) rmSync(node.dir, { recursive: true, force: true });
+export async function removeNode(node: ExtraNode): Promise<void> {
+  await stopNode(node);
+  await forgetNode(node);
+}
+
+/** The machine's broker forgets a node that is still listed as a member (one left by a run that died). */
+export async function forgetNode(node: ExtraNode): Promise<void> {
+  const members = await ctlAsync(["cluster_status", "--formatter", "json"], 30_000).catch(() => "");
+  if (members.includes(node.name)) await quietly(["forget_cluster_node", node.name]);
 }
 
 export function clusterNodes(): string[] {
