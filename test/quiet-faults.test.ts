@@ -16,7 +16,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createTcpServer, connect as tcpConnect, type Socket } from "node:net";
 import { connect, type Channel } from "amqplib";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -241,6 +241,87 @@ const it = (name: string, fn: () => Promise<void>) =>
     if (noBroker) return;
     await withTimeout(fn(), TEST_BOUND_MS, `test "${name}"`);
   });
+
+/**
+ * A path to the broker that, on the first connection only, puts a Connection.Close from the
+ * broker in the same TCP segment as the answer that ends the publisher's set-up (the last lane's
+ * confirm.select-ok). amqplib reads both in one go: the close is handled while the set-up's last
+ * await has not resumed yet. Later connections pass through untouched.
+ */
+async function closingAtSetupEnd(lanes: number): Promise<{ url: string; closesSent: () => number; close(): Promise<void> }> {
+  // A method frame on any channel, 4 bytes long: class 85 (confirm), method 11 (select-ok).
+  const selectOk = Buffer.from([0x00, 0x00, 0x00, 0x04, 0x00, 0x55, 0x00, 0x0b, 0xce]);
+  const text = Buffer.from("CONNECTION_FORCED - closed by the test at the end of set-up");
+  const payload = Buffer.concat([Buffer.from([0x00, 0x0a, 0x00, 0x32, 0x01, 0x40, text.length]), text, Buffer.from([0, 0, 0, 0])]);
+  const header = Buffer.alloc(7);
+  header.writeUInt8(1, 0);
+  header.writeUInt16BE(0, 1);
+  header.writeUInt32BE(payload.length, 3);
+  const connectionClose = Buffer.concat([header, payload, Buffer.from([0xce])]);
+  let connections = 0;
+  let closesSent = 0;
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((client) => {
+    const first = connections++ === 0;
+    const upstream = tcpConnect(5672, "127.0.0.1");
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("error", () => undefined);
+      socket.on("close", () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    let seen = 0;
+    upstream.on("data", (chunk: Buffer) => {
+      if (first && seen < lanes) {
+        for (let at = chunk.indexOf(selectOk); at >= 0; at = chunk.indexOf(selectOk, at + 1)) seen++;
+        if (seen >= lanes) {
+          closesSent++;
+          client.write(Buffer.concat([chunk, connectionClose]));
+          return;
+        }
+      }
+      client.write(chunk);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `amqp://guest:guest@127.0.0.1:${port}`,
+    closesSent: () => closesSent,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+it("a close that arrives with the last answer of the set-up: the publisher reconnects instead of keeping the dead connection", async () => {
+  await purge();
+  const path = await closingAtSetupEnd(1);
+  const logs = collectingLogger();
+  const service = await startService({ url: path.url, publishChannels: 1 }, logs);
+  try {
+    await service.publisher.ready().catch(() => undefined);
+    assert.is(path.closesSent(), 1, "the close was put behind the set-up's last answer");
+    let status = 0;
+    const until = performance.now() + 10_000;
+    while (performance.now() < until) {
+      status = (await send(service.port, "/quiet/setup-race", JSON.stringify({ id: "setup-race" }))).status;
+      if (status === 200) break;
+      await sleep(100);
+    }
+    const stats = service.publisher.stats().brokers[0];
+    console.log(`\n  [setup race] last status ${status}, connections opened ${stats?.connections}, log ${JSON.stringify(logs.lines.map((l) => l.message))}`);
+    assert.is(status, 200, "a request is published within 10 s of the close");
+    assert.ok((stats?.connections ?? 0) >= 2, "a second connection was opened");
+  } finally {
+    await service.close();
+    await path.close();
+  }
+});
 
 it("heartbeat: the publisher proposes 10 s and the broker agrees; a heartbeat in the URL wins", async () => {
   /** The heartbeat (s) the broker holds for the one connection whose name is `name`. */
