@@ -1,4 +1,5 @@
-// The package as its users get it: `npm pack` (which runs `prepare`, the build), the tarball
+// The package as its users get it: `npm pack` of the current build (npm test and npm ci have just
+// built it; the test checks that no source is newer than its build), the tarball
 // installed into a new ESM service with `npm install`, `npx amqp-gen` there, the output compiled
 // by `tsc -p .` with the README's strict tsconfig against every @types/node and TypeScript
 // version of the matrix, and the compiled service run against the real RabbitMQ.
@@ -19,6 +20,7 @@ import {
   readFileSync,
   realpathSync,
   rmSync,
+  statSync,
   symlinkSync,
   unlinkSync,
   writeFileSync,
@@ -149,8 +151,9 @@ const TOP_LEVEL = new Set(["package.json", "README.md", "LICENSE", "dist", "temp
 /** What a test, fixture, benchmark or scratch file looks like, anywhere in the tarball. */
 const NOT_FOR_USERS = /(^|\/)(test|tests|fixtures|bench|examples|scripts|\.tmp|\.ci|node_modules)\/|\.test\.|\.tsbuildinfo$|\.map$/;
 
-test("npm pack: the build and the files the installed CLI needs, nothing of the tests", () => {
-  const res = run("npm pack", "npm", ["pack", "--pack-destination", work, "--json", "--no-update-notifier"], REPO_ROOT, NPM_TIMEOUT_MS);
+test("npm pack: the current build and the files the installed CLI needs, nothing of the tests", () => {
+  // --ignore-scripts: `prepare` would build again what npm test has just built.
+  const res = run("npm pack", "npm", ["pack", "--ignore-scripts", "--pack-destination", work, "--json", "--no-update-notifier"], REPO_ROOT, NPM_TIMEOUT_MS);
   assert.is(res.status, 0, `npm pack failed:\n${res.output}`);
   let results: PackResult[];
   try {
@@ -191,6 +194,10 @@ test("npm pack: the build and the files the installed CLI needs, nothing of the 
     const built = `dist/${source.replace(/\.ts$/, ".js")}`;
     assert.ok(has.has(built), `${source} is built, but ${built} is not in the tarball`);
     assert.ok(has.has(built.replace(/\.js$/, ".d.ts")), `no types for ${built} in the tarball`);
+    assert.ok(
+      statSync(join(REPO_ROOT, built)).mtimeMs >= statSync(join(REPO_ROOT, source)).mtimeMs,
+      `${source} is newer than ${built}: a stale build (npm run build)`,
+    );
   }
   const bin = typeof OWN.bin === "string" ? OWN.bin : OWN.bin?.["amqp-gen"];
   assert.ok(bin && has.has(bin.replace(/^\.\//, "")), `the bin ${bin} is not in the tarball`);
