@@ -63,10 +63,10 @@ const NO_BROKER = new Set([
 ]);
 
 /**
- * Do most of their work without the broker, then ask for it (`brokerTurn`), shared or to
- * themselves: the package test compiles for a minute and publishes one message.
+ * Do most of their work without the broker, then ask for it (`brokerTurn`) and share it with the
+ * other broker files: the package test compiles for a minute and publishes one message.
  */
-const LATER = new Map([["package", "broker"]]);
+const LATER = new Set(["package"]);
 
 /** Files known to take long, started first so that they do not end the run alone. */
 const LONG_FIRST = ["package", "hostile", "cli", "user-project", "json-schema-compiler"];
@@ -108,8 +108,7 @@ const runStarted = Date.now();
  *   command: string[],
  *   uvu: boolean,
  *   env?: Record<string, string>,
- *   later?: "broker" | "exclusive",
- *   wants?: "broker" | "exclusive",
+ *   later?: boolean,
  *   grant?: () => void,
  * }} Job
  */
@@ -120,7 +119,7 @@ const jobs = readdirSync("test")
   .map((file) => {
     const name = nameOf(file);
     const kind = kindOf(name);
-    const later = LATER.get(name);
+    const later = LATER.has(name);
     return {
       name,
       kind,
@@ -167,18 +166,18 @@ function count(job, output, status) {
 }
 
 /** Runs one job to its end; resolves when its output has been printed and counted. */
-function run(job, onTurn) {
+function run(job, askTurn) {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(job.command[0], job.command.slice(1), {
       env: { ...process.env, ...job.env },
       stdio: job.later ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
     });
-    // A LATER file asks for the broker with { turn }; it is told { granted } when it has it.
+    // A LATER file asks for the broker with { turn: true }; it is told { granted: true } when it has it.
     child.on("message", (message) => {
-      if (message?.turn !== job.later) return;
-      onTurn(job, () => {
-        if (child.connected) child.send({ granted: job.later });
+      if (message?.turn !== true) return;
+      askTurn(job, () => {
+        if (child.connected) child.send({ granted: true });
       });
     });
     let output = "";
@@ -218,28 +217,26 @@ function mayRun(job, kind, running) {
 const pending = [...jobs];
 const running = new Set();
 await new Promise((done) => {
+  /** A running LATER file asks for the broker: it gets it as soon as a broker file could start. */
+  const askTurn = (job, grant) => {
+    job.grant = grant;
+    next();
+  };
   const next = () => {
-    // Running files waiting for the broker come first; while one waits for it to itself, no
-    // other broker file starts, so that the wait ends.
+    // Running files waiting for the broker come first.
     for (const job of running) {
-      if (job.wants && mayRun(job, job.wants, running)) {
-        job.kind = job.wants;
-        job.wants = undefined;
-        job.grant?.();
+      if (job.grant && mayRun(job, "broker", running)) {
+        job.kind = "broker";
+        job.grant();
+        job.grant = undefined;
       }
     }
-    const exclusiveWanted = [...running].some((r) => r.wants === "exclusive");
     while (running.size < JOBS) {
-      const index = pending.findIndex((job) => mayRun(job, job.kind, running) && (job.kind === "none" || !exclusiveWanted));
+      const index = pending.findIndex((job) => mayRun(job, job.kind, running));
       if (index < 0) break;
       const [job] = pending.splice(index, 1);
       running.add(job);
-      const onTurn = (turnJob, grant) => {
-        turnJob.wants = turnJob.later;
-        turnJob.grant = grant;
-        next();
-      };
-      void run(job, onTurn).then(() => {
+      void run(job, askTurn).then(() => {
         running.delete(job);
         next();
       });

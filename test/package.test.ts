@@ -29,7 +29,7 @@ import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { AMQP_URL, TEST_TIMEOUT_MS, TestBroker, assertMessage, probeBroker, withTimeout } from "./helpers/broker.js";
+import { AMQP_URL, TestBroker, assertMessage, brokerTests, probeBroker, withTimeout } from "./helpers/broker.js";
 import { brokerPresent, brokerTurn } from "./helpers/turn.js";
 import { STRICT_FLAGS, STRICT_OPTIONS } from "./helpers/user-tsconfig.js";
 import { REPO_ROOT } from "./helpers/golden.js";
@@ -455,16 +455,9 @@ if (present instanceof Error) {
   if (skipAll) console.log(`SKIPPED: no RabbitMQ at 127.0.0.1:5672 (${present.message}); the compiled service is not run`);
   else setupError = new Error(`no RabbitMQ at 127.0.0.1:5672 and CI is set: ${present.message}`);
 }
-/**
- * The broker test: it first waits for the runner to give it the broker (unbounded: that is when
- * the files that have the broker to themselves are done), then runs bounded by TEST_TIMEOUT_MS.
- */
-const brokerTest = (name: string, fn: () => Promise<void>) =>
-  (skipAll ? test.skip : test)(name, async () => {
-    if (setupError) throw setupError;
-    await brokerTurn("broker");
-    await withTimeout(fn(), TEST_TIMEOUT_MS, `test "${name}"`);
-  });
+// The wait for the broker's turn is unbounded (it ends when the files that have the broker to
+// themselves are done); the test itself is bounded.
+const brokerTest = brokerTests(skipAll, () => setupError, brokerTurn);
 
 /** The service's stdout, line by line, as it comes. */
 function lines(child: ChildProcess): { next(): Promise<string>; all(): string } {

@@ -16,7 +16,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, createServer, type Server } from "node:http";
-import { type AddressInfo, createServer as createTcpServer, connect as tcpConnect, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { connect, type Channel } from "amqplib";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -243,12 +243,12 @@ const it = (name: string, fn: () => Promise<void>) =>
   });
 
 /**
- * A path to the broker that, on the first connection only, puts a Connection.Close from the
- * broker in the same TCP segment as the answer that ends the publisher's set-up (the last lane's
+ * A rewrite of what the broker sends that, on the first connection only, puts a Connection.Close
+ * in the same segment as the answer that ends the publisher's set-up (the last lane's
  * confirm.select-ok). amqplib reads both in one go: the close is handled while the set-up's last
  * await has not resumed yet. Later connections pass through untouched.
  */
-async function closingAtSetupEnd(lanes: number): Promise<{ url: string; closesSent: () => number; close(): Promise<void> }> {
+function closeAtSetupEnd(lanes: number): { rewriteDown: (chunk: Buffer, index: number) => Buffer; closesSent: () => number } {
   // A method frame on any channel, 4 bytes long: class 85 (confirm), method 11 (select-ok).
   const selectOk = Buffer.from([0x00, 0x00, 0x00, 0x04, 0x00, 0x55, 0x00, 0x0b, 0xce]);
   const text = Buffer.from("CONNECTION_FORCED - closed by the test at the end of set-up");
@@ -258,54 +258,29 @@ async function closingAtSetupEnd(lanes: number): Promise<{ url: string; closesSe
   header.writeUInt16BE(0, 1);
   header.writeUInt32BE(payload.length, 3);
   const connectionClose = Buffer.concat([header, payload, Buffer.from([0xce])]);
-  let connections = 0;
+  let seen = 0;
   let closesSent = 0;
-  const sockets = new Set<Socket>();
-  const server = createTcpServer((client) => {
-    const first = connections++ === 0;
-    const upstream = tcpConnect(5672, "127.0.0.1");
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on("error", () => undefined);
-      socket.on("close", () => {
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.pipe(upstream);
-    let seen = 0;
-    upstream.on("data", (chunk: Buffer) => {
-      if (first && seen < lanes) {
-        for (let at = chunk.indexOf(selectOk); at >= 0; at = chunk.indexOf(selectOk, at + 1)) seen++;
-        if (seen >= lanes) {
-          closesSent++;
-          client.write(Buffer.concat([chunk, connectionClose]));
-          return;
-        }
-      }
-      client.write(chunk);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
   return {
-    url: `amqp://guest:guest@127.0.0.1:${port}`,
     closesSent: () => closesSent,
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    rewriteDown(chunk, index) {
+      if (index !== 0 || seen >= lanes) return chunk;
+      for (let at = chunk.indexOf(selectOk); at >= 0; at = chunk.indexOf(selectOk, at + 1)) seen++;
+      if (seen < lanes) return chunk;
+      closesSent++;
+      return Buffer.concat([chunk, connectionClose]);
     },
   };
 }
 
 it("a close that arrives with the last answer of the set-up: the publisher reconnects instead of keeping the dead connection", async () => {
   await purge();
-  const path = await closingAtSetupEnd(1);
+  const close = closeAtSetupEnd(1);
+  const path = await startProxy({ rewriteDown: close.rewriteDown });
   const logs = collectingLogger();
-  const service = await startService({ url: path.url, publishChannels: 1 }, logs);
+  const service = await startService({ url: path.url(), publishChannels: 1 }, logs);
   try {
     await service.publisher.ready().catch(() => undefined);
-    assert.is(path.closesSent(), 1, "the close was put behind the set-up's last answer");
+    assert.is(close.closesSent(), 1, "the close was put behind the set-up's last answer");
     let status = 0;
     const until = performance.now() + 10_000;
     while (performance.now() < until) {

@@ -395,9 +395,14 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 
 /**
  * Registers broker tests: skipped without a broker (outside CI), failing if the set-up failed,
- * each bounded by TEST_TIMEOUT_MS.
+ * each bounded by TEST_TIMEOUT_MS. `first` runs before the bound starts (a wait for the broker's
+ * turn, say).
  */
-export function brokerTests(skipAll: boolean, setupError: () => Error | null): (name: string, fn: () => Promise<void>) => void {
+export function brokerTests(
+  skipAll: boolean,
+  setupError: () => Error | null,
+  first: () => Promise<void> = async () => {},
+): (name: string, fn: () => Promise<void>) => void {
   return (name, fn) => {
     if (skipAll) {
       test.skip(name, fn);
@@ -406,6 +411,7 @@ export function brokerTests(skipAll: boolean, setupError: () => Error | null): (
     test(name, async () => {
       const error = setupError();
       if (error) throw error;
+      await first();
       await withTimeout(fn(), TEST_TIMEOUT_MS, `test "${name}"`);
     });
   };

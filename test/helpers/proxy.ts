@@ -52,9 +52,13 @@ export interface ProxyOptions {
   targetPort?: number;
   /** Credentials and vhost part of `url()`. Default `guest:guest@`, vhost `/`. */
   userInfo?: string;
+  /** What the client reads of each chunk the broker sends on connection `index` (0: the first accepted). Default: the chunk. */
+  rewriteDown?: (chunk: Buffer, index: number) => Buffer;
 }
 
 interface Link {
+  /** The order in which the proxy accepted this connection, from 0. */
+  readonly index: number;
   readonly client: Socket;
   upstream: Socket | null;
   /** Chunks read from one side that could not be written yet (a mode change between reads). */
@@ -161,7 +165,7 @@ export async function startProxy(options: ProxyOptions = {}): Promise<TcpProxy> 
       pumpDown(link);
     });
     up.on("data", (chunk: Buffer) => {
-      link.heldDown.push(chunk);
+      link.heldDown.push(options.rewriteDown ? options.rewriteDown(chunk, link.index) : chunk);
       pumpDown(link);
     });
     up.on("drain", () => {
@@ -180,8 +184,17 @@ export async function startProxy(options: ProxyOptions = {}): Promise<TcpProxy> 
       client.destroy();
       return;
     }
-    accepted++;
-    const link: Link = { client, upstream: null, heldUp: [], heldDown: [], nextSendAt: 0, paceTimer: null, upBlocked: false, downBlocked: false };
+    const link: Link = {
+      index: accepted++,
+      client,
+      upstream: null,
+      heldUp: [],
+      heldDown: [],
+      nextSendAt: 0,
+      paceTimer: null,
+      upBlocked: false,
+      downBlocked: false,
+    };
     links.add(link);
     client.on("error", () => undefined);
     client.on("data", (chunk: Buffer) => {

@@ -2,12 +2,11 @@
  * The broker's turn, for a test file that does most of its work without the broker and needs it
  * only at the end (scripts/test.mjs lists such files in LATER). Under the runner the file starts
  * beside anything, with the broker off limits (probeBroker refuses), and `brokerTurn()` asks the
- * runner over the IPC channel for the broker, shared or to itself, and waits until it is given.
+ * runner over the IPC channel for the broker, shared with other broker files, and waits until it
+ * is given.
  * Run on its own (`node --import tsx test/x.test.ts`), the file has the broker from the start.
  */
 import { probeBroker } from "./broker.js";
-
-type Turn = "broker" | "exclusive";
 
 /** Set by the runner for a LATER file: whether a broker answered when the run began. */
 const SEEN = process.env["AMQP_GEN_TEST_BROKER_SEEN"];
@@ -17,8 +16,8 @@ process.channel?.unref();
 
 let granted = false;
 
-/** Waits until the runner gives this file the broker (shared or to itself); at once when run alone. */
-export async function brokerTurn(turn: Turn): Promise<void> {
+/** Waits until the runner gives this file the broker; at once when run alone. */
+export async function brokerTurn(): Promise<void> {
   if (granted || !process.send || !process.channel) {
     granted = true;
     return;
@@ -28,12 +27,12 @@ export async function brokerTurn(turn: Turn): Promise<void> {
   try {
     await new Promise<void>((resolve) => {
       const onMessage = (message: unknown) => {
-        if ((message as { granted?: unknown }).granted !== turn) return;
+        if ((message as { granted?: unknown }).granted !== true) return;
         process.off("message", onMessage);
         resolve();
       };
       process.on("message", onMessage);
-      process.send?.({ turn });
+      process.send?.({ turn: true });
     });
   } finally {
     channel.unref();
