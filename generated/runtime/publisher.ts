@@ -699,8 +699,11 @@ class BrokerLink {
       }
       declared.add(key);
     }
+    // Not awaited: amqplib never settles a channel's close() when the connection closes first, and
+    // the connect loop would wait for it for good (no reconnect ever again). A close during set-up
+    // fails the set-up at its next step instead.
     const last = channel as Channel | null;
-    if (last) await last.close().catch(() => undefined);
+    if (last) void last.close().catch(() => undefined);
   }
 
   /** A route whose topology the broker refused: logged once, answered 503 until the next connection. */
