@@ -427,6 +427,8 @@ test("routes are sorted and independent of endpoint order", () => {
 test("the analyser's rules, by table, in the order they run", () => {
   const listed = Object.entries(ANALYSER_RULES).flatMap(([table, rules]) => rules.map((rule) => `${table}: ${rule.name} [${rule.codes.join(", ")}]`));
   assert.equal(listed, [
+    "namespace: every namespace is enforced, refused unless acknowledged, or noted (namespaces.ts) [AG234, AG235, AG236, AG237, AG238]",
+    'namespace: "enforced_upstream" acknowledges refused namespaces of its own extra_config [AG239]',
     "backend: a backend holds the producer namespace or its legacy alias, not both [AG218]",
     "backend: a producer backend is not also a consumer [AG205]",
     "endpoint: one producer per endpoint [AG215]",

@@ -10,15 +10,18 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { CATALOGUE, CODES, Diagnostics, type DiagnosticCode } from "../generator/diagnostics/catalogue.js";
 import { generate } from "../generator/index.js";
-import { README_FILE, withDiagnosticsTable } from "../scripts/gen-readme.js";
+import { README_FILE, withGeneratedTables } from "../scripts/gen-readme.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const GENERATOR = join(ROOT, "generator");
 const CODE = /^AG\d{3}$/;
 
-test("README.md's diagnostics table is the catalogue's", () => {
+test("README.md's diagnostics and namespaces tables are the catalogue's and the namespace table's", () => {
   const readme = readFileSync(README_FILE, "utf8");
-  assert.ok(withDiagnosticsTable(readme) === readme, "README.md's diagnostics table differs from generator/diagnostics/catalogue.ts: run `npm run gen:readme`");
+  assert.ok(
+    withGeneratedTables(readme) === readme,
+    "README.md's diagnostics or namespaces table differs from generator/diagnostics/catalogue.ts or generator/pipeline/namespaces.ts: run `npm run gen:readme`",
+  );
 });
 
 test("the catalogue is in code order, with one title and fix per code", () => {

@@ -33,8 +33,8 @@ interface RouteName {
   readonly path: string;
 }
 
-/** `a`/`an` before a JSON Schema type name. */
-const article = (type: string) => (type === "array" || type === "object" || type === "integer" ? "an" : "a");
+/** `a`/`an` before a word: a JSON Schema type name, or a config level such as "endpoint". */
+const article = (word: string) => (/^[aeiou]/i.test(word) ? "an" : "a");
 
 /** jsonc-parser's error names, as the AG001 message says them. */
 const JSON_PROBLEMS: Readonly<Record<string, string>> = {
@@ -438,6 +438,68 @@ export const CATALOGUE = {
     message: () =>
       'This is a KrakenD 1.x config ("version": 2). amqp-gen reads it, but KrakenD 2.x refuses it: 2.x reads "version": 3, renamed "headers_to_pass" to "input_headers", and the producer namespace "github.com/devopsfaith/krakend-amqp/produce" to "backend/amqp/producer".',
     fix: 'Set "version": 3, rename "headers_to_pass" to "input_headers" and the producer namespace to "backend/amqp/producer" (KrakenD\'s migration tool, krakend-config-migrator, does it).',
+  }),
+  /** `key`: as written; `what`: what KrakenD enforces with it, as a noun phrase. */
+  AG234: entry<{ key: string; what: string }>({
+    severity: "error",
+    title: "a security namespace the generated service does not enforce (an error until acknowledged as `enforced_upstream`)",
+    message: (f) =>
+      `${quote(f.key)} (${f.what}) is not enforced by the generated service: the requests it would stop or change would be published as they come.`,
+    fix: (f) =>
+      `If something in front of the service enforces it (a gateway, a mesh), say so beside it, in this "extra_config": "@amqp-gen": { "enforced_upstream": [${quote(f.key)}] }. Otherwise keep KrakenD in front of this endpoint, or remove it.`,
+  }),
+  AG235: entry<{ key: string; what: string }>({
+    severity: "warning",
+    title: "a security namespace acknowledged as `enforced_upstream`: not enforced by the generated service",
+    message: (f) => `${quote(f.key)} (${f.what}) is not enforced by the generated service; "enforced_upstream" says that something in front of it does.`,
+    fix: "Make sure that requests reach the service only through what enforces it (a private network, mTLS): a request sent to the service directly is not checked.",
+  }),
+  /** `why`: why it changes nothing, from the namespace table. */
+  AG236: entry<{ key: string; why: string }>({
+    severity: "info",
+    title: "a namespace with no effect on the generated service",
+    message: (f) => `${quote(f.key)} has no effect on the generated service: ${f.why}.`,
+    fix: "Nothing to do: KrakenD still reads it.",
+  }),
+  /** `why`: what KrakenD would do that the generated service does not, from the namespace table. */
+  AG237: entry<{ key: string; why: string }>({
+    severity: "warning",
+    title: "a namespace the generated service does not carry out (its answers differ from KrakenD's)",
+    message: (f) => `${quote(f.key)} is not carried out by the generated service: ${f.why}.`,
+    fix: "If clients rely on it, keep KrakenD in front of this endpoint; otherwise remove it.",
+  }),
+  /**
+   * `level`: the extra_config's owner (service, endpoint, backend); `levels`: where a misplaced
+   * namespace belongs (empty when it is unknown); `suggestion`: the closest known namespace.
+   */
+  AG238: entry<{ key: string; level: string; levels: readonly string[]; suggestion: string | undefined }>({
+    severity: "warning",
+    title: "an unknown namespace, or one at a level where KrakenD ignores it",
+    message: (f) =>
+      f.levels.length > 0
+        ? `${quote(f.key)} is ${f.levels.join(" and ")} configuration: in ${article(f.level)} ${f.level}'s "extra_config" KrakenD ignores it, and so does the generated service.`
+        : `${quote(f.key)} is not a KrakenD ${f.level} namespace that amqp-gen knows: nothing in the generated service carries it out.`,
+    fix: (f) =>
+      f.levels.length > 0
+        ? `Move it to the "extra_config" of the ${f.levels[0]}${f.levels[0] === "service" ? " (the file's top level)" : ""}.`
+        : f.suggestion
+          ? `Did you mean ${quote(f.suggestion)}?`
+          : 'If it comes from a newer KrakenD, check what it does, since the generated service ignores it; a key starting with "@" is a comment.',
+  }),
+  /** `problem`: "absent" (not in this extra_config), "enforced" (amqp-gen enforces it), "noted" (not a refused namespace). */
+  AG239: entry<{ namespace: string; problem: "absent" | "enforced" | "noted" }>({
+    severity: "warning",
+    title: "an `enforced_upstream` entry that acknowledges nothing",
+    message: (f) =>
+      f.problem === "absent"
+        ? `"enforced_upstream" lists ${quote(f.namespace)}, which this "extra_config" does not hold: it acknowledges nothing.`
+        : f.problem === "enforced"
+          ? `"enforced_upstream" lists ${quote(f.namespace)}, which the generated service enforces itself.`
+          : `"enforced_upstream" lists ${quote(f.namespace)}, which is not a security control: nothing to acknowledge.`,
+    fix: (f) =>
+      f.problem === "absent"
+        ? "An acknowledgement counts only for its own extra_config: move it beside the namespace, or remove it."
+        : "Remove it from the list.",
   }),
 
   /** `folder`: the `--templates` folder; `problem`: the first line of the render error. */

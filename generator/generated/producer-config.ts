@@ -15,7 +15,7 @@ export type OutputEncoding = "json" | "json-collection" | "no-op" | "string" | "
 export type GoDuration1 = string;
 
 /**
- * The parts of a KrakenD `krakend.json` that amqp-gen reads. Every other KrakenD namespace and field is allowed and left alone; only the AMQP producer block is checked strictly.
+ * The parts of a KrakenD `krakend.json` that amqp-gen reads. Every KrakenD namespace is allowed; amqp-gen reports what it does with each (the README's "Namespaces" table), and only the AMQP producer block is checked strictly.
  */
 export interface KrakendConfig {
   /**
@@ -39,10 +39,29 @@ export interface KrakendConfig {
    */
   output_encoding?: OutputEncoding;
   /**
+   * Service-level component configuration, keyed by namespace. amqp-gen reports what it does with each namespace; a security control it does not enforce is an error unless `@amqp-gen.enforced_upstream` lists it.
+   */
+  extra_config?: {
+    /**
+     * amqp-gen's settings for the service's namespaces: which security controls something in front of the service enforces.
+     */
+    "@amqp-gen"?: AmqpGenAcknowledgements;
+    [k: string]: unknown | undefined;
+  };
+  /**
    * The endpoints the gateway serves.
    */
   endpoints?: KrakendEndpoint[];
   [k: string]: unknown | undefined;
+}
+/**
+ * amqp-gen's settings for this `extra_config` (a comment key for KrakenD, which skips keys starting with `@`).
+ */
+export interface AmqpGenAcknowledgements {
+  /**
+   * Security namespaces of this same `extra_config` that the generated service does not enforce and that something in front of it does (a gateway, a mesh). Without this acknowledgement such a namespace is an error (AG234); with it, a warning (AG235).
+   */
+  enforced_upstream?: string[];
 }
 /**
  * One endpoint of the gateway and the backends it calls.
@@ -85,7 +104,7 @@ export interface KrakendEndpoint {
    */
   backend?: KrakendBackend[];
   /**
-   * Endpoint-level component configuration, keyed by namespace. Only `validation/json-schema` is read by amqp-gen; every other namespace is allowed.
+   * Endpoint-level component configuration, keyed by namespace. amqp-gen enforces `validation/json-schema`, reports what it does with every other namespace, and refuses a security control it does not enforce unless `@amqp-gen.enforced_upstream` lists it.
    */
   extra_config?: {
     /**
@@ -94,6 +113,10 @@ export interface KrakendEndpoint {
     "validation/json-schema"?: {
       [k: string]: unknown | undefined;
     };
+    /**
+     * amqp-gen's settings for this endpoint's namespaces: which security controls something in front of the service enforces.
+     */
+    "@amqp-gen"?: AmqpGenAcknowledgements;
     [k: string]: unknown | undefined;
   };
   [k: string]: unknown | undefined;
@@ -123,7 +146,7 @@ export interface KrakendBackend {
    */
   encoding?: string;
   /**
-   * Backend-level component configuration, keyed by namespace. Every namespace not listed here is allowed.
+   * Backend-level component configuration, keyed by namespace. amqp-gen reports what it does with every namespace beside the producer, and refuses a security control it does not enforce unless `@amqp-gen.enforced_upstream` lists it.
    */
   extra_config?: {
     /**
@@ -140,6 +163,10 @@ export interface KrakendBackend {
     "backend/amqp/consumer"?: {
       [k: string]: unknown | undefined;
     };
+    /**
+     * amqp-gen's settings for this backend's namespaces (the producer's own settings are in the producer block's `@amqp-gen`).
+     */
+    "@amqp-gen"?: AmqpGenAcknowledgements;
     [k: string]: unknown | undefined;
   };
   [k: string]: unknown | undefined;

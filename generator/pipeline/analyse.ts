@@ -9,7 +9,9 @@
  * built only from what passed, and complete: brokers are numbered before the routes are made.
  *
  * The rules are the spec's: A3 (capitalisation), A4 (routing key and message properties), B2
- * (what is declared), B5 (KrakenD's traps, caught at generation time).
+ * (what is declared), B5 (KrakenD's traps, caught at generation time). Every `extra_config` the
+ * generated service replaces (the service's, each producer endpoint's, each producer backend's)
+ * goes through the namespace rules: namespaces.ts has the decision for each namespace.
  */
 import { Diagnostics, type BadPath, type DiagnosticCode, type Finding } from "../diagnostics/catalogue.js";
 import { diagnosticAt, joinPointer, type Diagnostic } from "../diagnostics/diagnostics.js";
@@ -28,6 +30,7 @@ import type {
   Segment,
 } from "./ir.js";
 import type { SourceMap } from "./load.js";
+import { AMQP_GEN_KEY, ENFORCED_UPSTREAM, classifyNamespace, type NamespaceLevel } from "./namespaces.js";
 import { HOP_BY_HOP_HEADERS } from "../../templates/runtime/checks.js";
 import { DEFAULT_PROBES } from "../../templates/runtime/answers.js";
 import { canonicalHeader, closest, krakendParamKey, parseGoDuration } from "./text.js";
@@ -35,8 +38,6 @@ import type { AmqpProducerConfig, KrakendBackend, KrakendConfig, KrakendEndpoint
 
 export const PRODUCER_NAMESPACE = "backend/amqp/producer";
 export const LEGACY_PRODUCER_NAMESPACE = "github.com/devopsfaith/krakend-amqp/produce";
-/** amqp-gen's own settings in a producer block: KrakenD ignores keys starting with `@`. */
-export const AMQP_GEN_KEY = "@amqp-gen";
 type AmqpGenSettings = NonNullable<AmqpProducerConfig[typeof AMQP_GEN_KEY]>;
 export const CONSUMER_NAMESPACES = ["backend/amqp/consumer", "github.com/devopsfaith/krakend-amqp/consume"];
 export const VALIDATION_NAMESPACE = "validation/json-schema";
@@ -128,6 +129,67 @@ const BACKEND_RULES: readonly Rule<BackendContext>[] = [
     check({ pointer, extra, namespaces }, report) {
       const consumer = CONSUMER_NAMESPACES.find((ns) => Object.hasOwn(extra, ns));
       if (consumer) report(joinPointer(pointer, "extra_config", namespaces[0] ?? PRODUCER_NAMESPACE), Diagnostics.AG205({ consumer }), "key");
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Namespaces: every key of an extra_config that the generated service stands in for.
+
+interface NamespaceContext {
+  readonly level: NamespaceLevel;
+  /** Pointer to the extra_config. */
+  readonly pointer: string;
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+/** The namespaces listed in this extra_config's `@amqp-gen.enforced_upstream` (the schema checked its shape). */
+function enforcedUpstream(extra: Readonly<Record<string, unknown>>): readonly string[] {
+  const settings = extra[AMQP_GEN_KEY] as { [ENFORCED_UPSTREAM]?: readonly string[] } | undefined;
+  return settings?.[ENFORCED_UPSTREAM] ?? [];
+}
+
+/** The current spelling of a namespace key, or the key itself when it is not a known namespace. */
+function namespaceOf(key: string, level: NamespaceLevel): string {
+  const verdict = classifyNamespace(key, level);
+  return verdict.kind === "known" || verdict.kind === "misplaced" ? verdict.namespace : key;
+}
+
+const NAMESPACE_RULES: readonly Rule<NamespaceContext>[] = [
+  {
+    name: "every namespace is enforced, refused unless acknowledged, or noted (namespaces.ts)",
+    codes: ["AG234", "AG235", "AG236", "AG237", "AG238"],
+    check({ level, pointer, extra }, report) {
+      const upstream = enforcedUpstream(extra).map((name) => namespaceOf(name, level));
+      for (const key of Object.keys(extra)) {
+        const at = joinPointer(pointer, key);
+        const verdict = classifyNamespace(key, level);
+        if (verdict.kind === "unknown") report(at, Diagnostics.AG238({ key, level, levels: [], suggestion: verdict.suggestion }), "key");
+        if (verdict.kind === "misplaced") report(at, Diagnostics.AG238({ key, level, levels: verdict.levels, suggestion: undefined }), "key");
+        if (verdict.kind !== "known") continue;
+        const { decision } = verdict.entry;
+        if (decision.kind === "refused") {
+          const acknowledged = upstream.includes(verdict.namespace);
+          report(at, acknowledged ? Diagnostics.AG235({ key, what: decision.what }) : Diagnostics.AG234({ key, what: decision.what }), "key");
+        } else if (decision.kind === "noted") {
+          report(at, decision.severity === "info" ? Diagnostics.AG236({ key, why: decision.why }) : Diagnostics.AG237({ key, why: decision.why }), "key");
+        }
+      }
+    },
+  },
+  {
+    name: '"enforced_upstream" acknowledges refused namespaces of its own extra_config',
+    codes: ["AG239"],
+    check({ level, pointer, extra }, report) {
+      const present = new Set(Object.keys(extra).map((key) => namespaceOf(key, level)));
+      enforcedUpstream(extra).forEach((name, index) => {
+        const at = joinPointer(pointer, AMQP_GEN_KEY, ENFORCED_UPSTREAM, index);
+        const namespace = namespaceOf(name, level);
+        const verdict = classifyNamespace(name, level);
+        if (!present.has(namespace)) report(at, Diagnostics.AG239({ namespace: name, problem: "absent" }));
+        else if (verdict.kind === "known" && verdict.entry.decision.kind !== "refused")
+          report(at, Diagnostics.AG239({ namespace: name, problem: verdict.entry.decision.kind === "noted" ? "noted" : "enforced" }));
+      });
     },
   },
 ];
@@ -707,6 +769,7 @@ function withBrokers(sorted: readonly PendingRoute[]): { brokers: BrokerIR[]; ro
 
 /** Every rule, by table, in the order they run. */
 export const ANALYSER_RULES = {
+  namespace: NAMESPACE_RULES,
   backend: BACKEND_RULES,
   endpoint: ENDPOINT_RULES,
   route: ROUTE_RULES,
@@ -725,7 +788,11 @@ export function analyse(config: unknown, file: string, source: SourceMap): Analy
   const pending: PendingRoute[] = [];
   const earlier = new Map<string, { pointer: string; route: PendingRoute }>();
   const lineOf = (pointer: string) => source.locate(pointer).line;
+  // A namespace's error stops the output but takes nothing from the route's own checks: run, never gating.
+  const extraConfig = (extra: Readonly<Record<string, unknown>> | undefined, level: NamespaceLevel, pointer: string) =>
+    passes(NAMESPACE_RULES, { level, pointer: joinPointer(pointer, "extra_config"), extra: extra ?? {} }, reporter);
 
+  extraConfig(root.extra_config, "service", "");
   (root.endpoints ?? []).forEach((endpoint, e) => {
     const endpointPointer = joinPointer("", "endpoints", e);
     const producers: ProducerBlock[] = [];
@@ -734,11 +801,14 @@ export function analyse(config: unknown, file: string, source: SourceMap): Analy
       const namespaces = [PRODUCER_NAMESPACE, LEGACY_PRODUCER_NAMESPACE].filter((ns) => Object.hasOwn(extra, ns));
       const namespace = namespaces[0];
       if (namespace === undefined) return;
-      if (!passes(BACKEND_RULES, { pointer: joinPointer(endpointPointer, "backend", index), extra, namespaces }, reporter)) return;
+      const backendPointer = joinPointer(endpointPointer, "backend", index);
+      if (!passes(BACKEND_RULES, { pointer: backendPointer, extra, namespaces }, reporter)) return;
+      extraConfig(extra, "backend", backendPointer);
       producers.push({ backend, index, namespace, block: extra[namespace] as AmqpProducerConfig });
     });
     const producer = producers[0];
     if (!producer || !passes(ENDPOINT_RULES, { endpoint, pointer: endpointPointer, producers }, reporter)) return;
+    extraConfig(endpoint.extra_config, "endpoint", endpointPointer);
 
     const ctx = routeContext(root, endpoint, endpointPointer, producer);
     if (!passes(ROUTE_RULES, ctx, reporter)) return;

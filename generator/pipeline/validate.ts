@@ -10,7 +10,7 @@ import { Diagnostics, type Finding } from "../diagnostics/catalogue.js";
 import { diagnosticAt, joinPointer, parsePointer, type Diagnostic } from "../diagnostics/diagnostics.js";
 import type { SourceMap } from "./load.js";
 import { SCHEMA_DIR } from "../paths.js";
-import { AMQP_GEN_KEY } from "./analyse.js";
+import { AMQP_GEN_KEY } from "./namespaces.js";
 import { closest } from "./text.js";
 
 export const PRODUCER_SCHEMA_FILE = "amqp-producer.schema.json";
