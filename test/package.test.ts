@@ -227,7 +227,7 @@ const producer = (fields: Record<string, unknown>) => ({
   extra_config: { "backend/amqp/producer": { backoff_strategy: "exponential-jitter", ...fields } },
 });
 
-/** A small config with what changes the generated code: a body schema, params, headers, a static key. */
+/** A small config with what changes the generated code: a body schema, params, headers, a static key, a JWT check. */
 const CONFIG = {
   version: 3,
   name: "package test",
@@ -258,6 +258,16 @@ const CONFIG = {
       method: "GET",
       output_encoding: "string",
       backend: [producer({ name: Q("pings"), exchange: Q("pings"), routing_key: "Route" })],
+    },
+    {
+      // JWT validation: runtime/jwt.ts and its jose import, compiled with the rest.
+      endpoint: "/secure/{id}",
+      method: "POST",
+      input_headers: ["Content-Type", "X-User"],
+      extra_config: {
+        "auth/validator": { alg: "RS256", jwk_url: "https://auth.example.com/.well-known/jwks.json", roles: ["writer"], propagate_claims: [["sub", "X-User"]] },
+      },
+      backend: [producer({ name: Q("orders"), exchange: Q("orders"), durable: true, routing_key: "Id", msg_id_key: "Id" })],
     },
   ],
 };
@@ -297,6 +307,7 @@ function serviceDependencies(): Record<string, string> {
     amqplib: OWN.dependencies?.["amqplib"],
     "@opentelemetry/api": OWN.devDependencies?.["@opentelemetry/api"],
     "prom-client": OWN.devDependencies?.["prom-client"],
+    jose: OWN.devDependencies?.["jose"],
   };
   const deps: Record<string, string> = {};
   for (const [name, range] of Object.entries(wanted)) {
@@ -514,7 +525,11 @@ brokerTest("the compiled service (node dist/server.js) publishes one POST to the
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const out = lines(child);
   const started = JSON.parse(await withTimeout(out.next(), SERVICE_TIMEOUT_MS, "the service's start")) as { port: number; routes: string[] };
-  assert.equal([...started.routes].sort(), ["GET /ping/{route}", "POST /orders/{region}/{id}", "PUT /events/{kind}"], "the service's routes");
+  assert.equal(
+    [...started.routes].sort(),
+    ["GET /ping/{route}", "POST /orders/{region}/{id}", "POST /secure/{id}", "PUT /events/{kind}"],
+    "the service's routes",
+  );
 
   const body = '{"sku":"A-1","quantity":2}';
   const res = await fetch(`http://127.0.0.1:${started.port}/orders/eu/42`, {
@@ -535,13 +550,26 @@ brokerTest("the compiled service (node dist/server.js) publishes one POST to the
     clientUserAgent: "package-test/1.0",
   });
 
+  // The JWT route with no token: 401, nothing published (jose is loaded and runs in the built service).
+  const anonymous = await fetch(`http://127.0.0.1:${started.port}/secure/7`, { method: "POST", body: "{}" });
+  assert.is(anonymous.status, 401, `POST /secure answered ${anonymous.status}: ${await anonymous.text()}`);
+  assert.is(anonymous.headers.get("www-authenticate"), "Bearer");
+  await broker.expectEmpty(Q("orders"));
+
   child.kill("SIGTERM");
   const code = await withTimeout(exited, SERVICE_TIMEOUT_MS, "the service's shutdown");
   timings.push(`the service ${((performance.now() - spawned) / 1000).toFixed(1)} s`);
   assert.is(code, 0, `the service exited ${code}:\n${stderr}`);
   const last = out.all().trim().split("\n").at(-1) ?? "";
   const { published } = JSON.parse(last) as { published: string[] };
-  assert.equal(published, ['amqpgen_published_messages_total{route="POST /orders/{region}/{id}",outcome="published"} 1'], `metrics: ${last}`);
+  assert.equal(
+    published,
+    [
+      'amqpgen_published_messages_total{route="POST /orders/{region}/{id}",outcome="published"} 1',
+      'amqpgen_published_messages_total{route="POST /secure/{id}",outcome="unauthorized"} 1',
+    ],
+    `metrics: ${last}`,
+  );
   await broker.remove(QUEUES, EXCHANGES);
 });
 

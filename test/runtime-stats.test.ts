@@ -15,6 +15,8 @@ test("outcomeOf: every answer a routed request can get has one outcome", () => {
     [200, "published"],
     [204, "published"],
     [400, "rejected"],
+    [401, "unauthorized"],
+    [403, "forbidden"],
     [413, "rejected"],
     [415, "rejected"],
     [500, "error"],

@@ -409,7 +409,11 @@ test("generator/generated/producer-config.ts is up to date with the schemas", as
   assert.ok(rendered === committed, "generator/generated/producer-config.ts differs from the schemas: run `npm run gen:types`");
   assert.match(rendered, /export interface AmqpProducerConfig \{/);
   assert.match(rendered, /export interface KrakendConfig \{/);
-  const code = rendered.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+  // Comments and string literals out: `"any"` (a scopes_matcher value) is not the type.
+  const code = rendered
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/\/\/.*$/gm, "")
+    .replace(/"(?:[^"\\]|\\.)*"/g, '""');
   assert.not.match(code, /\bany\b/, "generated types use `any`");
 });
 

@@ -29,7 +29,8 @@
 //   messaging.destination.name                   the exchange
 //   messaging.rabbitmq.destination.routing_key   the routing key, unless empty
 //   messaging.message.id                         the message id, when the route sets one
-//   error.type                                   on failure, the outcome: rejected (4xx),
+//   error.type                                   on failure, the outcome: unauthorized (401),
+//                                                forbidden (403), rejected (another 4xx),
 //                                                refused (502), unavailable (503),
 //                                                timeout (504), error (500)
 // and, on failure, status ERROR with the error's message.

@@ -14,9 +14,11 @@ import {
   type DispatchNode,
   type HttpAnswer,
   type ListenerOptions,
+  type Outgoing,
   type ProbeOptions,
   type Publisher,
   type Route,
+  type RouteInfo,
   type RouteMatch,
 } from "./types.js";
 
@@ -71,8 +73,25 @@ function bodyOf(request: IncomingMessage, given: Buffer | undefined, limit: numb
 }
 
 /**
- * Everything after routing, for one request: decode the params, build the message, check the
- * broker's availability, read the body (limit), validate it, publish, and say what to answer.
+ * The message with the headers authentication added (propagated claims), each replacing one of
+ * the same name the client sent, so that a client cannot forge a claim. As in KrakenD, a claim
+ * reaches the message only when the endpoint forwards its header (`input_headers`, or `*`).
+ */
+function withHeaders(outgoing: Outgoing, added: Readonly<Record<string, readonly string[]>>, inputHeaders: RouteInfo["inputHeaders"]): Outgoing {
+  const names = Object.keys(added);
+  if (names.length === 0) return outgoing;
+  const headers: Record<string, unknown> = { ...(outgoing.options.headers as Record<string, unknown> | undefined) };
+  for (const name of names) {
+    delete headers[name];
+    if (inputHeaders === "*" || inputHeaders.includes(name)) headers[name] = added[name];
+  }
+  return { routingKey: outgoing.routingKey, options: { ...outgoing.options, headers } };
+}
+
+/**
+ * Everything after routing, for one request: check the credentials, decode the params, build
+ * the message, check the broker's availability, read the body (limit), validate it, publish, and
+ * say what to answer.
  * Resolves to null when the client went away before its body was read: nothing to answer.
  */
 export async function handleRequest(
@@ -82,8 +101,12 @@ export async function handleRequest(
   options: AnswerOptions = {},
 ): Promise<HttpAnswer | null> {
   const { route, segments } = match;
-  const outgoing = route.prepare(segments, request);
-  if (outgoing instanceof RequestError) return errorAnswer(outgoing.status, outgoing.message);
+  // Credentials first, as KrakenD checks them: before the params, the broker and the body.
+  const auth = route.authenticate ? await route.authenticate(request) : null;
+  if (auth && !auth.ok) return errorAnswer(auth.status, auth.message, auth.headers);
+  const prepared = route.prepare(segments, request);
+  if (prepared instanceof RequestError) return errorAnswer(prepared.status, prepared.message);
+  const outgoing = auth ? withHeaders(prepared, auth.headers, route.inputHeaders) : prepared;
 
   const available = publisher.availability(route);
   if (!available.ok) return failure(available);

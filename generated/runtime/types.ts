@@ -111,7 +111,44 @@ export class RequestError {
   }
 }
 
+/** The answer of a route's authentication: go on (with the headers it adds to the message), or 401/403. */
+export type AuthOutcome =
+  /** `headers`: added to the message, replacing any of the same name (propagated JWT claims). */
+  | { readonly ok: true; readonly headers: Readonly<Record<string, readonly string[]>> }
+  | { readonly ok: false; readonly status: 401 | 403; readonly message: string; readonly headers: Readonly<Record<string, string>> };
+
+/** An endpoint's `auth/validator` (KrakenD's JWT validation), as the generator read it: see jwt.ts. */
+export interface JwtSettings {
+  /** The one algorithm a token may be signed with (`alg` in its header must be exactly this). */
+  readonly alg: string;
+  /**
+   * Where the keys come from: a JWKS URL, cached for `cacheSeconds` and fetched again for an
+   * unknown key at most once per `cooldownSeconds`; or a JWKS file, read once at start (a path
+   * relative to the service's working directory, as KrakenD reads it).
+   */
+  readonly keys: { readonly url: string; readonly cacheSeconds: number; readonly cooldownSeconds: number } | { readonly file: string };
+  /** Every one of them must be in the token's `aud` (KrakenD's rule). */
+  readonly audience: readonly string[];
+  readonly issuer: string | null;
+  /** Allowed clock skew for `exp`, `nbf` and `iat`, in seconds. */
+  readonly leewaySeconds: number;
+  /** The header the token is read from, lower-case. */
+  readonly header: string;
+  /** The cookie read when the header is absent: only when the config names one. */
+  readonly cookie: string | null;
+  /** Any one of `anyOf` in the claim at `path` (a list, or a space-separated string); 403 otherwise. */
+  readonly roles: { readonly path: readonly string[]; readonly anyOf: readonly string[] } | null;
+  /** Any (or, with `all`, every) one of `required` in the claim at `path`; 403 otherwise. */
+  readonly scopes: { readonly path: readonly string[]; readonly required: readonly string[]; readonly all: boolean } | null;
+  /** Claims copied into the message as headers: `[claim path, canonical header name]`. */
+  readonly propagate: readonly (readonly [readonly string[], string])[];
+  /** An array claim as one header value per element, instead of one value joined with commas. */
+  readonly preserveArrays: boolean;
+}
+
 export interface Route extends RouteInfo {
+  /** Checks the request's credentials before anything else of it is read (`auth/validator`). Absent: none. */
+  readonly authenticate?: (request: IncomingMessage) => Promise<AuthOutcome>;
   /** Builds the message from the decoded path segments and the request. */
   readonly prepare: (segments: readonly string[], request: IncomingMessage) => Outgoing | RequestError;
   /** Checks a parsed JSON body against the endpoint's `validation/json-schema`. */

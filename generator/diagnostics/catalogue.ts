@@ -56,6 +56,20 @@ const JSON_PROBLEMS: Readonly<Record<string, string>> = {
   InvalidCharacter: "invalid character in string",
 };
 
+/** What makes an `auth/validator` impossible to enforce as written (AG240). */
+type JwtProblem =
+  | "no-alg"
+  | "symmetric-alg"
+  | "unknown-alg"
+  | "no-keys"
+  | "not-a-url"
+  | "plain-http"
+  | "not-carried-out"
+  | "key-strategy"
+  | "scopes-without-key"
+  | "duration"
+  | "claim-pair";
+
 /** The fix for a missing required field (AG102), by field. */
 function addMissingField(field: string): string {
   switch (field) {
@@ -500,6 +514,86 @@ export const CATALOGUE = {
       f.problem === "absent"
         ? "An acknowledgement counts only for its own extra_config: move it beside the namespace, or remove it."
         : "Remove it from the list.",
+  }),
+  /** `field`: the `auth/validator` field at fault; `value`: what it holds, when that says something. */
+  AG240: entry<{ field: string; problem: JwtProblem; value?: string }>({
+    severity: "error",
+    title: "an `auth/validator` the generated service cannot enforce as written (KrakenD would fail at start, or check less than it says)",
+    message: (f) => {
+      switch (f.problem) {
+        case "no-alg":
+          return '"auth/validator" has no "alg": KrakenD refuses to start, and no token could be checked.';
+        case "symmetric-alg":
+          return `"alg" ${quote(f.value ?? "")} is an HMAC algorithm: its secret would be a key of the JWKS, which the generated service does not read (it verifies signatures with public keys).`;
+        case "unknown-alg":
+          return `"alg" ${quote(f.value ?? "")} is not a JWS algorithm KrakenD accepts.`;
+        case "no-keys":
+          return '"auth/validator" has neither "jwk_url" nor "jwk_local_path": there is no key to check a token with.';
+        case "not-a-url":
+          return `"jwk_url" ${quote(f.value ?? "")} is not an http:// or https:// URL.`;
+        case "plain-http":
+          return `"jwk_url" ${quote(f.value ?? "")} is plain HTTP: anyone on the path could hand the service their own keys.`;
+        case "not-carried-out":
+          return `"${f.field}" is part of KrakenD's key handling that the generated service does not carry out: the keys would be checked less than the config says.`;
+        case "key-strategy":
+          return `"key_identify_strategy" ${quote(f.value ?? "")}: the generated service finds keys by "kid" only.`;
+        case "scopes-without-key":
+          return '"scopes" is set without "scopes_key": KrakenD silently checks no scope at all.';
+        case "duration":
+          return `"${f.field}" ${quote(f.value ?? "")} is not a Go duration of at least 1s.`;
+        case "claim-pair":
+          return `"propagate_claims" item ${f.value ?? ""} is not a [claim, header] pair of non-empty strings.`;
+      }
+    },
+    fix: (f) => {
+      switch (f.problem) {
+        case "no-alg":
+        case "unknown-alg":
+          return 'Set "alg" to the algorithm your identity provider signs with, such as "RS256".';
+        case "symmetric-alg":
+          return "Sign tokens with a public-key algorithm (RS256, ES256, PS256, EdDSA), or keep KrakenD in front of this endpoint.";
+        case "no-keys":
+          return 'Add "jwk_url": your identity provider\'s JWKS URL (https://…/.well-known/jwks.json).';
+        case "not-a-url":
+          return 'Set "jwk_url" to the https:// URL of the key set.';
+        case "plain-http":
+          return 'Use https://, or (for a development setup only) add "disable_jwk_security": true.';
+        case "not-carried-out":
+          return `Remove "${f.field}" and serve the key set from a URL whose certificate the system trusts, or keep KrakenD in front of this endpoint.`;
+        case "key-strategy":
+          return 'Remove "key_identify_strategy" (or set "kid"), with a key set whose keys have a "kid".';
+        case "scopes-without-key":
+          return 'Add "scopes_key": the claim that holds the scopes, such as "scope".';
+        case "duration":
+          return 'Write it as a Go duration, such as "1s" or "1m30s".';
+        case "claim-pair":
+          return 'Write each item as ["claim", "Header-Name"], such as ["sub", "X-User"].';
+      }
+    },
+  }),
+  AG241: entry<{ header: string; claim: string }>({
+    severity: "warning",
+    title: "a propagated claim whose header the endpoint does not forward (`input_headers`)",
+    message: (f) =>
+      `"propagate_claims" writes claim ${quote(f.claim)} into header ${quote(f.header)}, which "input_headers" does not forward: the message will not carry it (KrakenD's backend would not get it either).`,
+    fix: (f) => `Add ${quote(f.header)} to "input_headers".`,
+  }),
+  /** `problem`: "tls-checked" (disable_jwk_security with https), "no-effect" (operation_debug), "unknown" (a field amqp-gen does not know). */
+  AG242: entry<{ field: string; problem: "tls-checked" | "no-effect" | "unknown"; suggestion: string | undefined }>({
+    severity: "warning",
+    title: "an `auth/validator` field that does not do here what KrakenD does with it",
+    message: (f) =>
+      f.problem === "tls-checked"
+        ? '"disable_jwk_security" lets KrakenD skip the certificate check of an https:// key set too; the generated service always checks it (it only allows http:// URLs).'
+        : f.problem === "no-effect"
+          ? `"${f.field}" has no effect on the generated service: it never logs tokens or claims.`
+          : `"${f.field}" is not an "auth/validator" field that amqp-gen knows: it is not carried out.`,
+    fix: (f) =>
+      f.problem === "unknown" && f.suggestion
+        ? `Did you mean ${quote(f.suggestion)}?`
+        : f.problem === "tls-checked"
+          ? "Nothing to do for an https:// URL; remove it."
+          : "Remove it.",
   }),
 
   /** `folder`: the `--templates` folder; `problem`: the first line of the render error. */

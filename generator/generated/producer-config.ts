@@ -104,7 +104,7 @@ export interface KrakendEndpoint {
    */
   backend?: KrakendBackend[];
   /**
-   * Endpoint-level component configuration, keyed by namespace. amqp-gen enforces `validation/json-schema`, reports what it does with every other namespace, and refuses a security control it does not enforce unless `@amqp-gen.enforced_upstream` lists it.
+   * Endpoint-level component configuration, keyed by namespace. amqp-gen enforces `validation/json-schema` and `auth/validator`, reports what it does with every other namespace, and refuses a security control it does not enforce unless `@amqp-gen.enforced_upstream` lists it.
    */
   extra_config?: {
     /**
@@ -113,6 +113,14 @@ export interface KrakendEndpoint {
     "validation/json-schema"?: {
       [k: string]: unknown | undefined;
     };
+    /**
+     * JWT validation, enforced by the generated route (see the README's Security section).
+     */
+    "auth/validator"?: JwtValidator;
+    /**
+     * The long spelling of `auth/validator`, which KrakenD still reads.
+     */
+    "github.com/devopsfaith/krakend-jose/validator"?: JwtValidator;
     /**
      * amqp-gen's settings for this endpoint's namespaces: which security controls something in front of the service enforces.
      */
@@ -340,5 +348,95 @@ export interface AmqpProducerConfig {
    * This interface was referenced by `AmqpProducerConfig`'s JSON-Schema definition
    * via the `patternProperty` "^[@$_#]".
    */
+  [k: string]: unknown | undefined;
+}
+/**
+ * KrakenD's JWT validation (`auth/validator`), enforced by the generated route before anything else of the request: 401 with `WWW-Authenticate: Bearer` for a missing, malformed, expired, badly signed or mis-addressed token, 403 for roles and scopes. Tokens are verified with `jose`; generated code that has one needs `npm install jose`.
+ */
+export interface JwtValidator {
+  /**
+   * The one algorithm tokens are signed with; the token header's `alg` must be exactly this (never `none`). Public-key algorithms only: RS256/384/512, PS256/384/512, ES256/384/512, EdDSA.
+   */
+  alg?: string;
+  /**
+   * URL of the JSON Web Key Set. https:// (certificates always checked); http:// only with `disable_jwk_security`. Cached, and fetched again for an unknown key at most once per `failed_jwk_key_cooldown`.
+   */
+  jwk_url?: string;
+  /**
+   * A JWKS file read once at start, relative to the service's working directory; preferred over `jwk_url` when both are set.
+   */
+  jwk_local_path?: string;
+  /**
+   * Allows an http:// `jwk_url` (development only). Unlike KrakenD, it never turns off the certificate check of an https:// URL.
+   */
+  disable_jwk_security?: boolean;
+  /**
+   * Every one of these must be in the token's `aud` (KrakenD's rule: all of them, not any).
+   */
+  audience?: string[];
+  /**
+   * The token's `iss` must be exactly this.
+   */
+  issuer?: string;
+  /**
+   * Clock skew allowed for `exp`, `nbf` and `iat`, as a Go duration; default and minimum 1s.
+   */
+  leeway?: GoDuration;
+  /**
+   * The claim holding the roles (a list, or a space-separated string). Default `roles`.
+   */
+  roles_key?: string;
+  /**
+   * Reads a dotted `roles_key` (`realm_access.roles`) as a path, except a claim name starting with `http`.
+   */
+  roles_key_is_nested?: boolean;
+  /**
+   * The token must hold at least one of these roles, else 403.
+   */
+  roles?: string[];
+  /**
+   * The claim holding the scopes; a dotted name is a path. Required with `scopes`.
+   */
+  scopes_key?: string;
+  /**
+   * Scopes required, else 403: any of them, or all with `scopes_matcher: all`.
+   */
+  scopes?: string[];
+  /**
+   * `any` (default) or `all` of `scopes`.
+   */
+  scopes_matcher?: "any" | "all";
+  /**
+   * The header the token is read from (default `Authorization`); a `Bearer ` prefix is taken off.
+   */
+  auth_header_name?: string;
+  /**
+   * A cookie read for the token when the header is absent. Unlike KrakenD, no cookie is read unless this is set.
+   */
+  cookie_key?: string;
+  /**
+   * Keep the fetched keys (`cache_duration`). With `false`, amqp-gen still keeps them 60 s rather than fetching on every request.
+   */
+  cache?: boolean;
+  /**
+   * How long fetched keys are kept, in seconds (default 900).
+   */
+  cache_duration?: number;
+  /**
+   * The least time between two fetches of the key set for an unknown key, or after a failed fetch (default 30s, minimum 1s).
+   */
+  failed_jwk_key_cooldown?: GoDuration;
+  /**
+   * `[claim, header]` pairs: each claim is written into the message as that header, replacing any the client sent. The header must be in `input_headers`.
+   */
+  propagate_claims?: string[][];
+  /**
+   * An array claim as one header value per element instead of one value joined with commas.
+   */
+  propagate_claims_preserve_array?: boolean;
+  /**
+   * How keys are found: only `kid` is carried out.
+   */
+  key_identify_strategy?: string;
   [k: string]: unknown | undefined;
 }

@@ -13,7 +13,7 @@
  * generated service replaces (the service's, each producer endpoint's, each producer backend's)
  * goes through the namespace rules: namespaces.ts has the decision for each namespace.
  */
-import { Diagnostics, type BadPath, type DiagnosticCode, type Finding } from "../diagnostics/catalogue.js";
+import { Diagnostics, type BadPath, type Finding } from "../diagnostics/catalogue.js";
 import { diagnosticAt, joinPointer, type Diagnostic } from "../diagnostics/diagnostics.js";
 import type {
   BackoffStrategy,
@@ -30,6 +30,8 @@ import type {
   Segment,
 } from "./ir.js";
 import type { SourceMap } from "./load.js";
+import type { Prefer, Report, Rule } from "./rules.js";
+import { JWT_NAMESPACES, JWT_RULES, jwtSettings, type JwtBlock } from "./jwt.js";
 import { AMQP_GEN_KEY, ENFORCED_UPSTREAM, classifyNamespace, type NamespaceLevel } from "./namespaces.js";
 import { HOP_BY_HOP_HEADERS } from "../../templates/runtime/checks.js";
 import { DEFAULT_PROBES } from "../../templates/runtime/answers.js";
@@ -61,20 +63,6 @@ const OUTPUT_ENCODINGS: readonly string[] = ["json", "json-collection", "no-op",
 /** Headers the runtime never forwards, canonical: hop-by-hop ones, and Host. */
 const NOT_FORWARDED = new Set([...HOP_BY_HOP_HEADERS, "Host"]);
 const CREDENTIAL_HEADERS = ["Authorization", "Cookie", "Proxy-Authorization"];
-
-type Prefer = "key" | "value";
-/** How a rule reports: a finding, and the pointer it is about. */
-type Report = (pointer: string, finding: Finding, prefer?: Prefer) => void;
-
-export interface Rule<Context> {
-  /** What it checks, as a reader would list it; the spec item when there is one. */
-  readonly name: string;
-  /** Every code it can report. */
-  readonly codes: readonly DiagnosticCode[];
-  /** The rules after it in its table assume it passed: an error so far stops the table. */
-  readonly gate?: true;
-  readonly check: (ctx: Context, report: Report) => void;
-}
 
 class Reporter {
   readonly list: Diagnostic[] = [];
@@ -259,6 +247,8 @@ interface RouteContext {
   readonly replyTimeout: { readonly pointer: string; readonly text: string; readonly ms: number | undefined } | null;
   readonly outputEncoding: { readonly pointer: string; readonly text: string };
   readonly inputHeaders: { readonly pointer: string; readonly list: readonly string[] | undefined };
+  /** The endpoint's `auth/validator` (or its long spelling), with its pointer; null when there is none. */
+  readonly jwt: { readonly pointer: string; readonly block: JwtBlock } | null;
 }
 
 /** Pointer to a field of the producer block. */
@@ -483,6 +473,7 @@ function routeContext(root: Config, endpoint: Endpoint, endpointPointer: string,
   const blockPointer = joinPointer(backendPointer, "extra_config", producer.namespace);
   const settings = producer.block[AMQP_GEN_KEY] ?? {};
   const replyTimeout = settings.reply?.timeout;
+  const jwtKey = JWT_NAMESPACES.find((ns) => endpoint.extra_config?.[ns] !== undefined);
   return {
     endpoint,
     producer,
@@ -506,6 +497,7 @@ function routeContext(root: Config, endpoint: Endpoint, endpointPointer: string,
       endpoint.input_headers === undefined && root.version === 2 && endpoint.headers_to_pass !== undefined
         ? { pointer: joinPointer(endpointPointer, "headers_to_pass"), list: endpoint.headers_to_pass }
         : { pointer: joinPointer(endpointPointer, "input_headers"), list: endpoint.input_headers },
+    jwt: jwtKey === undefined ? null : { pointer: joinPointer(endpointPointer, "extra_config", jwtKey), block: endpoint.extra_config?.[jwtKey] as JwtBlock },
   };
 }
 
@@ -615,6 +607,7 @@ function pendingRoute(ctx: RouteContext): PendingRoute {
     reply: settings.reply ? { timeoutMs: ctx.replyTimeout?.ms ?? ctx.timeout.ms ?? 0 } : null,
     outputEncoding: OUTPUT_ENCODINGS.includes(ctx.outputEncoding.text) ? (ctx.outputEncoding.text as OutputEncoding) : "json",
     bodySchema: validation !== undefined ? { schema: validation, pointer: joinPointer(ctx.pointers.endpoint, "extra_config", VALIDATION_NAMESPACE) } : null,
+    jwt: ctx.jwt ? jwtSettings(ctx.jwt.block) : null,
   };
 }
 
@@ -773,6 +766,7 @@ export const ANALYSER_RULES = {
   backend: BACKEND_RULES,
   endpoint: ENDPOINT_RULES,
   route: ROUTE_RULES,
+  jwt: JWT_RULES,
   routeSet: ROUTE_SET_RULES,
   program: PROGRAM_RULES,
 } as const;
@@ -812,6 +806,7 @@ export function analyse(config: unknown, file: string, source: SourceMap): Analy
 
     const ctx = routeContext(root, endpoint, endpointPointer, producer);
     if (!passes(ROUTE_RULES, ctx, reporter)) return;
+    if (ctx.jwt && !passes(JWT_RULES, { ...ctx.jwt, forwarded: forwardedHeaders(ctx.inputHeaders.list) }, reporter)) return;
     const route = pendingRoute(ctx);
     const shape = shapeOf(route);
     const pointer = joinPointer(endpointPointer, "endpoint");

@@ -57,7 +57,6 @@ export function emit(
     const lines = runtimeImportLines(code, path.split("/").length - 1);
     return { path, content: normalised(text.slice(0, slot) + lines + text.slice(slot + RUNTIME_IMPORTS_SLOT.length)) };
   };
-  for (const file of runtimeFiles()) add(file);
   for (const p of plans) {
     const body = bodies.get(p);
     const bodyModule = p.bodyFile && body ? p.bodyFile.replace(/^routes\//, "").replace(/\.ts$/, ".js") : null;
@@ -74,6 +73,8 @@ export function emit(
       add({ path: `adapters/${adapter}.ts`, content: normalised(templates.adapters[adapter](view)) });
     }
   }
+  // After the files that import it: an optional runtime module goes only where something uses it.
+  for (const file of runtimeFiles(files)) add(file);
   // Review tools (GitHub's linguist, and others reading .gitattributes) fold generated files.
   add({ path: ".gitattributes", content: GITATTRIBUTES });
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

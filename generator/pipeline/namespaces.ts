@@ -68,13 +68,17 @@ export const NAMESPACES: readonly NamespaceEntry[] = [
     aliases: ["github.com/devopsfaith/krakend-jsonschema"],
   },
 
-  // Security controls the generated code does not enforce: refused unless acknowledged.
   {
     namespace: "auth/validator",
     levels: ["endpoint"],
-    decision: refused("JWT validation"),
+    decision: enforced(
+      "the token is checked before anything else of the request: 401 with `WWW-Authenticate: Bearer`, 403 for roles and scopes, claims propagated as message headers (see Security)",
+    ),
     aliases: ["github.com/devopsfaith/krakend-jose/validator"],
   },
+
+  // Security controls the generated code does not enforce: refused unless acknowledged.
+
   { namespace: "qos/ratelimit/router", levels: ["endpoint"], decision: refused("rate limits") },
   {
     namespace: "security/bot-detector",

@@ -26,11 +26,18 @@ interface RuntimeExport {
 interface RuntimeSource {
   /** Module file name → its text. */
   readonly modules: ReadonlyMap<string, string>;
+  /**
+   * The modules that import a package besides amqplib (jwt.ts: jose): emitted only into an
+   * output that imports them, so that a service installs that package only when it needs it.
+   */
+  readonly optional: ReadonlySet<string>;
   readonly exports: ReadonlyMap<string, RuntimeExport>;
   /** Matches any exported name as a whole identifier: a scan meets only the names that matter. */
   readonly exportedName: RegExp;
 }
 
+/** An import of a package other than amqplib, a Node built-in or a sibling module. */
+const PACKAGE_IMPORT = /^import [^;]*? from "(?!node:|amqplib"|\.)[^"]+";$/m;
 const EXPORT = /^export (?:declare )?(?:async )?(function|class|const|let|interface|type|enum) ([A-Za-z_$][\w$]*)/gm;
 
 let loaded: RuntimeSource | null = null;
@@ -39,6 +46,7 @@ let loaded: RuntimeSource | null = null;
 function runtimeSource(): RuntimeSource {
   if (loaded) return loaded;
   const modules = new Map<string, string>();
+  const optional = new Set<string>();
   const exports = new Map<string, RuntimeExport>();
   for (const file of readdirSync(RUNTIME_DIR)
     .filter((f) => f.endsWith(".ts"))
@@ -46,19 +54,27 @@ function runtimeSource(): RuntimeSource {
     const text = readFileSync(join(RUNTIME_DIR, file), "utf8").replace(/\r\n?/g, "\n");
     const module = file.replace(/\.ts$/, "");
     modules.set(file, text);
+    if (PACKAGE_IMPORT.test(text)) optional.add(file);
     for (const [, kind, name] of text.matchAll(EXPORT)) {
       if (!name) continue;
       if (exports.has(name)) throw new Error(`templates/runtime: ${name} is exported by both ${exports.get(name)?.module}.ts and ${file}`);
       exports.set(name, { module, typeOnly: kind === "interface" || kind === "type" });
     }
   }
-  loaded = { modules, exports, exportedName: new RegExp(`(?<![\\w$])(?:${[...exports.keys()].join("|")})(?![\\w$])`, "g") };
+  loaded = { modules, optional, exports, exportedName: new RegExp(`(?<![\\w$])(?:${[...exports.keys()].join("|")})(?![\\w$])`, "g") };
   return loaded;
 }
 
-/** The runtime's files for the output folder, as they are in this project, the header first. */
-export function runtimeFiles(): { path: string; content: string }[] {
-  return [...runtimeSource().modules].map(([file, text]) => ({ path: `${RUNTIME_OUT_DIR}/${file}`, content: `${GENERATED_HEADER}\n${text}` }));
+/**
+ * The runtime's files for the output folder, as they are in this project, the header first: every
+ * module, except an optional one that none of `generated` imports.
+ */
+export function runtimeFiles(generated: readonly { readonly content: string }[]): { path: string; content: string }[] {
+  const { modules, optional } = runtimeSource();
+  const imported = (file: string) => generated.some((g) => g.content.includes(`/${RUNTIME_OUT_DIR}/${file.replace(/\.ts$/, ".js")}"`));
+  return [...modules]
+    .filter(([file]) => !optional.has(file) || imported(file))
+    .map(([file, text]) => ({ path: `${RUNTIME_OUT_DIR}/${file}`, content: `${GENERATED_HEADER}\n${text}` }));
 }
 
 /**

@@ -60,6 +60,8 @@ export interface RouteView {
   /** Request-reply routes: how long the reply is waited for (ms); null otherwise. */
   readonly replyTimeoutMs: number | null;
   readonly outputEncoding: string;
+  /** `auth/validator`: the JWT settings' entries, one `field: literal` per line; null without one. */
+  readonly jwt: readonly string[] | null;
 }
 
 /** What `body.ts.hbs` receives. */
@@ -213,6 +215,7 @@ export function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string |
     timeoutMs: route.timeoutMs,
     replyTimeoutMs: route.reply ? route.reply.timeoutMs : null,
     outputEncoding: tsString(route.outputEncoding),
+    jwt: route.jwt ? Object.entries(route.jwt).map(([field, value]) => `${propertyKey(field)}: ${tsLiteral(value)}`) : null,
   };
 }
 

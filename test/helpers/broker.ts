@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { connect, type Channel, type ChannelModel, type GetMessage } from "amqplib";
 import * as assert from "uvu/assert";
-import { generate, type Diagnostic } from "../../generator/index.js";
+import { type Adapter, generate, type Diagnostic } from "../../generator/index.js";
 import type { BrokerInfo, ListenerOptions, Publisher, PublisherOptions, RouteInfo } from "../../templates/runtime/types.js";
 import { test } from "uvu";
 
@@ -66,8 +66,8 @@ export interface Generated {
 }
 
 /** generate() → a fresh .tmp/e2e-<name>/ → import its index.ts (tsx is the loader). */
-export async function generateAndImport(name: string, text: string, file: string): Promise<Generated> {
-  const result = await generate(text, { file });
+export async function generateAndImport(name: string, text: string, file: string, adapters: readonly Adapter[] = []): Promise<Generated> {
+  const result = await generate(text, { file, adapters });
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || result.files.length === 0) {
     throw new Error(`generate(${file}) failed:\n${errors.map((d) => `${d.code} ${d.pointer}: ${d.message}`).join("\n")}`);

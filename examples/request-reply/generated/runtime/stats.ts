@@ -8,18 +8,21 @@
 import type { RouteInfo } from "./types.js";
 
 /**
- * How a routed request ended, by its answer: `published` (2xx), `rejected` (a 4xx: refused
- * before the broker), `refused` (502: the broker refused or returned it), `unavailable` (503),
- * `timeout` (504), `error` (500: a fault of the service), `aborted` (the client went away first).
+ * How a routed request ended, by its answer: `published` (2xx), `unauthorized` (401: no valid
+ * credentials), `forbidden` (403: credentials without the rights), `rejected` (another 4xx:
+ * refused before the broker), `refused` (502: the broker refused or returned it), `unavailable`
+ * (503), `timeout` (504), `error` (500: a fault of the service), `aborted` (the client went away first).
  */
-export type Outcome = "published" | "rejected" | "refused" | "unavailable" | "timeout" | "error" | "aborted";
+export type Outcome = "published" | "unauthorized" | "forbidden" | "rejected" | "refused" | "unavailable" | "timeout" | "error" | "aborted";
 
-export const OUTCOMES: readonly Outcome[] = ["published", "rejected", "refused", "unavailable", "timeout", "error", "aborted"];
+export const OUTCOMES: readonly Outcome[] = ["published", "unauthorized", "forbidden", "rejected", "refused", "unavailable", "timeout", "error", "aborted"];
 
 /** The outcome an answer's status stands for; null: the client went away. */
 export function outcomeOf(status: number | null): Outcome {
   if (status === null) return "aborted";
   if (status < 300) return "published";
+  if (status === 401) return "unauthorized";
+  if (status === 403) return "forbidden";
   if (status < 500) return "rejected";
   if (status === 502) return "refused";
   if (status === 503) return "unavailable";
