@@ -3,6 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { generate } from "../generator/index.js";
+import { renderClaim } from "../templates/runtime/jwt.js";
 
 const VALID = { alg: "RS256", jwk_url: "https://auth.example.com/.well-known/jwks.json" };
 const AT = "/endpoints/0/extra_config/auth~1validator";
@@ -131,6 +132,20 @@ test("the settings the route checks tokens with", async () => {
     plain.files.some((f) => f.path === "runtime/jwt.ts"),
     "a config without auth/validator gets no jwt.ts (and needs no jose)",
   );
+});
+
+test("a claim rendered into a header as KrakenD renders it", () => {
+  const cases: [unknown, string][] = [
+    ["user-1", "user-1"],
+    [42, "42"],
+    [1.5, "1.500000"],
+    [true, "true"],
+    [null, "null"],
+    [undefined, ""],
+    [["a", "b", 3], "a,b,3"],
+    [{ tenant: "acme", id: 7 }, '{"tenant":"acme","id":7}'],
+  ];
+  for (const [value, header] of cases) assert.is(renderClaim(value), header, JSON.stringify(value));
 });
 
 test.run();

@@ -10,7 +10,8 @@
 import { generateKeyPairSync, type KeyObject, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import express, { type Router } from "express";
@@ -37,6 +38,8 @@ import {
 const P = "amqpgen.jwt.";
 const QUEUE = `${P}messages`;
 const ISSUER = "https://issuer.example/";
+/** A JWKS file, as `jwk_local_path` names it: relative to the service's working directory (the repo's root here). */
+const LOCAL_KEYS = ".tmp/jwt-local-keys.json";
 
 interface SigningKey {
   readonly kid: string;
@@ -126,6 +129,7 @@ function config(jwks: string, downJwks: string): string {
       endpoint("cookie", jwks, { cookie_key: "session" }),
       endpoint("plain", jwks, {}),
       endpoint("down", downJwks, {}),
+      endpoint("local", jwks, { jwk_url: undefined, jwk_local_path: LOCAL_KEYS }),
     ],
   });
 }
@@ -141,6 +145,8 @@ let broker: TestBroker | null = null;
 let jwks: JwksServer | null = null;
 let downJwks: JwksServer | null = null;
 let key: SigningKey | null = null;
+/** The key the JWKS server serves after the rotation (the local key file holds both). */
+let rotatedKey: SigningKey | null = null;
 let setupError: Error | null = null;
 
 if (!skipAll) {
@@ -150,7 +156,10 @@ if (!skipAll) {
     downJwks = await JwksServer.start();
     downJwks.failing = true;
     key = await signingKey("key-1");
+    rotatedKey = await signingKey("key-2");
     jwks.keys = [key.jwk];
+    mkdirSync(dirname(LOCAL_KEYS), { recursive: true });
+    writeFileSync(LOCAL_KEYS, JSON.stringify({ keys: [key.jwk, rotatedKey.jwk] }));
     generated = await generateAndImport("jwt", config(jwks.url, downJwks.url), "krakend.json", ["express", "fastify", "hono"]);
     const model = await probeBroker();
     if (model instanceof Error) throw model;
@@ -252,6 +261,8 @@ const CASES: readonly Case[] = [
   { name: "scopes any: none", path: "any", headers: async () => bearer(await token({ scope: "delete" })), status: 403 },
   { name: "scopes all: both", path: "all", headers: async () => bearer(await token({ scope: "write read" })), status: 200 },
   { name: "scopes all: one of two", path: "all", headers: async () => bearer(await token({ scope: "read" })), status: 403 },
+  { name: "a key from a local JWKS file", path: "local", headers: async () => bearer(await token()), status: 200 },
+  { name: "a key the local file does not hold", path: "local", headers: async () => bearer(await token({}, { with: await signingKey("key-9") })), status: 401 },
   { name: "the configured cookie", path: "cookie", headers: async () => ({ cookie: `theme=dark; session=${await token()}` }), status: 200 },
   {
     name: "KrakenD's access_token cookie, not configured here",
@@ -324,7 +335,7 @@ it("keys: fetched once; a rotated key is fetched again after the cooldown; unkno
     for (let i = 0; i < 20; i++) assert.is(await post("plain", await token()), 200);
     assert.is(server.fetches, before, "a known key is never fetched again");
 
-    const rotated = await signingKey("key-2");
+    const rotated = rotatedKey as SigningKey;
     server.keys = [rotated.jwk];
     await sleep(1100); // the 1 s cooldown since the last fetch
     assert.is(await post("plain", await token({}, { with: rotated })), 200, "a token signed with the new key");
