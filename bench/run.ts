@@ -13,7 +13,7 @@ import { benchDiagnostics } from "./diagnostics.js";
 import { benchDispatch } from "./dispatch.js";
 import { benchGeneration, type GenerationFigure } from "./generate.js";
 import { benchHttp } from "./http.js";
-import { benchJwt } from "./jwt.js";
+import { benchProtections } from "./protections.js";
 import { benchRequestReply } from "./request-reply.js";
 import { measure, median } from "./support.js";
 import { benchTracing } from "./tracing.js";
@@ -58,7 +58,7 @@ const diagnostics = benchDiagnostics();
 const dispatch = await benchDispatch();
 const http = await benchHttp();
 const requestReply = await benchRequestReply();
-const jwt = await benchJwt();
+const protections = await benchProtections();
 const tracing = await benchTracing();
 
 const g1k = byRoutes(1000);
@@ -165,11 +165,21 @@ lines.push(
 lines.push(
   row(
     "HTTP → RabbitMQ with JWT validation (`auth/validator`, RS256, clients reusing their tokens), c=50",
-    `${jwt.jwt.rps.toFixed(0)} req/s, p99 ${jwt.jwt.p99} ms; key set fetched ${jwt.keyFetches}×`,
-    `${jwt.open.rps.toFixed(0)} req/s, p99 ${jwt.open.p99} ms (the same route without auth, same listener)`,
-    `${jwt.ratio.toFixed(2)}× req/s`,
+    `${protections.jwt.rps.toFixed(0)} req/s, p99 ${protections.jwt.p99} ms; key set fetched ${protections.keyFetches}×`,
+    `${protections.open.rps.toFixed(0)} req/s, p99 ${protections.open.p99} ms (the same route without auth, same listener)`,
+    `${protections.ratio.toFixed(2)}× req/s`,
     "≥ 0.8× req/s",
-    jwt.ratio >= 0.8 && jwt.failures === 0,
+    protections.ratio >= 0.8 && protections.failures === 0,
+  ),
+);
+lines.push(
+  row(
+    "HTTP → RabbitMQ with a rate limit that never triggers (`qos/ratelimit/router`, endpoint and client by address), c=50",
+    `${protections.limited.rps.toFixed(0)} req/s, p99 ${protections.limited.p99} ms`,
+    `${protections.open.rps.toFixed(0)} req/s, p99 ${protections.open.p99} ms (the same route without it, same listener)`,
+    `${protections.limitedRatio.toFixed(2)}× req/s`,
+    "≥ 0.95× req/s",
+    protections.limitedRatio >= 0.95 && protections.failures === 0,
   ),
 );
 lines.push(
@@ -196,7 +206,7 @@ const table = lines.join("\n");
 console.log(`\n${table}\n`);
 writeFileSync(
   join(OUT, "results.json"),
-  JSON.stringify({ generation, check, memoryMb: memory, diagnostics, dispatch, http, requestReply, jwt, tracing }, null, 2) + "\n",
+  JSON.stringify({ generation, check, memoryMb: memory, diagnostics, dispatch, http, requestReply, protections, tracing }, null, 2) + "\n",
 );
 writeFileSync("bench/generation.svg", renderChart(generation));
 console.log(`figures in ${join(OUT, "results.json")}, chart in bench/generation.svg`);

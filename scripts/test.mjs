@@ -56,6 +56,7 @@ const NO_BROKER = new Set([
   "load",
   "namespaces",
   "probes",
+  "ratelimit-config",
   "runtime-checks",
   "runtime-stats",
   "schema",

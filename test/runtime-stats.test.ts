@@ -17,6 +17,7 @@ test("outcomeOf: every answer a routed request can get has one outcome", () => {
     [400, "rejected"],
     [401, "unauthorized"],
     [403, "forbidden"],
+    [429, "limited"],
     [413, "rejected"],
     [415, "rejected"],
     [500, "error"],

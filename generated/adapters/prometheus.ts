@@ -22,9 +22,9 @@
 // call on the same registry throws, as prom-client does for any name registered twice.
 //
 //   amqpgen_published_messages_total{route, outcome}   counter: routed requests by outcome:
-//       published (2xx), unauthorized (401), forbidden (403), rejected (another 4xx, refused
-//       before the broker), refused (502, by the broker), unavailable (503), timeout (504),
-//       error (500), aborted (the client went away)
+//       published (2xx), unauthorized (401), forbidden (403), limited (a rate limit's 429 or
+//       503), rejected (another 4xx, refused before the broker), refused (502, by the broker),
+//       unavailable (503), timeout (504), error (500), aborted (the client went away)
 //   amqpgen_publish_duration_seconds{route}            histogram: request received → confirm,
 //       for published messages
 //   amqpgen_broker_connected{broker}                   gauge: 1 while connected
@@ -102,7 +102,7 @@ export function registerPrometheusMetrics(publisher: Publisher, options: Prometh
 
   new Counter({
     name: "amqpgen_published_messages_total",
-    help: "Routed requests by outcome: published (2xx), unauthorized (401), forbidden (403), rejected (another 4xx), refused (502), unavailable (503), timeout (504), error (500), aborted.",
+    help: "Routed requests by outcome: published (2xx), unauthorized (401), forbidden (403), limited (a rate limit's 429 or 503), rejected (another 4xx), refused (502), unavailable (503), timeout (504), error (500), aborted.",
     labelNames: ["route", "outcome"] as const,
     registers,
     collect() {

@@ -595,6 +595,65 @@ export const CATALOGUE = {
           ? "Nothing to do for an https:// URL; remove it."
           : "Remove it.",
   }),
+  /** `value`: the strategy, key or duration at fault; `suggestion`: the closest valid one. */
+  AG243: entry<{ problem: "strategy" | "no-key" | "no-param" | "every"; value: string; suggestion: string | undefined }>({
+    severity: "error",
+    title: "a `qos/ratelimit/router` whose client limit (or period) KrakenD would silently not apply",
+    message: (f) => {
+      switch (f.problem) {
+        case "strategy":
+          return `"strategy" ${quote(f.value)} is not "ip", "header" or "param": KrakenD silently drops the client limit, so every client would share the endpoint's.`;
+        case "no-key":
+          return `A "${f.value}" strategy without "key": there is nothing to tell clients apart by, and every request would be refused (429).`;
+        case "no-param":
+          return `"key" ${quote(f.value)} names no path param of this endpoint: every request would be refused (429).`;
+        case "every":
+          return `"every" ${quote(f.value)} is not a Go duration.`;
+      }
+    },
+    fix: (f) => {
+      switch (f.problem) {
+        case "strategy":
+          return f.suggestion ? `Did you mean ${quote(f.suggestion)}?` : 'Set "strategy" to "ip" (the client\'s address), "header" or "param" (with "key").';
+        case "no-key":
+          return `Add "key": the ${f.value === "header" ? "header" : "path param"} that names the client.`;
+        case "no-param":
+          return f.suggestion ? `Did you mean ${quote(f.suggestion)}?` : "Name one of the endpoint's {params}, as written in the endpoint.";
+        case "every":
+          return 'Write it as a Go duration, such as "1s", "1m" or "1h".';
+      }
+    },
+  }),
+  AG244: entry<{ problem: "client-capacity" | "every" | "ip-key" | "no-effect" | "unknown"; value: string }>({
+    severity: "warning",
+    title: "a `qos/ratelimit/router` field that does not do what it seems to (as in KrakenD), or nothing here",
+    message: (f) => {
+      switch (f.problem) {
+        case "client-capacity":
+          return `Without "max_rate", KrakenD gives each client a bucket of 1 token, whatever "client_max_rate" ${f.value} says: a client cannot send two requests at once. The generated service does the same.`;
+        case "every":
+          return `"every" ${quote(f.value)} is below 1s: KrakenD reads it as 1s, and so does the generated service.`;
+        case "ip-key":
+          return `With the "ip" strategy, KrakenD takes the client's address from header ${quote(f.value)} unchecked, which lets a client choose its own bucket. The generated service takes the socket's peer, or X-Forwarded-For through the proxies it is told to trust ("trustedProxies"): "key" is not read.`;
+        case "no-effect":
+          return `"${f.value}" tunes KrakenD's own store of buckets; it has no effect on the generated service (its client buckets are bounded in number, least recently used out).`;
+        case "unknown":
+          return `"${f.value}" is not a "qos/ratelimit/router" field that amqp-gen knows: it is not carried out.`;
+      }
+    },
+    fix: (f) => {
+      switch (f.problem) {
+        case "client-capacity":
+          return `Set "client_capacity" to the burst a client may send (KrakenD's documented default would be ${quote(f.value)}).`;
+        case "every":
+          return 'Set "every": "1s", or a longer period with a larger rate.';
+        case "ip-key":
+          return 'Remove "key", and pass the proxies in front of the service as "trustedProxies" to the listener or adapter.';
+        default:
+          return "Remove it.";
+      }
+    },
+  }),
 
   /** `folder`: the `--templates` folder; `problem`: the first line of the render error. */
   AG901: entry<{ folder: string; problem: string }>({

@@ -104,7 +104,7 @@ export interface KrakendEndpoint {
    */
   backend?: KrakendBackend[];
   /**
-   * Endpoint-level component configuration, keyed by namespace. amqp-gen enforces `validation/json-schema` and `auth/validator`, reports what it does with every other namespace, and refuses a security control it does not enforce unless `@amqp-gen.enforced_upstream` lists it.
+   * Endpoint-level component configuration, keyed by namespace. amqp-gen enforces `validation/json-schema`, `auth/validator` and `qos/ratelimit/router`, reports what it does with every other namespace, and refuses a security control it does not enforce unless `@amqp-gen.enforced_upstream` lists it.
    */
   extra_config?: {
     /**
@@ -125,6 +125,10 @@ export interface KrakendEndpoint {
      * amqp-gen's settings for this endpoint's namespaces: which security controls something in front of the service enforces.
      */
     "@amqp-gen"?: AmqpGenAcknowledgements;
+    /**
+     * Rate limits, enforced by the generated route (see the README's Security section).
+     */
+    "qos/ratelimit/router"?: RateLimit;
     [k: string]: unknown | undefined;
   };
   [k: string]: unknown | undefined;
@@ -438,5 +442,39 @@ export interface JwtValidator {
    * How keys are found: only `kid` is carried out.
    */
   key_identify_strategy?: string;
+  [k: string]: unknown | undefined;
+}
+/**
+ * KrakenD's endpoint rate limits (`qos/ratelimit/router`), enforced by the generated route after the JWT check: token buckets for the endpoint (503 when empty) and for each client (429), starting full, with `Retry-After`. Per process, as KrakenD's are per node.
+ */
+export interface RateLimit {
+  /**
+   * Requests per `every` the whole endpoint accepts.
+   */
+  max_rate?: number;
+  /**
+   * The endpoint bucket's size (the burst). Default: the rate per second, at least 1.
+   */
+  capacity?: number;
+  /**
+   * Requests per `every` each client may send.
+   */
+  client_max_rate?: number;
+  /**
+   * Each client bucket's size. Default: the client rate per second; 1 when `max_rate` is not set (KrakenD's rule, warning AG244).
+   */
+  client_capacity?: number;
+  /**
+   * How clients are told apart: `ip` (the socket's peer, or `X-Forwarded-For` through trusted proxies), `header` or `param` (with `key`).
+   */
+  strategy?: string;
+  /**
+   * The header (`header`) or the path param as written in the endpoint (`param`) that names the client.
+   */
+  key?: string;
+  /**
+   * The period the rates are counted over (default 1s; below 1s it is 1s).
+   */
+  every?: GoDuration;
   [k: string]: unknown | undefined;
 }

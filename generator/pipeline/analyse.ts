@@ -32,6 +32,7 @@ import type {
 import type { SourceMap } from "./load.js";
 import type { Prefer, Report, Rule } from "./rules.js";
 import { JWT_NAMESPACES, JWT_RULES, jwtSettings, type JwtBlock } from "./jwt.js";
+import { RATE_LIMIT_NAMESPACE, RATE_LIMIT_RULES, rateLimitSettings, type RateLimitBlock } from "./ratelimit.js";
 import { AMQP_GEN_KEY, ENFORCED_UPSTREAM, classifyNamespace, type NamespaceLevel } from "./namespaces.js";
 import { HOP_BY_HOP_HEADERS } from "../../templates/runtime/checks.js";
 import { DEFAULT_PROBES } from "../../templates/runtime/answers.js";
@@ -249,6 +250,8 @@ interface RouteContext {
   readonly inputHeaders: { readonly pointer: string; readonly list: readonly string[] | undefined };
   /** The endpoint's `auth/validator` (or its long spelling), with its pointer; null when there is none. */
   readonly jwt: { readonly pointer: string; readonly block: JwtBlock } | null;
+  /** The endpoint's `qos/ratelimit/router`, with its pointer; null when there is none. */
+  readonly rateLimit: { readonly pointer: string; readonly block: RateLimitBlock } | null;
 }
 
 /** Pointer to a field of the producer block. */
@@ -498,6 +501,10 @@ function routeContext(root: Config, endpoint: Endpoint, endpointPointer: string,
         ? { pointer: joinPointer(endpointPointer, "headers_to_pass"), list: endpoint.headers_to_pass }
         : { pointer: joinPointer(endpointPointer, "input_headers"), list: endpoint.input_headers },
     jwt: jwtKey === undefined ? null : { pointer: joinPointer(endpointPointer, "extra_config", jwtKey), block: endpoint.extra_config?.[jwtKey] as JwtBlock },
+    rateLimit:
+      endpoint.extra_config?.[RATE_LIMIT_NAMESPACE] === undefined
+        ? null
+        : { pointer: joinPointer(endpointPointer, "extra_config", RATE_LIMIT_NAMESPACE), block: endpoint.extra_config[RATE_LIMIT_NAMESPACE] as RateLimitBlock },
   };
 }
 
@@ -608,6 +615,7 @@ function pendingRoute(ctx: RouteContext): PendingRoute {
     outputEncoding: OUTPUT_ENCODINGS.includes(ctx.outputEncoding.text) ? (ctx.outputEncoding.text as OutputEncoding) : "json",
     bodySchema: validation !== undefined ? { schema: validation, pointer: joinPointer(ctx.pointers.endpoint, "extra_config", VALIDATION_NAMESPACE) } : null,
     jwt: ctx.jwt ? jwtSettings(ctx.jwt.block) : null,
+    rateLimit: ctx.rateLimit ? rateLimitSettings(ctx.rateLimit.block, ctx.path.params) : null,
   };
 }
 
@@ -767,6 +775,7 @@ export const ANALYSER_RULES = {
   endpoint: ENDPOINT_RULES,
   route: ROUTE_RULES,
   jwt: JWT_RULES,
+  rateLimit: RATE_LIMIT_RULES,
   routeSet: ROUTE_SET_RULES,
   program: PROGRAM_RULES,
 } as const;
@@ -807,6 +816,7 @@ export function analyse(config: unknown, file: string, source: SourceMap): Analy
     const ctx = routeContext(root, endpoint, endpointPointer, producer);
     if (!passes(ROUTE_RULES, ctx, reporter)) return;
     if (ctx.jwt && !passes(JWT_RULES, { ...ctx.jwt, forwarded: forwardedHeaders(ctx.inputHeaders.list) }, reporter)) return;
+    if (ctx.rateLimit && !passes(RATE_LIMIT_RULES, { ...ctx.rateLimit, params: ctx.path.params }, reporter)) return;
     const route = pendingRoute(ctx);
     const shape = shapeOf(route);
     const pointer = joinPointer(endpointPointer, "endpoint");

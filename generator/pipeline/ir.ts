@@ -4,7 +4,15 @@
  * the planner and the templates read only these types, never raw JSON. Read-only: the analyser
  * builds it complete, and nothing after it changes it.
  */
-import type { BackoffStrategy, DeclareArguments, ExchangeType, HttpMethod, JwtSettings, OutputEncoding } from "../../templates/runtime/types.js";
+import type {
+  BackoffStrategy,
+  DeclareArguments,
+  ExchangeType,
+  HttpMethod,
+  JwtSettings,
+  OutputEncoding,
+  RateLimitSettings,
+} from "../../templates/runtime/types.js";
 
 // The runtime's own types: what the IR says is what the generated code accepts.
 export type { BackoffStrategy, DeclareArguments, ExchangeType, HttpMethod, OutputEncoding };
@@ -90,6 +98,8 @@ export interface RouteIR {
   readonly bodySchema: { readonly schema: unknown; readonly pointer: string } | null;
   /** The endpoint's `auth/validator`: tokens are checked before anything else. */
   readonly jwt: JwtSettings | null;
+  /** The endpoint's `qos/ratelimit/router`: token buckets, checked after the token. */
+  readonly rateLimit: RateLimitSettings | null;
 }
 
 export interface ProgramIR {

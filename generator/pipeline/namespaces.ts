@@ -79,7 +79,13 @@ export const NAMESPACES: readonly NamespaceEntry[] = [
 
   // Security controls the generated code does not enforce: refused unless acknowledged.
 
-  { namespace: "qos/ratelimit/router", levels: ["endpoint"], decision: refused("rate limits") },
+  {
+    namespace: "qos/ratelimit/router",
+    levels: ["endpoint"],
+    decision: enforced(
+      "token buckets for the endpoint (503) and per client (429), with Retry-After; the client's address is the socket's peer, or X-Forwarded-For through trusted proxies only (see Security)",
+    ),
+  },
   {
     namespace: "security/bot-detector",
     levels: ["service", "endpoint"],

@@ -26,18 +26,19 @@ interface RuntimeExport {
 interface RuntimeSource {
   /** Module file name → its text. */
   readonly modules: ReadonlyMap<string, string>;
-  /**
-   * The modules that import a package besides amqplib (jwt.ts: jose): emitted only into an
-   * output that imports them, so that a service installs that package only when it needs it.
-   */
+  /** The modules of OPTIONAL_MODULES that exist. */
   readonly optional: ReadonlySet<string>;
   readonly exports: ReadonlyMap<string, RuntimeExport>;
   /** Matches any exported name as a whole identifier: a scan meets only the names that matter. */
   readonly exportedName: RegExp;
 }
 
-/** An import of a package other than amqplib, a Node built-in or a sibling module. */
-const PACKAGE_IMPORT = /^import [^;]*? from "(?!node:|amqplib"|\.)[^"]+";$/m;
+/**
+ * The stages of the request chain that a route has only when its config asks for them: emitted
+ * only into an output whose routes import them, so that a service without them carries none of
+ * their code, and installs `jose` only when a route validates JWTs.
+ */
+const OPTIONAL_MODULES = new Set(["jwt.ts", "ratelimit.ts"]);
 const EXPORT = /^export (?:declare )?(?:async )?(function|class|const|let|interface|type|enum) ([A-Za-z_$][\w$]*)/gm;
 
 let loaded: RuntimeSource | null = null;
@@ -54,7 +55,7 @@ function runtimeSource(): RuntimeSource {
     const text = readFileSync(join(RUNTIME_DIR, file), "utf8").replace(/\r\n?/g, "\n");
     const module = file.replace(/\.ts$/, "");
     modules.set(file, text);
-    if (PACKAGE_IMPORT.test(text)) optional.add(file);
+    if (OPTIONAL_MODULES.has(file)) optional.add(file);
     for (const [, kind, name] of text.matchAll(EXPORT)) {
       if (!name) continue;
       if (exports.has(name)) throw new Error(`templates/runtime: ${name} is exported by both ${exports.get(name)?.module}.ts and ${file}`);

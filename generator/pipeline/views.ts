@@ -62,6 +62,8 @@ export interface RouteView {
   readonly outputEncoding: string;
   /** `auth/validator`: the JWT settings' entries, one `field: literal` per line; null without one. */
   readonly jwt: readonly string[] | null;
+  /** `qos/ratelimit/router`: the rate limit settings' entries, one per line; null without one. */
+  readonly rateLimit: readonly string[] | null;
 }
 
 /** What `body.ts.hbs` receives. */
@@ -140,6 +142,11 @@ export function brokerLiteral(broker: BrokerIR): string {
   return `{ urls: ${tsLiteral(broker.urls)}, maxRetries: ${broker.maxRetries}, backoff: ${tsString(broker.backoff)} }`;
 }
 
+/** A settings object as the lines of its literal, one `field: value` each. */
+function settingLines(settings: object): string[] {
+  return Object.entries(settings).map(([field, value]) => `${propertyKey(field)}: ${tsLiteral(value)}`);
+}
+
 export function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string | null): RouteView {
   const route = p.route;
   const access = (name: string) => `params${propertyAccess(name)}`;
@@ -215,7 +222,8 @@ export function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string |
     timeoutMs: route.timeoutMs,
     replyTimeoutMs: route.reply ? route.reply.timeoutMs : null,
     outputEncoding: tsString(route.outputEncoding),
-    jwt: route.jwt ? Object.entries(route.jwt).map(([field, value]) => `${propertyKey(field)}: ${tsLiteral(value)}`) : null,
+    jwt: route.jwt ? settingLines(route.jwt) : null,
+    rateLimit: route.rateLimit ? settingLines(route.rateLimit) : null,
   };
 }
 

@@ -3,6 +3,7 @@
  * `node:http` listener as a thin wrapper over it. The adapters in adapters/ wrap it too.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { BlockList, isIP } from "node:net";
 import { answer, DEFAULT_PROBES, errorAnswer, failure, replyAnswer, SUCCESS_ANSWERS } from "./answers.js";
 import { matchRoute } from "./dispatch.js";
 import { errorText } from "./log.js";
@@ -71,6 +72,24 @@ function bodyOf(request: IncomingMessage, given: Buffer | undefined, limit: numb
   return readBody(request, limit);
 }
 
+/** Trusted proxies as a BlockList, made once per options list (adapters pass the same list with every request). */
+const proxyLists = new WeakMap<readonly string[], BlockList>();
+function proxyList(list: readonly string[] | undefined): BlockList | null {
+  if (!list || list.length === 0) return null;
+  let blocks = proxyLists.get(list);
+  if (!blocks) {
+    blocks = new BlockList();
+    for (const entry of list) {
+      const [address = "", bits] = entry.split("/");
+      const type = isIP(address) === 6 ? "ipv6" : "ipv4";
+      if (bits === undefined) blocks.addAddress(address, type);
+      else blocks.addSubnet(address, Number(bits), type);
+    }
+    proxyLists.set(list, blocks);
+  }
+  return blocks;
+}
+
 /**
  * The message with the headers authentication added (propagated claims), each replacing one of
  * the same name the client sent, so that a client cannot forge a claim. As in KrakenD, a claim
@@ -103,6 +122,9 @@ export async function handleRequest(
   // Credentials first, as KrakenD checks them: before the params, the broker and the body.
   const auth = route.authenticate ? await route.authenticate(request) : null;
   if (auth && !auth.ok) return errorAnswer(auth.status, auth.message, auth.headers);
+  // Rate limits after the credentials, as KrakenD: anonymous requests spend no tokens.
+  const limited = route.limit ? route.limit(request, segments, proxyList(options.trustedProxies)) : null;
+  if (limited) return { ...errorAnswer(limited.status, limited.message, { "Retry-After": String(limited.retryAfter) }), limited: true };
   const prepared = route.prepare(segments, request);
   if (prepared instanceof RequestError) return errorAnswer(prepared.status, prepared.message);
   const outgoing = auth ? withHeaders(prepared, auth.headers, route.inputHeaders) : prepared;
@@ -155,7 +177,7 @@ export async function answerRequestFor(
     routed = match.route;
     receivedAt = performance.now();
     const result = await handleRequest(match, request, publisher, options);
-    publisher.recordAnswer(routed, result === null ? null : result.status, receivedAt);
+    publisher.recordAnswer(routed, result === null ? null : result.status, receivedAt, result?.limited === true);
     return result;
   } catch (err) {
     process.stderr.write(`[amqp] error: unexpected failure: ${errorText(err)}\n`);
@@ -198,7 +220,11 @@ export function createListenerFor(
   publisher: Publisher,
   options: ListenerOptions = {},
 ): (request: IncomingMessage, response: ServerResponse) => void {
-  const settings: AnswerOptions = { maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, probes: options.probes };
+  const settings: AnswerOptions = {
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    probes: options.probes,
+    trustedProxies: options.trustedProxies,
+  };
   return (request, response) => {
     void answerRequestFor(routes, tree, publisher, request, settings).then((result) => {
       if (result !== null) writeAnswer(response, result);

@@ -821,6 +821,6 @@ export function createPublisherFor(brokers: readonly BrokerInfo[], routes: reado
     publish: (route, outgoing, body) => linkOf(route).publish(route, outgoing, body),
     close: () => Promise.all(links.map((l) => l.close())).then(() => undefined),
     stats: () => ({ brokers: links.map((l) => l.stats()), routes: [...meters.values()].map((m) => m.snapshot()) }),
-    recordAnswer: (route, status, receivedAt) => meters.get(route.id)?.record(status, receivedAt),
+    recordAnswer: (route, status, receivedAt, limited) => meters.get(route.id)?.record(status, receivedAt, limited),
   };
 }

@@ -10,11 +10,23 @@ import type { RouteInfo } from "./types.js";
  * How a routed request ended, by its answer: `published` (2xx), `unauthorized` (401: no valid
  * credentials), `forbidden` (403: credentials without the rights), `rejected` (another 4xx:
  * refused before the broker), `refused` (502: the broker refused or returned it), `unavailable`
- * (503), `timeout` (504), `error` (500: a fault of the service), `aborted` (the client went away first).
+ * (503), `timeout` (504), `error` (500: a fault of the service), `aborted` (the client went away
+ * first); and `limited`: refused by a rate limit (429 for a client, 503 for the endpoint).
  */
-export type Outcome = "published" | "unauthorized" | "forbidden" | "rejected" | "refused" | "unavailable" | "timeout" | "error" | "aborted";
+export type Outcome = "published" | "unauthorized" | "forbidden" | "limited" | "rejected" | "refused" | "unavailable" | "timeout" | "error" | "aborted";
 
-export const OUTCOMES: readonly Outcome[] = ["published", "unauthorized", "forbidden", "rejected", "refused", "unavailable", "timeout", "error", "aborted"];
+export const OUTCOMES: readonly Outcome[] = [
+  "published",
+  "unauthorized",
+  "forbidden",
+  "limited",
+  "rejected",
+  "refused",
+  "unavailable",
+  "timeout",
+  "error",
+  "aborted",
+];
 
 /** The outcome an answer's status stands for; null: the client went away. */
 export function outcomeOf(status: number | null): Outcome {
@@ -22,6 +34,7 @@ export function outcomeOf(status: number | null): Outcome {
   if (status < 300) return "published";
   if (status === 401) return "unauthorized";
   if (status === 403) return "forbidden";
+  if (status === 429) return "limited";
   if (status < 500) return "rejected";
   if (status === 502) return "refused";
   if (status === 503) return "unavailable";
@@ -65,9 +78,12 @@ export class RouteMeter {
     this.route = route;
   }
 
-  /** Counts an answer (`status` null: the client went away); `startedAt` is `performance.now()` when the request was received. */
-  record(status: number | null, startedAt: number): void {
-    const outcome = outcomeOf(status);
+  /**
+   * Counts an answer (`status` null: the client went away; `limited`: a rate limit's, whatever
+   * its status); `startedAt` is `performance.now()` when the request was received.
+   */
+  record(status: number | null, startedAt: number, limited = false): void {
+    const outcome = limited ? "limited" : outcomeOf(status);
     this.counts[outcome]++;
     if (outcome !== "published") return;
     const seconds = (performance.now() - startedAt) / 1000;

@@ -6,6 +6,7 @@
  */
 import type { Options } from "amqplib";
 import type { IncomingMessage } from "node:http";
+import type { BlockList } from "node:net";
 import type { RouteStats } from "./stats.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -146,9 +147,34 @@ export interface JwtSettings {
   readonly preserveArrays: boolean;
 }
 
+/** An endpoint's `qos/ratelimit/router` (KrakenD's token buckets), as the generator read it: see ratelimit.ts. */
+export interface RateLimitSettings {
+  /** The endpoint's bucket: tokens per second, and how many it holds when full; null: no endpoint limit. */
+  readonly endpoint: { readonly perSecond: number; readonly capacity: number } | null;
+  /** Each client's bucket, and what tells clients apart (a lower-case header, a path segment); null: no client limit. */
+  readonly client: {
+    readonly perSecond: number;
+    readonly capacity: number;
+    readonly by: { readonly kind: "ip" } | { readonly kind: "header"; readonly header: string } | { readonly kind: "param"; readonly segment: number };
+  } | null;
+}
+
+/** A request a rate limit refuses: the client's bucket is empty (429) or the endpoint's (503). */
+export interface LimitRefusal {
+  readonly status: 429 | 503;
+  readonly message: string;
+  /** Whole seconds until a token is back. */
+  readonly retryAfter: number;
+}
+
 export interface Route extends RouteInfo {
   /** Checks the request's credentials before anything else of it is read (`auth/validator`). Absent: none. */
   readonly authenticate?: (request: IncomingMessage) => Promise<AuthOutcome>;
+  /**
+   * Takes a token from the route's rate limits (`qos/ratelimit/router`), after authentication;
+   * `proxies`: the trusted proxies whose `X-Forwarded-For` names the client. Absent: no limit.
+   */
+  readonly limit?: (request: IncomingMessage, segments: readonly string[], proxies: BlockList | null) => LimitRefusal | null;
   /** Builds the message from the decoded path segments and the request. */
   readonly prepare: (segments: readonly string[], request: IncomingMessage) => Outgoing | RequestError;
   /** Checks a parsed JSON body against the endpoint's `validation/json-schema`. */
@@ -270,7 +296,7 @@ export interface Publisher {
    * Counts the answer to a routed request (`status` null: the client went away first), with the
    * time it was received (`performance.now()`). The HTTP handler calls it; metrics read it back.
    */
-  recordAnswer(route: RouteInfo, status: number | null, receivedAt: number): void;
+  recordAnswer(route: RouteInfo, status: number | null, receivedAt: number, limited?: boolean): void;
 }
 
 /** A node of the dispatch tree built at generation time: static segments first, then a param. */
@@ -292,6 +318,12 @@ export interface ProbeOptions {
 export interface ListenerOptions {
   /** Largest request body accepted, in bytes; larger ones get 413. Default 1 MiB. */
   maxBodyBytes?: number | undefined;
+  /**
+   * Proxies in front of the service (addresses or CIDR ranges, such as `10.0.0.0/8`) whose
+   * `X-Forwarded-For` tells the client's address to rate limits by client address. Default none:
+   * the socket's peer is the client, and `X-Forwarded-For` is not believed.
+   */
+  trustedProxies?: readonly string[] | undefined;
   /** The liveness and readiness probes' paths. */
   probes?: ProbeOptions | undefined;
 }
@@ -319,6 +351,8 @@ export interface HttpAnswer {
   readonly headers: Readonly<Record<string, string>>;
   /** Text (JSON), or the bytes of a reply. */
   readonly body: string | Buffer;
+  /** Refused by a rate limit: counted as `limited`, whatever the status. */
+  readonly limited?: true;
 }
 
 /** The route of a request and its path segments. */

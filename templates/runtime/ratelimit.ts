@@ -1,0 +1,131 @@
+/**
+ * Rate limits (KrakenD's `qos/ratelimit/router`): a token bucket for the endpoint and one per
+ * client, both starting full; the client's is checked first (429), then the endpoint's (503),
+ * each answer with `Retry-After`. Limits are per process, as KrakenD's are per node.
+ *
+ * The client is told apart by its address, a header or a path param. Its address is the socket's
+ * peer: `X-Forwarded-For` is read only through proxies the service is told to trust, right to
+ * left, so that a client cannot pick its own bucket (KrakenD takes the left-most entry, which the
+ * client writes). Per-client buckets are bounded in number: a client cycling through keys cannot
+ * grow the process past `MAX_CLIENTS` of them.
+ */
+import type { IncomingMessage } from "node:http";
+import { type BlockList, isIP } from "node:net";
+import type { LimitRefusal, RateLimitSettings } from "./types.js";
+
+/** The most client buckets kept at once. Those not used for longest go first: they would be full again soon anyway. */
+export const MAX_CLIENTS = 100_000;
+
+/**
+ * Client buckets in two generations of at most MAX_CLIENTS / 2 each: a bucket used again moves to
+ * the current one, and when the current one is full the older one is dropped whole. Every step is
+ * O(1), where a least-recently-used Map pays for the holes its deletions leave.
+ */
+class ClientBuckets {
+  private current = new Map<string, Bucket>();
+  private previous = new Map<string, Bucket>();
+  constructor(private readonly make: (now: number) => Bucket) {}
+  get(key: string, now: number): Bucket {
+    let bucket = this.current.get(key);
+    if (bucket) return bucket;
+    bucket = this.previous.get(key);
+    if (bucket) this.previous.delete(key);
+    else bucket = this.make(now);
+    if (this.current.size >= MAX_CLIENTS / 2) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(key, bucket);
+    return bucket;
+  }
+}
+
+/** One token bucket, refilled lazily when it is read. */
+class Bucket {
+  private tokens: number;
+  private last: number;
+  constructor(
+    private readonly perMs: number,
+    private readonly capacity: number,
+    now: number,
+  ) {
+    this.tokens = capacity;
+    this.last = now;
+  }
+  /** Takes a token: 0 when there was one, else the milliseconds until there is. */
+  take(now: number): number {
+    // (A clock read before the bucket was made never takes tokens back.)
+    this.tokens = Math.min(this.capacity, this.tokens + Math.max(0, now - this.last) * this.perMs);
+    this.last = Math.max(now, this.last);
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return (1 - this.tokens) / this.perMs;
+  }
+}
+
+/** `::ffff:10.0.0.1` (an IPv4 address on an IPv6 socket) as `10.0.0.1`. */
+function plainAddress(address: string): string {
+  return address.startsWith("::ffff:") && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+}
+
+const trusts = (proxies: BlockList, address: string) => {
+  const family = isIP(address);
+  return family !== 0 && proxies.check(address, family === 6 ? "ipv6" : "ipv4");
+};
+
+/**
+ * The client's address: the socket's peer, or, when the peer is a trusted proxy, the right-most
+ * address in `X-Forwarded-For` that is not one (a client can write the left of that header, never
+ * the right, which its proxies append).
+ */
+export function clientAddress(request: IncomingMessage, proxies: BlockList | null): string {
+  const peer = plainAddress(request.socket.remoteAddress ?? "");
+  if (!proxies || !trusts(proxies, peer)) return peer;
+  const header = request.headers["x-forwarded-for"];
+  const hops = (Array.isArray(header) ? header.join(",") : (header ?? "")).split(",").map((hop) => plainAddress(hop.trim()));
+  let client = peer;
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i] ?? "";
+    if (isIP(hop) === 0) break; // not an address: nothing left of it can be believed
+    client = hop;
+    if (!trusts(proxies, hop)) break;
+  }
+  return client;
+}
+
+/** The check of one endpoint's `qos/ratelimit/router`: null to go on, or why the request is refused. */
+export function createRateLimit(
+  settings: RateLimitSettings,
+): (request: IncomingMessage, segments: readonly string[], proxies: BlockList | null) => LimitRefusal | null {
+  const start = performance.now();
+  const endpoint = settings.endpoint ? new Bucket(settings.endpoint.perSecond / 1000, settings.endpoint.capacity, start) : null;
+  const client = settings.client;
+  const clients = client ? new ClientBuckets((now) => new Bucket(client.perSecond / 1000, client.capacity, now)) : null;
+
+  const clientKey = (request: IncomingMessage, segments: readonly string[], proxies: BlockList | null): string | undefined => {
+    const by = client?.by;
+    if (!by) return undefined;
+    if (by.kind === "ip") return clientAddress(request, proxies);
+    if (by.kind === "param") return segments[by.segment];
+    const value = request.headers[by.header];
+    return Array.isArray(value) ? value[0] : value;
+  };
+
+  return (request, segments, proxies) => {
+    const now = performance.now();
+    if (clients) {
+      const key = clientKey(request, segments, proxies);
+      // KrakenD answers 429 to a request it cannot tell the client of.
+      if (key === undefined || key === "") return { status: 429, message: "the request does not say which client it is from", retryAfter: 1 };
+      const wait = clients.get(key, now).take(now);
+      if (wait > 0) return { status: 429, message: "too many requests from this client", retryAfter: Math.ceil(wait / 1000) };
+    }
+    if (endpoint) {
+      const wait = endpoint.take(now);
+      if (wait > 0) return { status: 503, message: "too many requests to this endpoint", retryAfter: Math.ceil(wait / 1000) };
+    }
+    return null;
+  };
+}
