@@ -182,7 +182,7 @@ test("comment keys, KrakenD's long spellings, misplaced and unknown namespaces",
   assert.equal(classifyNamespace("vendor/something-new", "endpoint"), { kind: "unknown", suggestion: undefined });
 });
 
-/** An endpoint with KrakenD protections: a rate limit (enforced), bot detection and CEL (not). */
+/** An endpoint with KrakenD protections: a rate limit and bot detection (enforced), CEL and Lua (not). */
 function protectedEndpoint(extra: Record<string, unknown>): string {
   return JSON.stringify(
     {
@@ -195,6 +195,7 @@ function protectedEndpoint(extra: Record<string, unknown>): string {
             "qos/ratelimit/router": { max_rate: 10, client_max_rate: 2, strategy: "ip" },
             "security/bot-detector": { deny: ["curl/8.0"] },
             "validation/cel": [{ check_expr: "'writer' in JWT.roles" }],
+            "modifier/lua-proxy": { pre: "check()" },
             ...extra,
           },
           backend: [
@@ -217,14 +218,14 @@ test("a protected endpoint is refused: errors at each protection, with the ackno
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   assert.equal(
     errors.map((d) => `${d.code} ${d.pointer}`),
-    ["AG234 /endpoints/0/extra_config/security~1bot-detector", "AG234 /endpoints/0/extra_config/validation~1cel"],
+    ["AG234 /endpoints/0/extra_config/validation~1cel", "AG234 /endpoints/0/extra_config/modifier~1lua-proxy"],
   );
-  assert.match(errors[0]?.hint ?? "", '"@amqp-gen": { "enforced_upstream": ["security/bot-detector"] }');
+  assert.match(errors[0]?.hint ?? "", '"@amqp-gen": { "enforced_upstream": ["validation/cel"] }');
   assert.equal(result.files, []);
 });
 
 test("acknowledged in the same extra_config, a refused namespace is a warning saying who must enforce it", async () => {
-  const text = protectedEndpoint({ "@amqp-gen": { enforced_upstream: ["security/bot-detector", "validation/cel"] } });
+  const text = protectedEndpoint({ "@amqp-gen": { enforced_upstream: ["validation/cel", "modifier/lua-proxy"] } });
   const result = await generate(text);
   assert.equal(
     result.diagnostics.map((d) => `${d.severity} ${d.code}`),
@@ -242,8 +243,8 @@ test("an acknowledgement counts only where it is: the service's does not cover a
     result.diagnostics.map((d) => `${d.code} ${d.pointer}`),
     // In the file's order: the service's extra_config comes after the endpoints here.
     [
-      "AG234 /endpoints/0/extra_config/security~1bot-detector",
       "AG234 /endpoints/0/extra_config/validation~1cel",
+      "AG234 /endpoints/0/extra_config/modifier~1lua-proxy",
       "AG239 /extra_config/@amqp-gen/enforced_upstream/0",
     ],
   );
@@ -251,7 +252,7 @@ test("an acknowledgement counts only where it is: the service's does not cover a
 
 test("an unknown namespace is a warning with the closest known one", async () => {
   const result = await generate(
-    protectedEndpoint({ "@amqp-gen": { enforced_upstream: ["security/bot-detector", "validation/cel"] }, "validation/jsonschema": {} }),
+    protectedEndpoint({ "@amqp-gen": { enforced_upstream: ["validation/cel", "modifier/lua-proxy"] }, "validation/jsonschema": {} }),
   );
   const unknown = result.diagnostics.find((d) => d.code === "AG238");
   assert.is(unknown?.severity, "warning");

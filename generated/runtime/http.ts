@@ -120,7 +120,8 @@ export async function handleRequest(
   options: AnswerOptions = {},
 ): Promise<HttpAnswer | null> {
   const { route, segments } = match;
-  // Credentials first, as KrakenD checks them: before the params, the broker and the body.
+  // KrakenD's order: bots, then credentials, then rate limits; all before the params, the broker and the body.
+  if (route.isBot?.(request)) return answer(403, "", { "Content-Type": "text/plain; charset=utf-8" });
   const auth = route.authenticate ? await route.authenticate(request) : null;
   if (auth && !auth.ok) return errorAnswer(auth.status, auth.message, auth.headers);
   // Rate limits after the credentials, as KrakenD: anonymous requests spend no tokens.

@@ -70,6 +70,9 @@ type JwtProblem =
   | "duration"
   | "claim-pair";
 
+/** Why a bot-detector pattern cannot be carried over from Go's RE2 to JavaScript (AG245). */
+export type PatternProblem = "flag" | "posix-class" | "unicode-class" | "end-of-text" | "syntax" | "backtracking";
+
 /** The fix for a missing required field (AG102), by field. */
 function addMissingField(field: string): string {
   switch (field) {
@@ -653,6 +656,33 @@ export const CATALOGUE = {
           return "Remove it.";
       }
     },
+  }),
+  /** `pattern`: as written; `problem`: what it uses that JavaScript reads otherwise, or cannot run safely. */
+  AG245: entry<{ pattern: string; problem: PatternProblem }>({
+    severity: "error",
+    title: "a `security/bot-detector` pattern that cannot mean in JavaScript what it means in Go (RE2), or could backtrack exponentially",
+    message: (f) => {
+      const what: Record<PatternProblem, string> = {
+        flag: "an inline flag other than a leading (?i), (?m) or (?s)",
+        "posix-class": "a POSIX class such as [[:alpha:]]",
+        "unicode-class": "a one-letter Unicode class such as \\pL",
+        "end-of-text": "\\z, \\A or \\C",
+        syntax: "syntax JavaScript does not read",
+        backtracking:
+          "a repeated group that repeats something itself: RE2 runs it in linear time, a JavaScript engine can take exponential time on a User-Agent crafted for it",
+      };
+      return `Pattern ${quote(f.pattern)} uses ${what[f.problem]}.`;
+    },
+    fix: (f) =>
+      f.problem === "backtracking"
+        ? 'Rewrite it without a quantifier inside a repeated group (often the outer repetition is not needed), or list the User-Agents in "deny".'
+        : 'Rewrite it in the syntax both engines read the same way (character classes such as [A-Za-z], ^ and $), or list the User-Agents in "deny".',
+  }),
+  AG246: entry<{ field: string; suggestion: string | undefined }>({
+    severity: "warning",
+    title: "a `security/bot-detector` field amqp-gen does not know",
+    message: (f) => `"${f.field}" is not a "security/bot-detector" field that amqp-gen knows: it is not carried out.`,
+    fix: (f) => (f.suggestion ? `Did you mean ${quote(f.suggestion)}?` : "Remove it."),
   }),
 
   /** `folder`: the `--templates` folder; `problem`: the first line of the render error. */

@@ -46,6 +46,10 @@ export interface KrakendConfig {
      * amqp-gen's settings for the service's namespaces: which security controls something in front of the service enforces.
      */
     "@amqp-gen"?: AmqpGenAcknowledgements;
+    /**
+     * Bot detection for every route, enforced by the generated service.
+     */
+    "security/bot-detector"?: BotDetector;
     [k: string]: unknown | undefined;
   };
   /**
@@ -62,6 +66,32 @@ export interface AmqpGenAcknowledgements {
    * Security namespaces of this same `extra_config` that the generated service does not enforce and that something in front of it does (a gateway, a mesh). Without this acknowledgement such a namespace is an error (AG234); with it, a warning (AG235).
    */
   enforced_upstream?: string[];
+}
+/**
+ * KrakenD's bot detector (`security/bot-detector`), enforced by the generated routes: a bot gets 403 with an empty body, before anything else of the request.
+ */
+export interface BotDetector {
+  /**
+   * User-Agents that are never bots (exact match; checked first).
+   */
+  allow?: string[];
+  /**
+   * User-Agents that are bots (exact match).
+   */
+  deny?: string[];
+  /**
+   * Regular expressions (Go RE2 syntax, as KrakenD reads them) matching bots' User-Agents; translated to JavaScript at generation, an error where they would not mean the same (AG245).
+   */
+  patterns?: string[];
+  /**
+   * Whether a request without a User-Agent is a bot.
+   */
+  empty_user_agent_is_bot?: boolean;
+  /**
+   * How many verdicts to remember, by User-Agent (default 0: none).
+   */
+  cache_size?: number;
+  [k: string]: unknown | undefined;
 }
 /**
  * One endpoint of the gateway and the backends it calls.
@@ -129,6 +159,10 @@ export interface KrakendEndpoint {
      * Rate limits, enforced by the generated route (see the README's Security section).
      */
     "qos/ratelimit/router"?: RateLimit;
+    /**
+     * Bot detection for this endpoint, enforced by the generated route (after the service's).
+     */
+    "security/bot-detector"?: BotDetector;
     [k: string]: unknown | undefined;
   };
   [k: string]: unknown | undefined;

@@ -1,5 +1,5 @@
 // Code generated from templates/ by `npm run gen:templates` (Handlebars.precompile). DO NOT EDIT.
-export const fingerprint = "0064c32ff5fb6ba7a9b17c30c2494320b9ca083492c502925e590ec4141ac3c0";
+export const fingerprint = "dc29b45e5fdcc5a290b1bbde234c42fcc2bd14b74c1f6ee1f89b20f95e8ab857";
 export const specs = {
   "adapter-express.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -283,15 +283,19 @@ export const specs = {
     + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
     + ",\n";
 },"11":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "/**\n * The endpoint's `auth/validator`: every request's token is checked before anything else of it,\n * as KrakenD checks it (401 with `WWW-Authenticate: Bearer`; 403 without the roles or scopes).\n */\nconst AUTHENTICATE = createJwtCheck({\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"jwt"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":74,"column":0},"end":{"line":76,"column":9}}})) != null ? stack1 : "")
+  return "/**\n * "
+    + ((stack1 = alias2(alias1(depth0, "whose", {"start":{"line":70,"column":5},"end":{"line":70,"column":15}} ), depth0)) != null ? stack1 : "")
+    + " `security/bot-detector`: a request whose User-Agent it takes for a bot's is\n * answered 403, with an empty body, before anything else of it is read.\n */\nconst "
+    + ((stack1 = alias2(alias1(depth0, "name", {"start":{"line":73,"column":8},"end":{"line":73,"column":17}} ), depth0)) != null ? stack1 : "")
+    + " = createBotDetector({\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"lines"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":74,"column":0},"end":{"line":76,"column":9}}})) != null ? stack1 : "")
     + "});\n\n";
 },"12":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -307,34 +311,10 @@ export const specs = {
         return undefined
     };
 
-  return "/**\n * The endpoint's `qos/ratelimit/router`: token buckets, checked after the credentials, as KrakenD\n * checks them (429 when the client's is empty, 503 when the endpoint's is; with Retry-After).\n */\nconst LIMIT = createRateLimit({\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"rateLimit"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":86,"column":0},"end":{"line":88,"column":9}}})) != null ? stack1 : "")
+  return "/**\n * The endpoint's `auth/validator`: every request's token is checked before anything else of it,\n * as KrakenD checks it (401 with `WWW-Authenticate: Bearer`; 403 without the roles or scopes).\n */\nconst AUTHENTICATE = createJwtCheck({\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"jwt"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":86,"column":0},"end":{"line":88,"column":9}}})) != null ? stack1 : "")
     + "});\n\n";
 },"14":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=container.lambda;
-
-  return "    { name: "
-    + ((stack1 = alias2(alias1(depth0, "nameLiteral", {"start":{"line":99,"column":14},"end":{"line":99,"column":30}} ), depth0)) != null ? stack1 : "")
-    + ", key: "
-    + ((stack1 = alias2(alias1(depth0, "keyLiteral", {"start":{"line":99,"column":41},"end":{"line":99,"column":56}} ), depth0)) != null ? stack1 : "")
-    + ", segment: "
-    + ((stack1 = alias2(alias1(depth0, "segment", {"start":{"line":99,"column":71},"end":{"line":99,"column":83}} ), depth0)) != null ? stack1 : "")
-    + " },\n";
-},"15":function(container,depth0,helpers,partials,data) {
-    return "true";
-},"16":function(container,depth0,helpers,partials,data) {
-    return "false";
-},"17":function(container,depth0,helpers,partials,data) {
-    var stack1;
-
-  return "  reply: { timeoutMs: "
-    + ((stack1 = container.lambda(container.strict(depth0, "replyTimeoutMs", {"start":{"line":114,"column":24},"end":{"line":114,"column":38}} ), depth0)) != null ? stack1 : "")
-    + " },\n";
-},"18":function(container,depth0,helpers,partials,data) {
-    return "  authenticate: AUTHENTICATE,\n";
-},"19":function(container,depth0,helpers,partials,data) {
-    return "  limit: LIMIT,\n";
-},"20":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -342,8 +322,49 @@ export const specs = {
         return undefined
     };
 
-  return ((stack1 = container.lambda(container.strict(lookupProperty(depth0,"body"), "validator", {"start":{"line":123,"column":30},"end":{"line":123,"column":44}} ), depth0)) != null ? stack1 : "");
+  return "/**\n * The endpoint's `qos/ratelimit/router`: token buckets, checked after the credentials, as KrakenD\n * checks them (429 when the client's is empty, 503 when the endpoint's is; with Retry-After).\n */\nconst LIMIT = createRateLimit({\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"rateLimit"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":98,"column":0},"end":{"line":100,"column":9}}})) != null ? stack1 : "")
+    + "});\n\n";
+},"15":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=container.lambda;
+
+  return "    { name: "
+    + ((stack1 = alias2(alias1(depth0, "nameLiteral", {"start":{"line":111,"column":14},"end":{"line":111,"column":30}} ), depth0)) != null ? stack1 : "")
+    + ", key: "
+    + ((stack1 = alias2(alias1(depth0, "keyLiteral", {"start":{"line":111,"column":41},"end":{"line":111,"column":56}} ), depth0)) != null ? stack1 : "")
+    + ", segment: "
+    + ((stack1 = alias2(alias1(depth0, "segment", {"start":{"line":111,"column":71},"end":{"line":111,"column":83}} ), depth0)) != null ? stack1 : "")
+    + " },\n";
+},"16":function(container,depth0,helpers,partials,data) {
+    return "true";
+},"17":function(container,depth0,helpers,partials,data) {
+    return "false";
+},"18":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return "  reply: { timeoutMs: "
+    + ((stack1 = container.lambda(container.strict(depth0, "replyTimeoutMs", {"start":{"line":126,"column":24},"end":{"line":126,"column":38}} ), depth0)) != null ? stack1 : "")
+    + " },\n";
+},"19":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return "  isBot: "
+    + ((stack1 = container.lambda(container.strict(depth0, "isBot", {"start":{"line":129,"column":11},"end":{"line":129,"column":16}} ), depth0)) != null ? stack1 : "")
+    + ",\n";
+},"20":function(container,depth0,helpers,partials,data) {
+    return "  authenticate: AUTHENTICATE,\n";
 },"21":function(container,depth0,helpers,partials,data) {
+    return "  limit: LIMIT,\n";
+},"22":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = container.lambda(container.strict(lookupProperty(depth0,"body"), "validator", {"start":{"line":138,"column":30},"end":{"line":138,"column":44}} ), depth0)) != null ? stack1 : "");
+},"23":function(container,depth0,helpers,partials,data) {
     return "null";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -382,52 +403,54 @@ export const specs = {
     + ", options };\n}\n\n/** Request headers copied into the message (plus X-Forwarded-For, X-Forwarded-Host, User-Agent). */\nconst INPUT_HEADERS: \"*\" | readonly string[] = "
     + ((stack1 = alias2(alias1(depth0, "inputHeaders", {"start":{"line":65,"column":49},"end":{"line":65,"column":61}} ), depth0)) != null ? stack1 : "")
     + ";\nconst FORWARDED_HEADERS = headerSelection(INPUT_HEADERS);\n\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"jwt"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":68,"column":0},"end":{"line":79,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"rateLimit"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":80,"column":0},"end":{"line":91,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"botDetectors"),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":68,"column":0},"end":{"line":79,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"jwt"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":80,"column":0},"end":{"line":91,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"rateLimit"),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":92,"column":0},"end":{"line":103,"column":7}}})) != null ? stack1 : "")
     + "/** `"
-    + ((stack1 = alias2(alias1(depth0, "commentPath", {"start":{"line":92,"column":7},"end":{"line":92,"column":18}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "commentPath", {"start":{"line":104,"column":7},"end":{"line":104,"column":18}} ), depth0)) != null ? stack1 : "")
     + "` → exchange `"
-    + ((stack1 = alias2(alias1(depth0, "commentExchange", {"start":{"line":92,"column":36},"end":{"line":92,"column":51}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "commentExchange", {"start":{"line":104,"column":36},"end":{"line":104,"column":51}} ), depth0)) != null ? stack1 : "")
     + "`. */\nexport const "
-    + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":93,"column":15},"end":{"line":93,"column":17}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":105,"column":15},"end":{"line":105,"column":17}} ), depth0)) != null ? stack1 : "")
     + ": Route = {\n  id: "
-    + ((stack1 = alias2(alias1(depth0, "idLiteral", {"start":{"line":94,"column":8},"end":{"line":94,"column":17}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "idLiteral", {"start":{"line":106,"column":8},"end":{"line":106,"column":17}} ), depth0)) != null ? stack1 : "")
     + ",\n  method: "
-    + ((stack1 = alias2(alias1(depth0, "methodLiteral", {"start":{"line":95,"column":12},"end":{"line":95,"column":25}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "methodLiteral", {"start":{"line":107,"column":12},"end":{"line":107,"column":25}} ), depth0)) != null ? stack1 : "")
     + ",\n  path: "
-    + ((stack1 = alias2(alias1(depth0, "pathLiteral", {"start":{"line":96,"column":10},"end":{"line":96,"column":21}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "pathLiteral", {"start":{"line":108,"column":10},"end":{"line":108,"column":21}} ), depth0)) != null ? stack1 : "")
     + ",\n  params: [\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"params"),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":98,"column":0},"end":{"line":100,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"params"),{"name":"each","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":110,"column":0},"end":{"line":112,"column":9}}})) != null ? stack1 : "")
     + "  ],\n  broker: "
-    + ((stack1 = alias2(alias1(depth0, "broker", {"start":{"line":102,"column":12},"end":{"line":102,"column":18}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "broker", {"start":{"line":114,"column":12},"end":{"line":114,"column":18}} ), depth0)) != null ? stack1 : "")
     + ",\n  declare: "
-    + ((stack1 = alias2(alias1(depth0, "declare", {"start":{"line":103,"column":13},"end":{"line":103,"column":20}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "declare", {"start":{"line":115,"column":13},"end":{"line":115,"column":20}} ), depth0)) != null ? stack1 : "")
     + ",\n  exchange: "
-    + ((stack1 = alias2(alias1(depth0, "exchange", {"start":{"line":104,"column":14},"end":{"line":104,"column":22}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "exchange", {"start":{"line":116,"column":14},"end":{"line":116,"column":22}} ), depth0)) != null ? stack1 : "")
     + ",\n  queue: "
-    + ((stack1 = alias2(alias1(depth0, "queue", {"start":{"line":105,"column":11},"end":{"line":105,"column":16}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "queue", {"start":{"line":117,"column":11},"end":{"line":117,"column":16}} ), depth0)) != null ? stack1 : "")
     + ",\n  routingKey: "
-    + ((stack1 = alias2(alias1(depth0, "routingKey", {"start":{"line":106,"column":16},"end":{"line":106,"column":26}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "routingKey", {"start":{"line":118,"column":16},"end":{"line":118,"column":26}} ), depth0)) != null ? stack1 : "")
     + ",\n  mandatory: "
-    + ((stack1 = alias2(alias1(depth0, "mandatory", {"start":{"line":107,"column":15},"end":{"line":107,"column":24}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "mandatory", {"start":{"line":119,"column":15},"end":{"line":119,"column":24}} ), depth0)) != null ? stack1 : "")
     + ",\n  persistent: "
-    + ((stack1 = alias2(alias1(depth0, "persistent", {"start":{"line":108,"column":16},"end":{"line":108,"column":26}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "persistent", {"start":{"line":120,"column":16},"end":{"line":120,"column":26}} ), depth0)) != null ? stack1 : "")
     + ",\n  timeoutMs: "
-    + ((stack1 = alias2(alias1(depth0, "timeoutMs", {"start":{"line":109,"column":15},"end":{"line":109,"column":24}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "timeoutMs", {"start":{"line":121,"column":15},"end":{"line":121,"column":24}} ), depth0)) != null ? stack1 : "")
     + ",\n  outputEncoding: "
-    + ((stack1 = alias2(alias1(depth0, "outputEncoding", {"start":{"line":110,"column":20},"end":{"line":110,"column":34}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "outputEncoding", {"start":{"line":122,"column":20},"end":{"line":122,"column":34}} ), depth0)) != null ? stack1 : "")
     + ",\n  inputHeaders: INPUT_HEADERS,\n  hasBodySchema: "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.program(16, data, 0),"data":data,"loc":{"start":{"line":112,"column":17},"end":{"line":112,"column":53}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.program(17, data, 0),"data":data,"loc":{"start":{"line":124,"column":17},"end":{"line":124,"column":53}}})) != null ? stack1 : "")
     + ",\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"replyTimeoutMs"),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":113,"column":0},"end":{"line":115,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"jwt"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":116,"column":0},"end":{"line":118,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"rateLimit"),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":119,"column":0},"end":{"line":121,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"replyTimeoutMs"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":125,"column":0},"end":{"line":127,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"isBot"),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":128,"column":0},"end":{"line":130,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"jwt"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":131,"column":0},"end":{"line":133,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"rateLimit"),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":134,"column":0},"end":{"line":136,"column":7}}})) != null ? stack1 : "")
     + "  prepare: (segments, request) => build"
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":122,"column":41},"end":{"line":122,"column":49}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":137,"column":41},"end":{"line":137,"column":49}} ), depth0)) != null ? stack1 : "")
     + "Message(extract"
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":122,"column":68},"end":{"line":122,"column":76}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":137,"column":68},"end":{"line":137,"column":76}} ), depth0)) != null ? stack1 : "")
     + "Params(segments), request),\n  validateBody: "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.program(21, data, 0),"data":data,"loc":{"start":{"line":123,"column":16},"end":{"line":123,"column":65}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.program(23, data, 0),"data":data,"loc":{"start":{"line":138,"column":16},"end":{"line":138,"column":65}}})) != null ? stack1 : "")
     + ",\n};\n";
 },"usePartial":true,"useData":true},
 };

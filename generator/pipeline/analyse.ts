@@ -32,6 +32,7 @@ import type {
 import type { SourceMap } from "./load.js";
 import type { Prefer, Report, Rule } from "./rules.js";
 import { JWT_NAMESPACES, JWT_RULES, jwtSettings, type JwtBlock } from "./jwt.js";
+import { BOT_DETECTOR_NAMESPACES, BOT_DETECTOR_RULES, botDetectorSettings, type BotDetectorBlock } from "./botdetector.js";
 import { RATE_LIMIT_NAMESPACE, RATE_LIMIT_RULES, rateLimitSettings, type RateLimitBlock } from "./ratelimit.js";
 import { AMQP_GEN_KEY, ENFORCED_UPSTREAM, classifyNamespace, type NamespaceLevel } from "./namespaces.js";
 import { HOP_BY_HOP_HEADERS } from "../../templates/runtime/checks.js";
@@ -252,6 +253,10 @@ interface RouteContext {
   readonly jwt: { readonly pointer: string; readonly block: JwtBlock } | null;
   /** The endpoint's `qos/ratelimit/router`, with its pointer; null when there is none. */
   readonly rateLimit: { readonly pointer: string; readonly block: RateLimitBlock } | null;
+  /** The endpoint's `security/bot-detector`, with its pointer; null when there is none. */
+  readonly botDetector: { readonly pointer: string; readonly block: BotDetectorBlock } | null;
+  /** The service's `security/bot-detector`, when it has one and it passed its rules. */
+  readonly serviceBotDetector: BotDetectorBlock | null;
 }
 
 /** Pointer to a field of the producer block. */
@@ -467,7 +472,18 @@ const ROUTE_RULES: readonly Rule<RouteContext>[] = [
   },
 ];
 
-function routeContext(root: Config, endpoint: Endpoint, endpointPointer: string, producer: ProducerBlock): RouteContext {
+/** The extra_config key a namespace is written with there (the current spelling or a long one), if any. */
+function namespaceKey(extra: Readonly<Record<string, unknown>> | undefined, spellings: readonly string[]): string | undefined {
+  return spellings.find((ns) => extra?.[ns] !== undefined);
+}
+
+function routeContext(
+  root: Config,
+  endpoint: Endpoint,
+  endpointPointer: string,
+  producer: ProducerBlock,
+  serviceBotDetector: BotDetectorBlock | null,
+): RouteContext {
   const backendPointer = joinPointer(endpointPointer, "backend", producer.index);
   // KrakenD falls back to the root `host` when the backend has none, or an empty list.
   const ownHosts = producer.backend.host !== undefined && producer.backend.host.length > 0;
@@ -476,7 +492,8 @@ function routeContext(root: Config, endpoint: Endpoint, endpointPointer: string,
   const blockPointer = joinPointer(backendPointer, "extra_config", producer.namespace);
   const settings = producer.block[AMQP_GEN_KEY] ?? {};
   const replyTimeout = settings.reply?.timeout;
-  const jwtKey = JWT_NAMESPACES.find((ns) => endpoint.extra_config?.[ns] !== undefined);
+  const jwtKey = namespaceKey(endpoint.extra_config, JWT_NAMESPACES);
+  const botKey = namespaceKey(endpoint.extra_config, BOT_DETECTOR_NAMESPACES);
   return {
     endpoint,
     producer,
@@ -505,6 +522,11 @@ function routeContext(root: Config, endpoint: Endpoint, endpointPointer: string,
       endpoint.extra_config?.[RATE_LIMIT_NAMESPACE] === undefined
         ? null
         : { pointer: joinPointer(endpointPointer, "extra_config", RATE_LIMIT_NAMESPACE), block: endpoint.extra_config[RATE_LIMIT_NAMESPACE] as RateLimitBlock },
+    botDetector:
+      botKey === undefined
+        ? null
+        : { pointer: joinPointer(endpointPointer, "extra_config", botKey), block: endpoint.extra_config?.[botKey] as BotDetectorBlock },
+    serviceBotDetector,
   };
 }
 
@@ -616,6 +638,10 @@ function pendingRoute(ctx: RouteContext): PendingRoute {
     bodySchema: validation !== undefined ? { schema: validation, pointer: joinPointer(ctx.pointers.endpoint, "extra_config", VALIDATION_NAMESPACE) } : null,
     jwt: ctx.jwt ? jwtSettings(ctx.jwt.block) : null,
     rateLimit: ctx.rateLimit ? rateLimitSettings(ctx.rateLimit.block, ctx.path.params) : null,
+    botDetectors: [
+      ...(ctx.serviceBotDetector ? [{ from: "service" as const, settings: botDetectorSettings(ctx.serviceBotDetector) }] : []),
+      ...(ctx.botDetector ? [{ from: "endpoint" as const, settings: botDetectorSettings(ctx.botDetector.block) }] : []),
+    ],
   };
 }
 
@@ -776,6 +802,7 @@ export const ANALYSER_RULES = {
   route: ROUTE_RULES,
   jwt: JWT_RULES,
   rateLimit: RATE_LIMIT_RULES,
+  botDetector: BOT_DETECTOR_RULES,
   routeSet: ROUTE_SET_RULES,
   program: PROGRAM_RULES,
 } as const;
@@ -796,6 +823,13 @@ export function analyse(config: unknown, file: string, source: SourceMap): Analy
     passes(NAMESPACE_RULES, { level, pointer: joinPointer(pointer, "extra_config"), extra: extra ?? {} }, reporter);
 
   extraConfig(root.extra_config, "service", "");
+  // The service's bot detector applies to every route: checked once, here.
+  const serviceBotKey = namespaceKey(root.extra_config, BOT_DETECTOR_NAMESPACES);
+  const serviceBotBlock = serviceBotKey === undefined ? null : (root.extra_config?.[serviceBotKey] as BotDetectorBlock);
+  const serviceBotDetector =
+    serviceBotBlock && passes(BOT_DETECTOR_RULES, { pointer: joinPointer("", "extra_config", serviceBotKey ?? ""), block: serviceBotBlock }, reporter)
+      ? serviceBotBlock
+      : null;
   (root.endpoints ?? []).forEach((endpoint, e) => {
     const endpointPointer = joinPointer("", "endpoints", e);
     const producers: ProducerBlock[] = [];
@@ -813,10 +847,11 @@ export function analyse(config: unknown, file: string, source: SourceMap): Analy
     if (!producer || !passes(ENDPOINT_RULES, { endpoint, pointer: endpointPointer, producers }, reporter)) return;
     extraConfig(endpoint.extra_config, "endpoint", endpointPointer);
 
-    const ctx = routeContext(root, endpoint, endpointPointer, producer);
+    const ctx = routeContext(root, endpoint, endpointPointer, producer, serviceBotDetector);
     if (!passes(ROUTE_RULES, ctx, reporter)) return;
     if (ctx.jwt && !passes(JWT_RULES, { ...ctx.jwt, forwarded: forwardedHeaders(ctx.inputHeaders.list) }, reporter)) return;
     if (ctx.rateLimit && !passes(RATE_LIMIT_RULES, { ...ctx.rateLimit, params: ctx.path.params }, reporter)) return;
+    if (ctx.botDetector && !passes(BOT_DETECTOR_RULES, ctx.botDetector, reporter)) return;
     const route = pendingRoute(ctx);
     const shape = shapeOf(route);
     const pointer = joinPointer(endpointPointer, "endpoint");

@@ -6,6 +6,7 @@
  */
 import type {
   BackoffStrategy,
+  BotDetectorSettings,
   DeclareArguments,
   ExchangeType,
   HttpMethod,
@@ -100,6 +101,8 @@ export interface RouteIR {
   readonly jwt: JwtSettings | null;
   /** The endpoint's `qos/ratelimit/router`: token buckets, checked after the token. */
   readonly rateLimit: RateLimitSettings | null;
+  /** `security/bot-detector`s that apply: the service's, then the endpoint's; checked first. */
+  readonly botDetectors: readonly { readonly from: "service" | "endpoint"; readonly settings: BotDetectorSettings }[];
 }
 
 export interface ProgramIR {

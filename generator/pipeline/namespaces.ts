@@ -77,6 +77,15 @@ export const NAMESPACES: readonly NamespaceEntry[] = [
     aliases: ["github.com/devopsfaith/krakend-jose/validator"],
   },
 
+  {
+    namespace: "security/bot-detector",
+    levels: ["service", "endpoint"],
+    decision: enforced(
+      "User-Agents checked against allow, deny and patterns (Go regular expressions translated at generation): 403, empty body, before anything else of the request",
+    ),
+    aliases: ["github_com/devopsfaith/krakend-botdetector"],
+  },
+
   // Security controls the generated code does not enforce: refused unless acknowledged.
 
   {
@@ -86,12 +95,7 @@ export const NAMESPACES: readonly NamespaceEntry[] = [
       "token buckets for the endpoint (503) and per client (429), with Retry-After; the client's address is the socket's peer, or X-Forwarded-For through trusted proxies only (see Security)",
     ),
   },
-  {
-    namespace: "security/bot-detector",
-    levels: ["service", "endpoint"],
-    decision: refused("bot detection"),
-    aliases: ["github_com/devopsfaith/krakend-botdetector"],
-  },
+
   { namespace: "security/cors", levels: ["service"], decision: refused("CORS"), aliases: ["github_com/devopsfaith/krakend-cors"] },
   {
     namespace: "security/http",

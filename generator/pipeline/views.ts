@@ -64,6 +64,10 @@ export interface RouteView {
   readonly jwt: readonly string[] | null;
   /** `qos/ratelimit/router`: the rate limit settings' entries, one per line; null without one. */
   readonly rateLimit: readonly string[] | null;
+  /** `security/bot-detector`s (the service's, then the endpoint's): each one's settings, one entry per line. */
+  readonly botDetectors: readonly { readonly name: string; readonly whose: string; readonly lines: readonly string[] }[];
+  /** The route's `isBot` check, as an expression over those; null without a detector. */
+  readonly isBot: string | null;
 }
 
 /** What `body.ts.hbs` receives. */
@@ -224,6 +228,17 @@ export function routeView(program: ProgramIR, p: RoutePlan, bodyModule: string |
     outputEncoding: tsString(route.outputEncoding),
     jwt: route.jwt ? settingLines(route.jwt) : null,
     rateLimit: route.rateLimit ? settingLines(route.rateLimit) : null,
+    botDetectors: route.botDetectors.map((detector, index) => ({
+      name: `BOT_DETECTOR_${index + 1}`,
+      whose: detector.from === "service" ? "The service's" : "The endpoint's",
+      lines: settingLines(detector.settings),
+    })),
+    isBot:
+      route.botDetectors.length === 0
+        ? null
+        : route.botDetectors.length === 1
+          ? "BOT_DETECTOR_1"
+          : `(request) => ${route.botDetectors.map((_, index) => `BOT_DETECTOR_${index + 1}(request)`).join(" || ")}`,
   };
 }
 

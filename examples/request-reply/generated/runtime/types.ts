@@ -167,7 +167,23 @@ export interface LimitRefusal {
   readonly retryAfter: number;
 }
 
+/** A `security/bot-detector` (service or endpoint), as the generator read it: see botdetector.ts. */
+export interface BotDetectorSettings {
+  /** User-Agents that are never bots (exact; checked first). */
+  readonly allow: readonly string[];
+  /** User-Agents that are bots (exact). */
+  readonly deny: readonly string[];
+  /** Bot patterns: JavaScript regular expressions (source, flags), translated from Go's RE2 syntax. */
+  readonly patterns: readonly (readonly [string, string])[];
+  /** Whether a request without a User-Agent is a bot. */
+  readonly emptyIsBot: boolean;
+  /** Verdicts remembered (by User-Agent); 0: none. */
+  readonly cacheSize: number;
+}
+
 export interface Route extends RouteInfo {
+  /** Whether the request comes from a bot (`security/bot-detector`): 403 before anything else. Absent: no detector. */
+  readonly isBot?: (request: IncomingMessage) => boolean;
   /** Checks the request's credentials before anything else of it is read (`auth/validator`). Absent: none. */
   readonly authenticate?: (request: IncomingMessage) => Promise<AuthOutcome>;
   /**

@@ -1,0 +1,42 @@
+/**
+ * Bot detection (KrakenD's `security/bot-detector`, service and endpoint): the `User-Agent` is
+ * checked against `allow` (exact; it wins), then `deny` (exact), then `patterns` (regular
+ * expressions, translated from Go's RE2 syntax at generation time); an empty one is a bot only
+ * with `emptyIsBot`. A bot gets 403 with an empty body, as in KrakenD, and nothing is published.
+ * Verdicts are remembered per User-Agent, in a bounded cache (`cacheSize`).
+ */
+import type { IncomingMessage } from "node:http";
+import type { BotDetectorSettings } from "./types.js";
+
+/** The check of one bot detector: true when the request comes from a bot. */
+export function createBotDetector(settings: BotDetectorSettings): (request: IncomingMessage) => boolean {
+  const allow = new Set(settings.allow);
+  const deny = new Set(settings.deny);
+  const patterns = settings.patterns.map(([source, flags]) => new RegExp(source, flags));
+  const limit = Math.max(0, settings.cacheSize);
+  // Two generations of at most `limit / 2` verdicts: a full one becomes the old one, dropped next time.
+  let current = new Map<string, boolean>();
+  let previous = new Map<string, boolean>();
+
+  const judge = (agent: string): boolean => {
+    if (allow.has(agent)) return false;
+    if (deny.has(agent)) return true;
+    return patterns.some((pattern) => pattern.test(agent));
+  };
+
+  return (request) => {
+    const agent = request.headers["user-agent"] ?? "";
+    if (agent === "") return settings.emptyIsBot;
+    if (limit === 0) return judge(agent);
+    let verdict = current.get(agent) ?? previous.get(agent);
+    if (verdict === undefined) verdict = judge(agent);
+    if (!current.has(agent)) {
+      if (current.size >= limit / 2) {
+        previous = current;
+        current = new Map();
+      }
+      current.set(agent, verdict);
+    }
+    return verdict;
+  };
+}
