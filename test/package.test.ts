@@ -260,13 +260,14 @@ const CONFIG = {
       backend: [producer({ name: Q("pings"), exchange: Q("pings"), routing_key: "Route" })],
     },
     {
-      // JWT validation and a rate limit: runtime/jwt.ts (and its jose import) and runtime/ratelimit.ts, compiled with the rest.
+      // Every optional runtime module (jwt.ts and its jose import, ratelimit.ts, botdetector.ts), compiled with the rest.
       endpoint: "/secure/{id}",
       method: "POST",
       input_headers: ["Content-Type", "X-User"],
       extra_config: {
         "auth/validator": { alg: "RS256", jwk_url: "https://auth.example.com/.well-known/jwks.json", roles: ["writer"], propagate_claims: [["sub", "X-User"]] },
         "qos/ratelimit/router": { max_rate: 100, client_max_rate: 10, strategy: "ip" },
+        "security/bot-detector": { patterns: ["(?i)bot"] },
       },
       backend: [producer({ name: Q("orders"), exchange: Q("orders"), durable: true, routing_key: "Id", msg_id_key: "Id" })],
     },

@@ -24,7 +24,11 @@ export const MAX_CLIENTS = 100_000;
 class ClientBuckets {
   private current = new Map<string, Bucket>();
   private previous = new Map<string, Bucket>();
-  constructor(private readonly make: (now: number) => Bucket) {}
+  private readonly make: (now: number) => Bucket;
+  // Fields declared apart, not as parameter properties: services' strictest tsconfigs turn on `erasableSyntaxOnly`.
+  constructor(make: (now: number) => Bucket) {
+    this.make = make;
+  }
   get(key: string, now: number): Bucket {
     let bucket = this.current.get(key);
     if (bucket) return bucket;
@@ -42,13 +46,13 @@ class ClientBuckets {
 
 /** One token bucket, refilled lazily when it is read. */
 class Bucket {
+  private readonly perMs: number;
+  private readonly capacity: number;
   private tokens: number;
   private last: number;
-  constructor(
-    private readonly perMs: number,
-    private readonly capacity: number,
-    now: number,
-  ) {
+  constructor(perMs: number, capacity: number, now: number) {
+    this.perMs = perMs;
+    this.capacity = capacity;
     this.tokens = capacity;
     this.last = now;
   }
