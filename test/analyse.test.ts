@@ -468,6 +468,8 @@ test("the analyser's rules, by table, in the order they run", () => {
     "rateLimit: every field is carried out [AG244]",
     "botDetector: every pattern means in JavaScript what it means in Go, in linear time [AG245]",
     "botDetector: every field is carried out [AG246]",
+    "httpSecurity: host patterns are regular expressions [AG247]",
+    "httpSecurity: every field is carried out; development mode is said [AG248]",
     "routeSet: no two routes match the same requests [AG208, AG209]",
     "program: a KrakenD 1.x config (version 2) is read, with what KrakenD 2.x changed [AG233]",
     "program: producers sharing a connection agree on its retry policy [AG224]",

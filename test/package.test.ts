@@ -232,6 +232,8 @@ const CONFIG = {
   version: 3,
   name: "package test",
   timeout: "3s",
+  // runtime/httpsecure.ts, the service-wide optional module, compiled with the rest.
+  extra_config: { "security/http": { content_type_nosniff: true, frame_deny: true } },
   endpoints: [
     {
       endpoint: "/orders/{region}/{id}",

@@ -26,7 +26,10 @@ test("a run uses the precompiled templates; a stale set (templates edited since)
   assert.is(loadTemplates().origin, "precompiled");
   const stale = loadTemplates(undefined, { fingerprint: "0".repeat(64), specs: precompiled.specs });
   assert.is(stale.origin, "compiled");
-  assert.is(stale.index({ source: "x", routes: [], brokers: [], tree: "{}" }), loadTemplates().index({ source: "x", routes: [], brokers: [], tree: "{}" }));
+  assert.is(
+    stale.index({ source: "x", routes: [], brokers: [], tree: "{}", httpSecurity: null }),
+    loadTemplates().index({ source: "x", routes: [], brokers: [], tree: "{}", httpSecurity: null }),
+  );
   assert.is(loadTemplates(TEMPLATE_DIR).origin, "compiled", "--templates always compiles");
 });
 

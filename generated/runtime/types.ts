@@ -167,6 +167,41 @@ export interface LimitRefusal {
   readonly retryAfter: number;
 }
 
+/** The service's `security/http` (KrakenD's httpsecure), as the generator read it: see httpsecure.ts. */
+export interface HttpSecuritySettings {
+  /** Hosts the service answers for (an empty list allows every host); another Host is 400. */
+  readonly allowedHosts: readonly string[];
+  /** `allowedHosts` are regular expressions (matched whole). */
+  readonly allowedHostsAreRegex: boolean;
+  /** Headers a trusted proxy names the original Host in (`X-Forwarded-Host`). */
+  readonly hostProxyHeaders: readonly string[];
+  /** Redirect plain HTTP to HTTPS (301), to `sslHost` when set. */
+  readonly sslRedirect: boolean;
+  readonly sslHost: string;
+  /** Header values by which a trusted proxy says the request came over HTTPS (`{ "X-Forwarded-Proto": "https" }`). */
+  readonly sslProxyHeaders: Readonly<Record<string, string>>;
+  /** Strict-Transport-Security's max-age (0: no header), sent over HTTPS only unless `forceStsHeader`. */
+  readonly stsSeconds: number;
+  readonly stsIncludeSubdomains: boolean;
+  readonly forceStsHeader: boolean;
+  /** X-Frame-Options' value (`DENY` for `frame_deny`, or the custom one); empty: none. */
+  readonly frameOptions: string;
+  readonly contentTypeNosniff: boolean;
+  readonly browserXssFilter: boolean;
+  readonly contentSecurityPolicy: string;
+  readonly referrerPolicy: string;
+  /** KrakenD's development mode: the host, HTTPS and STS checks off. */
+  readonly isDevelopment: boolean;
+}
+
+/** What `security/http` does to one request: an answer of its own (400, 301), or the headers every answer gets. */
+export interface HttpSecurity {
+  /** Null to go on; else the answer (a Host not allowed, or the redirect to HTTPS). */
+  check(request: IncomingMessage, proxies: BlockList | null): HttpAnswer | null;
+  /** The response headers for this request (STS only over HTTPS, unless forced). */
+  headers(request: IncomingMessage, proxies: BlockList | null): Readonly<Record<string, string>>;
+}
+
 /** A `security/bot-detector` (service or endpoint), as the generator read it: see botdetector.ts. */
 export interface BotDetectorSettings {
   /** User-Agents that are never bots (exact; checked first). */

@@ -684,6 +684,28 @@ export const CATALOGUE = {
     message: (f) => `"${f.field}" is not a "security/bot-detector" field that amqp-gen knows: it is not carried out.`,
     fix: (f) => (f.suggestion ? `Did you mean ${quote(f.suggestion)}?` : "Remove it."),
   }),
+  AG247: entry<{ host: string }>({
+    severity: "error",
+    title: "a `security/http` host pattern that is not a regular expression",
+    message: (f) => `"allowed_hosts_are_regex" is set, and ${quote(f.host)} is not a regular expression: no Host could be checked against it.`,
+    fix: 'Write it as a regular expression matched against the whole Host, such as "api\\.example\\.com", or unset "allowed_hosts_are_regex".',
+  }),
+  AG248: entry<{ field: string; problem: "development" | "no-effect" | "unknown"; suggestion: string | undefined }>({
+    severity: "warning",
+    title: "a `security/http` field that turns its checks off, or that the generated service does not carry out",
+    message: (f) =>
+      f.problem === "development"
+        ? '"is_development" turns the allowed hosts, the HTTPS redirect and Strict-Transport-Security off, in KrakenD and in the generated service.'
+        : f.problem === "no-effect"
+          ? `"${f.field}" (HTTP Public Key Pinning) is not sent by the generated service: browsers no longer read it.`
+          : `"${f.field}" is not a "security/http" field that amqp-gen knows: it is not carried out.`,
+    fix: (f) =>
+      f.problem === "development"
+        ? "Remove it outside development."
+        : f.problem === "unknown" && f.suggestion
+          ? `Did you mean ${quote(f.suggestion)}?`
+          : "Remove it.",
+  }),
 
   /** `folder`: the `--templates` folder; `problem`: the first line of the render error. */
   AG901: entry<{ folder: string; problem: string }>({

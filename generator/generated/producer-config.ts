@@ -50,6 +50,10 @@ export interface KrakendConfig {
      * Bot detection for every route, enforced by the generated service.
      */
     "security/bot-detector"?: BotDetector;
+    /**
+     * Host checks, the HTTPS redirect and security headers, applied by the generated service to every request.
+     */
+    "security/http"?: HttpSecurity;
     [k: string]: unknown | undefined;
   };
   /**
@@ -91,6 +95,78 @@ export interface BotDetector {
    * How many verdicts to remember, by User-Agent (default 0: none).
    */
   cache_size?: number;
+  [k: string]: unknown | undefined;
+}
+/**
+ * KrakenD's `security/http`, applied by the generated service to every request: allowed hosts (another Host is 400), the redirect to HTTPS (301) and the security headers.
+ */
+export interface HttpSecurity {
+  /**
+   * Hosts the service answers for; empty: any. Another Host is 400.
+   */
+  allowed_hosts?: string[];
+  /**
+   * `allowed_hosts` are regular expressions, matched against the whole Host.
+   */
+  allowed_hosts_are_regex?: boolean;
+  /**
+   * Headers that name the original Host (`X-Forwarded-Host`): read only from trusted proxies (the listener's `trustedProxies`).
+   */
+  host_proxy_headers?: string[];
+  /**
+   * Redirect plain HTTP requests to HTTPS (301).
+   */
+  ssl_redirect?: boolean;
+  /**
+   * The host of the HTTPS redirect; default: the request's.
+   */
+  ssl_host?: string;
+  /**
+   * Header values by which a trusted proxy says the request came over HTTPS, such as `{"X-Forwarded-Proto": "https"}`.
+   */
+  ssl_proxy_headers?: {
+    [k: string]: string | undefined;
+  };
+  /**
+   * Strict-Transport-Security's max-age; sent over HTTPS only, unless `force_sts_header`.
+   */
+  sts_seconds?: number;
+  /**
+   * Adds `includeSubDomains` to Strict-Transport-Security.
+   */
+  sts_include_subdomains?: boolean;
+  /**
+   * Sends Strict-Transport-Security over plain HTTP too (behind a proxy that terminates TLS).
+   */
+  force_sts_header?: boolean;
+  /**
+   * `X-Frame-Options: DENY`.
+   */
+  frame_deny?: boolean;
+  /**
+   * X-Frame-Options' value instead of DENY.
+   */
+  custom_frame_options_value?: string;
+  /**
+   * `X-Content-Type-Options: nosniff`.
+   */
+  content_type_nosniff?: boolean;
+  /**
+   * `X-XSS-Protection: 1; mode=block`.
+   */
+  browser_xss_filter?: boolean;
+  /**
+   * Content-Security-Policy's value.
+   */
+  content_security_policy?: string;
+  /**
+   * Referrer-Policy's value.
+   */
+  referrer_policy?: string;
+  /**
+   * KrakenD's development mode: the host, HTTPS and STS checks off (warning AG248).
+   */
+  is_development?: boolean;
   [k: string]: unknown | undefined;
 }
 /**

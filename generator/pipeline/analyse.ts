@@ -32,6 +32,7 @@ import type {
 import type { SourceMap } from "./load.js";
 import type { Prefer, Report, Rule } from "./rules.js";
 import { JWT_NAMESPACES, JWT_RULES, jwtSettings, type JwtBlock } from "./jwt.js";
+import { HTTP_SECURITY_NAMESPACES, HTTP_SECURITY_RULES, httpSecuritySettings, type HttpSecurityBlock } from "./httpsecure.js";
 import { BOT_DETECTOR_NAMESPACES, BOT_DETECTOR_RULES, botDetectorSettings, type BotDetectorBlock } from "./botdetector.js";
 import { RATE_LIMIT_NAMESPACE, RATE_LIMIT_RULES, rateLimitSettings, type RateLimitBlock } from "./ratelimit.js";
 import { AMQP_GEN_KEY, ENFORCED_UPSTREAM, classifyNamespace, type NamespaceLevel } from "./namespaces.js";
@@ -803,6 +804,7 @@ export const ANALYSER_RULES = {
   jwt: JWT_RULES,
   rateLimit: RATE_LIMIT_RULES,
   botDetector: BOT_DETECTOR_RULES,
+  httpSecurity: HTTP_SECURITY_RULES,
   routeSet: ROUTE_SET_RULES,
   program: PROGRAM_RULES,
 } as const;
@@ -823,6 +825,13 @@ export function analyse(config: unknown, file: string, source: SourceMap): Analy
     passes(NAMESPACE_RULES, { level, pointer: joinPointer(pointer, "extra_config"), extra: extra ?? {} }, reporter);
 
   extraConfig(root.extra_config, "service", "");
+  // The service's `security/http` wraps every request: checked once, here.
+  const httpKey = namespaceKey(root.extra_config, HTTP_SECURITY_NAMESPACES);
+  const httpBlock = httpKey === undefined ? null : (root.extra_config?.[httpKey] as HttpSecurityBlock);
+  const httpSecurity =
+    httpBlock && passes(HTTP_SECURITY_RULES, { pointer: joinPointer("", "extra_config", httpKey ?? ""), block: httpBlock }, reporter)
+      ? httpSecuritySettings(httpBlock)
+      : null;
   // The service's bot detector applies to every route: checked once, here.
   const serviceBotKey = namespaceKey(root.extra_config, BOT_DETECTOR_NAMESPACES);
   const serviceBotBlock = serviceBotKey === undefined ? null : (root.extra_config?.[serviceBotKey] as BotDetectorBlock);
@@ -863,7 +872,7 @@ export function analyse(config: unknown, file: string, source: SourceMap): Analy
   pending.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
   const { brokers, routes } = withBrokers(pending);
   passes(PROGRAM_RULES, { routes, version: root.version }, reporter);
-  return { program: { source: file, brokers, routes }, diagnostics: reporter.list };
+  return { program: { source: file, brokers, routes, httpSecurity }, diagnostics: reporter.list };
 }
 
 /** `amqp://user:pass@host:5672/vhost` → `amqp://host:5672/vhost`; null when not an AMQP URL. */

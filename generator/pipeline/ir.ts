@@ -10,6 +10,7 @@ import type {
   DeclareArguments,
   ExchangeType,
   HttpMethod,
+  HttpSecuritySettings,
   JwtSettings,
   OutputEncoding,
   RateLimitSettings,
@@ -111,4 +112,6 @@ export interface ProgramIR {
   readonly brokers: readonly BrokerIR[];
   /** Sorted by path, then method. */
   readonly routes: readonly RouteIR[];
+  /** The service's `security/http`: applied to every request. */
+  readonly httpSecurity: HttpSecuritySettings | null;
 }

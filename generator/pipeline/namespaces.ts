@@ -86,6 +86,15 @@ export const NAMESPACES: readonly NamespaceEntry[] = [
     aliases: ["github_com/devopsfaith/krakend-botdetector"],
   },
 
+  {
+    namespace: "security/http",
+    levels: ["service"],
+    decision: enforced(
+      "on every request: a Host not allowed is 400, plain HTTP is redirected to HTTPS (301) when asked, and the security headers are sent; proxy headers believed only from trusted proxies",
+    ),
+    aliases: ["github_com/devopsfaith/krakend-httpsecure"],
+  },
+
   // Security controls the generated code does not enforce: refused unless acknowledged.
 
   {
@@ -97,12 +106,7 @@ export const NAMESPACES: readonly NamespaceEntry[] = [
   },
 
   { namespace: "security/cors", levels: ["service"], decision: refused("CORS"), aliases: ["github_com/devopsfaith/krakend-cors"] },
-  {
-    namespace: "security/http",
-    levels: ["service"],
-    decision: refused("host checks, HTTPS redirects and security headers"),
-    aliases: ["github_com/devopsfaith/krakend-httpsecure"],
-  },
+
   { namespace: "security/cors", levels: ["endpoint"], decision: refused("an endpoint's own CORS, KrakenD Enterprise") },
   { namespace: "security/http", levels: ["endpoint"], decision: refused("an endpoint's own host checks and security headers, KrakenD Enterprise") },
   {

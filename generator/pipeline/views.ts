@@ -87,6 +87,8 @@ export interface IndexView {
   readonly brokers: readonly string[];
   /** The dispatch tree, as a TypeScript expression. */
   readonly tree: string;
+  /** The service's `security/http` settings, one entry per line; null without it. */
+  readonly httpSecurity: readonly string[] | null;
 }
 
 /** What each `adapter-<framework>.ts.hbs` receives: adapters route through index.ts. */
@@ -304,6 +306,7 @@ export function indexView(program: ProgramIR, plans: readonly RoutePlan[]): Inde
     routes: plans.map((p) => ({ id: p.id, module: p.module })),
     brokers: program.brokers.map(brokerLiteral),
     tree: dispatchTree(plans),
+    httpSecurity: program.httpSecurity ? settingLines(program.httpSecurity) : null,
   };
 }
 

@@ -14,6 +14,7 @@ import {
   type AnswerOptions,
   type DispatchNode,
   type HttpAnswer,
+  type HttpSecurity,
   type ListenerOptions,
   type Outgoing,
   type ProbeOptions,
@@ -167,6 +168,22 @@ export async function answerRequestFor(
   publisher: Publisher,
   request: IncomingMessage,
   options: AnswerOptions = {},
+  security: HttpSecurity | null = null,
+): Promise<HttpAnswer | null> {
+  if (!security) return answerRouted(routes, tree, publisher, request, options);
+  // `security/http` wraps everything, as in KrakenD: its own answers first, its headers on every answer.
+  const proxies = proxyList(options.trustedProxies);
+  const answer = security.check(request, proxies) ?? (await answerRouted(routes, tree, publisher, request, options));
+  return answer && { ...answer, headers: { ...answer.headers, ...security.headers(request, proxies) } };
+}
+
+/** Probes, routing and handling: the answer, before `security/http`'s headers. */
+async function answerRouted(
+  routes: readonly Route[],
+  tree: DispatchNode,
+  publisher: Publisher,
+  request: IncomingMessage,
+  options: AnswerOptions,
 ): Promise<HttpAnswer | null> {
   let routed: Route | null = null;
   let receivedAt = 0;
@@ -221,6 +238,7 @@ export function createListenerFor(
   tree: DispatchNode,
   publisher: Publisher,
   options: ListenerOptions = {},
+  security: HttpSecurity | null = null,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   const settings: AnswerOptions = {
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -228,7 +246,7 @@ export function createListenerFor(
     trustedProxies: options.trustedProxies,
   };
   return (request, response) => {
-    void answerRequestFor(routes, tree, publisher, request, settings).then((result) => {
+    void answerRequestFor(routes, tree, publisher, request, settings, security).then((result) => {
       if (result !== null) writeAnswer(response, result);
     });
   };

@@ -1,0 +1,76 @@
+/**
+ * KrakenD's `security/http` (service level), around every answer of the service: the allowed
+ * hosts (another Host is 400), the redirect to HTTPS (301), and the security headers
+ * (Strict-Transport-Security, X-Frame-Options, X-Content-Type-Options, X-XSS-Protection,
+ * Content-Security-Policy, Referrer-Policy). `isDevelopment` turns the host, HTTPS and STS checks
+ * off, as in KrakenD. Headers a client sends to say where it came from (`hostProxyHeaders`,
+ * `sslProxyHeaders`) are believed only from trusted proxies.
+ */
+import type { IncomingMessage } from "node:http";
+import { type BlockList, isIP } from "node:net";
+import type { TLSSocket } from "node:tls";
+import type { HttpAnswer, HttpSecurity, HttpSecuritySettings } from "./types.js";
+
+const fromTrustedProxy = (request: IncomingMessage, proxies: BlockList | null): boolean => {
+  if (!proxies) return false;
+  const raw = request.socket.remoteAddress ?? "";
+  const peer = raw.startsWith("::ffff:") && isIP(raw.slice(7)) === 4 ? raw.slice(7) : raw;
+  const family = isIP(peer);
+  return family !== 0 && proxies.check(peer, family === 6 ? "ipv6" : "ipv4");
+};
+
+const header = (request: IncomingMessage, name: string): string | undefined => {
+  const value = request.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+export function createHttpSecurity(settings: HttpSecuritySettings): HttpSecurity {
+  const hostPatterns = settings.allowedHostsAreRegex ? settings.allowedHosts.map((host) => new RegExp(`^${host}$`)) : null;
+  const fixed: Record<string, string> = {};
+  if (settings.frameOptions) fixed["X-Frame-Options"] = settings.frameOptions;
+  if (settings.contentTypeNosniff) fixed["X-Content-Type-Options"] = "nosniff";
+  if (settings.browserXssFilter) fixed["X-XSS-Protection"] = "1; mode=block";
+  if (settings.contentSecurityPolicy) fixed["Content-Security-Policy"] = settings.contentSecurityPolicy;
+  if (settings.referrerPolicy) fixed["Referrer-Policy"] = settings.referrerPolicy;
+  const sts =
+    settings.stsSeconds > 0 && !settings.isDevelopment ? `max-age=${settings.stsSeconds}${settings.stsIncludeSubdomains ? "; includeSubDomains" : ""}` : null;
+  const withSts = sts ? { ...fixed, "Strict-Transport-Security": sts } : fixed;
+
+  const isHttps = (request: IncomingMessage, proxies: BlockList | null): boolean => {
+    if ((request.socket as TLSSocket).encrypted === true) return true;
+    if (!fromTrustedProxy(request, proxies)) return false;
+    return Object.entries(settings.sslProxyHeaders).some(([name, value]) => header(request, name) === value);
+  };
+  const hostOf = (request: IncomingMessage, proxies: BlockList | null): string => {
+    if (fromTrustedProxy(request, proxies)) {
+      for (const name of settings.hostProxyHeaders) {
+        const value = header(request, name);
+        if (value) return value;
+      }
+    }
+    return request.headers.host ?? "";
+  };
+
+  return {
+    check(request, proxies) {
+      if (settings.isDevelopment) return null;
+      if (settings.allowedHosts.length > 0) {
+        const host = hostOf(request, proxies);
+        const allowed = hostPatterns ? hostPatterns.some((pattern) => pattern.test(host)) : settings.allowedHosts.includes(host);
+        if (!allowed) return plain(400, "Bad Host");
+      }
+      if (settings.sslRedirect && !isHttps(request, proxies)) {
+        const host = settings.sslHost || hostOf(request, proxies);
+        return { status: 301, headers: { Location: `https://${host}${request.url ?? "/"}`, "Content-Length": "0" }, body: "" };
+      }
+      return null;
+    },
+    headers(request, proxies) {
+      return sts && (settings.forceStsHeader || isHttps(request, proxies)) ? withSts : fixed;
+    },
+  };
+}
+
+function plain(status: number, text: string): HttpAnswer {
+  return { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(Buffer.byteLength(text)) }, body: text };
+}
