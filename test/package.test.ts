@@ -232,8 +232,11 @@ const CONFIG = {
   version: 3,
   name: "package test",
   timeout: "3s",
-  // runtime/httpsecure.ts, the service-wide optional module, compiled with the rest.
-  extra_config: { "security/http": { content_type_nosniff: true, frame_deny: true } },
+  // runtime/httpsecure.ts and runtime/cors.ts, the service-wide optional modules, compiled with the rest.
+  extra_config: {
+    "security/http": { content_type_nosniff: true, frame_deny: true },
+    "security/cors": { allow_origins: ["https://app.example.com"], allow_headers: ["Content-Type"] },
+  },
   endpoints: [
     {
       endpoint: "/orders/{region}/{id}",

@@ -706,6 +706,31 @@ export const CATALOGUE = {
           ? `Did you mean ${quote(f.suggestion)}?`
           : "Remove it.",
   }),
+  AG249: entry<{ problem: "credentials-any-origin" | "wildcards" | "max-age"; value: string }>({
+    severity: "error",
+    title: "a `security/cors` that browsers would refuse, or that cannot be read",
+    message: (f) =>
+      f.problem === "credentials-any-origin"
+        ? '"allow_credentials" with any origin (no "allow_origins", or "*"): browsers refuse a credentialed answer to "*", so every credentialed request from a page would fail.'
+        : f.problem === "wildcards"
+          ? `Origin ${quote(f.value)} has more than one "*": KrakenD matches one wildcard per origin.`
+          : `"max_age" ${quote(f.value)} is not a Go duration.`,
+    fix: (f) =>
+      f.problem === "credentials-any-origin"
+        ? 'List the origins allowed in "allow_origins", or remove "allow_credentials".'
+        : f.problem === "wildcards"
+          ? 'Use one "*", such as "https://*.example.com".'
+          : 'Write it as a Go duration, such as "12h".',
+  }),
+  AG250: entry<{ field: string; problem: "no-effect" | "unknown"; suggestion: string | undefined }>({
+    severity: "warning",
+    title: "a `security/cors` field the generated service does not carry out",
+    message: (f) =>
+      f.problem === "no-effect"
+        ? `"${f.field}" (KrakenD's CORS debug log) has no effect on the generated service.`
+        : `"${f.field}" is not a "security/cors" field that amqp-gen knows: it is not carried out.`,
+    fix: (f) => (f.problem === "unknown" && f.suggestion ? `Did you mean ${quote(f.suggestion)}?` : "Remove it."),
+  }),
 
   /** `folder`: the `--templates` folder; `problem`: the first line of the render error. */
   AG901: entry<{ folder: string; problem: string }>({

@@ -54,6 +54,10 @@ export interface KrakendConfig {
      * Host checks, the HTTPS redirect and security headers, applied by the generated service to every request.
      */
     "security/http"?: HttpSecurity;
+    /**
+     * CORS, applied by the generated service to every request.
+     */
+    "security/cors"?: Cors;
     [k: string]: unknown | undefined;
   };
   /**
@@ -167,6 +171,52 @@ export interface HttpSecurity {
    * KrakenD's development mode: the host, HTTPS and STS checks off (warning AG248).
    */
   is_development?: boolean;
+  [k: string]: unknown | undefined;
+}
+/**
+ * KrakenD's CORS (`security/cors`), applied by the generated service: preflights answered before routing, and the Access-Control headers on the answers to allowed origins.
+ */
+export interface Cors {
+  /**
+   * Allowed origins, exact or with one `*` (`https://*.example.com`); empty or `*`: any.
+   */
+  allow_origins?: string[];
+  /**
+   * Methods a page may use (default GET, POST, HEAD).
+   */
+  allow_methods?: string[];
+  /**
+   * Request headers a page may send (`*`: any).
+   */
+  allow_headers?: string[];
+  /**
+   * Response headers a page may read.
+   */
+  expose_headers?: string[];
+  /**
+   * Cookies and credentials allowed; not with any origin (error AG249: browsers refuse it).
+   */
+  allow_credentials?: boolean;
+  /**
+   * Answers Private Network Access preflights.
+   */
+  allow_private_network?: boolean;
+  /**
+   * How long a browser may keep a preflight's answer.
+   */
+  max_age?: GoDuration;
+  /**
+   * Route preflights like any request instead of answering them.
+   */
+  options_passthrough?: boolean;
+  /**
+   * A preflight's status (default 204).
+   */
+  options_success_status?: number;
+  /**
+   * KrakenD's CORS debug log; no effect here.
+   */
+  debug?: boolean;
   [k: string]: unknown | undefined;
 }
 /**

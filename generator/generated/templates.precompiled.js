@@ -1,5 +1,5 @@
 // Code generated from templates/ by `npm run gen:templates` (Handlebars.precompile). DO NOT EDIT.
-export const fingerprint = "4ab14fbc0471c7d56e25bfa3502d9d63740964865184459d43bef006136db526";
+export const fingerprint = "3048a7ae6aab22d03eda167f2d3b1e324baa2f90ba3a161bea6c9b806e84f07c";
 export const specs = {
   "adapter-express.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -139,34 +139,47 @@ export const specs = {
     + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"source"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":4,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
   "index.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {
-    return "import { createHttpSecurity } from \"./runtime/httpsecure.js\";\n";
+    return "import { createCors } from \"./runtime/cors.js\";\n";
 },"1":function(container,depth0,helpers,partials,data) {
+    return "import { createHttpSecurity } from \"./runtime/httpsecure.js\";\n";
+},"2":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda;
 
   return "import { "
-    + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":33,"column":11},"end":{"line":33,"column":18}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":36,"column":11},"end":{"line":36,"column":18}} ), depth0)) != null ? stack1 : "")
     + " } from \""
-    + ((stack1 = alias2(alias1(depth0, "module", {"start":{"line":33,"column":31},"end":{"line":33,"column":42}} ), depth0)) != null ? stack1 : "")
-    + "\";\n";
-},"2":function(container,depth0,helpers,partials,data) {
-    var stack1;
-
-  return "export * from \""
-    + ((stack1 = container.lambda(container.strict(depth0, "module", {"start":{"line":56,"column":17},"end":{"line":56,"column":28}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "module", {"start":{"line":36,"column":31},"end":{"line":36,"column":42}} ), depth0)) != null ? stack1 : "")
     + "\";\n";
 },"3":function(container,depth0,helpers,partials,data) {
     var stack1;
 
-  return "  "
-    + ((stack1 = container.lambda(container.strict(depth0, "id", {"start":{"line":61,"column":4},"end":{"line":61,"column":11}} ), depth0)) != null ? stack1 : "")
-    + ",\n";
+  return "export * from \""
+    + ((stack1 = container.lambda(container.strict(depth0, "module", {"start":{"line":59,"column":17},"end":{"line":59,"column":28}} ), depth0)) != null ? stack1 : "")
+    + "\";\n";
 },"4":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return "  "
+    + ((stack1 = container.lambda(container.strict(depth0, "id", {"start":{"line":64,"column":4},"end":{"line":64,"column":11}} ), depth0)) != null ? stack1 : "")
+    + ",\n";
+},"5":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "  "
     + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
     + ",\n";
-},"5":function(container,depth0,helpers,partials,data) {
+},"6":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "\n/**\n * The service's `security/cors`: preflights answered before routing, and the Access-Control\n * headers on the answers to allowed origins, as KrakenD sends them.\n */\nconst CORS = createCors({\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"cors"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":87,"column":0},"end":{"line":89,"column":9}}})) != null ? stack1 : "")
+    + "});\n";
+},"7":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -175,10 +188,13 @@ export const specs = {
     };
 
   return "\n/**\n * The service's `security/http`, around every request, as KrakenD applies it: a Host not allowed\n * is 400, plain HTTP is redirected to HTTPS when asked, and every answer gets the security headers.\n */\nconst HTTP_SECURITY = createHttpSecurity({\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"httpSecurity"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":84,"column":0},"end":{"line":86,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"httpSecurity"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":99,"column":0},"end":{"line":101,"column":9}}})) != null ? stack1 : "")
     + "});\n";
-},"6":function(container,depth0,helpers,partials,data) {
-    return ", HTTP_SECURITY";
+},"8":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return ", "
+    + ((stack1 = container.lambda(container.strict(depth0, "stages", {"start":{"line":127,"column":77},"end":{"line":127,"column":83}} ), depth0)) != null ? stack1 : "");
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -189,23 +205,25 @@ export const specs = {
 
   return ((stack1 = container.invokePartial(lookupProperty(partials,"header"),depth0,{"name":"header","hash":{"source":lookupProperty(depth0,"source")},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "//\n// The stable entry point: `routes`, `brokers`, `createPublisher`, `createRequestListener`,\n// `answerRequest`.\n\nimport type { IncomingMessage, ServerResponse } from \"node:http\";\nimport { matchRoute } from \"./runtime/dispatch.js\";\nimport { answerRequestFor, createListenerFor } from \"./runtime/http.js\";\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"httpSecurity"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":11,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"cors"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":11,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"httpSecurity"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":14,"column":7}}})) != null ? stack1 : "")
     + "import { createPublisherFor } from \"./runtime/publisher.js\";\nimport type {\n  AnswerOptions,\n  BrokerInfo,\n  BrokerStats,\n  DispatchNode,\n  HttpAnswer,\n  ListenerOptions,\n  Logger,\n  Outgoing,\n  ProbeOptions,\n  Publisher,\n  PublisherOptions,\n  PublisherStats,\n  PublishResult,\n  Reply,\n  Route,\n  RouteInfo,\n  RouteMatch,\n} from \"./runtime/types.js\";\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":32,"column":0},"end":{"line":34,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":0},"end":{"line":37,"column":9}}})) != null ? stack1 : "")
     + "\nexport type {\n  AnswerOptions,\n  BrokerInfo,\n  BrokerStats,\n  HttpAnswer,\n  ListenerOptions,\n  Logger,\n  Outgoing,\n  ProbeOptions,\n  Publisher,\n  PublisherOptions,\n  PublisherStats,\n  PublishResult,\n  Reply,\n  RouteInfo,\n  RouteMatch,\n};\nexport { DURATION_BUCKETS_SECONDS, OUTCOMES, outcomeOf, type DurationStats, type Outcome, type RouteStats } from \"./runtime/stats.js\";\nexport { PUBLISH_CHANNEL, PublishError, type PublishContext } from \"./runtime/tracing.js\";\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":55,"column":0},"end":{"line":57,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":58,"column":0},"end":{"line":60,"column":9}}})) != null ? stack1 : "")
     + "\nconst ROUTES: readonly Route[] = [\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":60,"column":0},"end":{"line":62,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":63,"column":0},"end":{"line":65,"column":9}}})) != null ? stack1 : "")
     + "];\n\n/** Every generated route, sorted by path, then method. */\nexport const routes: readonly RouteInfo[] = ROUTES;\n\n/** The brokers routes publish to (credentials removed): one connection each. */\nexport const brokers: readonly BrokerInfo[] = [\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"brokers"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":70,"column":0},"end":{"line":72,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"brokers"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":73,"column":0},"end":{"line":75,"column":9}}})) != null ? stack1 : "")
     + "];\n\n/** Dispatch tree, built at generation time; leaves index into `routes`. */\nconst TREE: DispatchNode = "
-    + ((stack1 = container.lambda(container.strict(depth0, "tree", {"start":{"line":76,"column":29},"end":{"line":76,"column":33}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "tree", {"start":{"line":79,"column":29},"end":{"line":79,"column":33}} ), depth0)) != null ? stack1 : "")
     + ";\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"httpSecurity"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":77,"column":0},"end":{"line":88,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"cors"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":80,"column":0},"end":{"line":91,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"httpSecurity"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":92,"column":0},"end":{"line":103,"column":7}}})) != null ? stack1 : "")
     + "\n/**\n * Routing alone: the route a method and request target (`/path?query`) select, with the path's\n * segments percent-decoded (the route's params sit at its `params[].segment` positions), or the\n * 404/405/400 answer the listener would give.\n */\nexport function matchRequest(method: string, target: string): RouteMatch | HttpAnswer {\n  return matchRoute(ROUTES, TREE, method, target);\n}\n\n/**\n * Connects to the brokers. `options.url` (a URL or a failover list) overrides the default:\n * `AMQP_URL` (comma-separated), then the config's `host` list without credentials.\n */\nexport function createPublisher(options?: PublisherOptions): Publisher {\n  return createPublisherFor(brokers, ROUTES, options);\n}\n\n/** A `node:http` request listener serving every route (404 unknown path, 405 other method). */\nexport function createRequestListener(\n  publisher: Publisher,\n  options?: ListenerOptions,\n): (request: IncomingMessage, response: ServerResponse) => void {\n  return createListenerFor(ROUTES, TREE, publisher, options"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"httpSecurity"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":112,"column":59},"end":{"line":112,"column":101}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"stages"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":127,"column":59},"end":{"line":127,"column":92}}})) != null ? stack1 : "")
     + ");\n}\n\n/**\n * The answer to one request, independent of any HTTP framework: what `createRequestListener`\n * and the adapters send (status, headers, body). Never rejects; null when the client went away.\n * `options.path` is the target relative to where the routes are mounted; `options.body` a body\n * a framework has already read.\n */\nexport function answerRequest(publisher: Publisher, request: IncomingMessage, options?: AnswerOptions): Promise<HttpAnswer | null> {\n  return answerRequestFor(ROUTES, TREE, publisher, request, options"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"httpSecurity"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":122,"column":67},"end":{"line":122,"column":109}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"stages"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":137,"column":67},"end":{"line":137,"column":100}}})) != null ? stack1 : "")
     + ");\n}\n";
 },"usePartial":true,"useData":true},
   "route.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {

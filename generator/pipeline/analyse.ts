@@ -32,6 +32,7 @@ import type {
 import type { SourceMap } from "./load.js";
 import type { Prefer, Report, Rule } from "./rules.js";
 import { JWT_NAMESPACES, JWT_RULES, jwtSettings, type JwtBlock } from "./jwt.js";
+import { CORS_NAMESPACES, CORS_RULES, corsSettings, type CorsBlock } from "./cors.js";
 import { HTTP_SECURITY_NAMESPACES, HTTP_SECURITY_RULES, httpSecuritySettings, type HttpSecurityBlock } from "./httpsecure.js";
 import { BOT_DETECTOR_NAMESPACES, BOT_DETECTOR_RULES, botDetectorSettings, type BotDetectorBlock } from "./botdetector.js";
 import { RATE_LIMIT_NAMESPACE, RATE_LIMIT_RULES, rateLimitSettings, type RateLimitBlock } from "./ratelimit.js";
@@ -805,6 +806,7 @@ export const ANALYSER_RULES = {
   rateLimit: RATE_LIMIT_RULES,
   botDetector: BOT_DETECTOR_RULES,
   httpSecurity: HTTP_SECURITY_RULES,
+  cors: CORS_RULES,
   routeSet: ROUTE_SET_RULES,
   program: PROGRAM_RULES,
 } as const;
@@ -825,6 +827,11 @@ export function analyse(config: unknown, file: string, source: SourceMap): Analy
     passes(NAMESPACE_RULES, { level, pointer: joinPointer(pointer, "extra_config"), extra: extra ?? {} }, reporter);
 
   extraConfig(root.extra_config, "service", "");
+  // The service's `security/cors` answers before routing: checked once, here.
+  const corsKey = namespaceKey(root.extra_config, CORS_NAMESPACES);
+  const corsBlock = corsKey === undefined ? null : (root.extra_config?.[corsKey] as CorsBlock);
+  const cors =
+    corsBlock && passes(CORS_RULES, { pointer: joinPointer("", "extra_config", corsKey ?? ""), block: corsBlock }, reporter) ? corsSettings(corsBlock) : null;
   // The service's `security/http` wraps every request: checked once, here.
   const httpKey = namespaceKey(root.extra_config, HTTP_SECURITY_NAMESPACES);
   const httpBlock = httpKey === undefined ? null : (root.extra_config?.[httpKey] as HttpSecurityBlock);
@@ -872,7 +879,7 @@ export function analyse(config: unknown, file: string, source: SourceMap): Analy
   pending.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
   const { brokers, routes } = withBrokers(pending);
   passes(PROGRAM_RULES, { routes, version: root.version }, reporter);
-  return { program: { source: file, brokers, routes, httpSecurity }, diagnostics: reporter.list };
+  return { program: { source: file, brokers, routes, httpSecurity, cors }, diagnostics: reporter.list };
 }
 
 /** `amqp://user:pass@host:5672/vhost` → `amqp://host:5672/vhost`; null when not an AMQP URL. */

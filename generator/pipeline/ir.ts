@@ -7,6 +7,7 @@
 import type {
   BackoffStrategy,
   BotDetectorSettings,
+  CorsSettings,
   DeclareArguments,
   ExchangeType,
   HttpMethod,
@@ -114,4 +115,6 @@ export interface ProgramIR {
   readonly routes: readonly RouteIR[];
   /** The service's `security/http`: applied to every request. */
   readonly httpSecurity: HttpSecuritySettings | null;
+  /** The service's `security/cors`: preflights answered before routing, headers on allowed origins' answers. */
+  readonly cors: CorsSettings | null;
 }

@@ -105,7 +105,14 @@ export const NAMESPACES: readonly NamespaceEntry[] = [
     ),
   },
 
-  { namespace: "security/cors", levels: ["service"], decision: refused("CORS"), aliases: ["github_com/devopsfaith/krakend-cors"] },
+  {
+    namespace: "security/cors",
+    levels: ["service"],
+    decision: enforced(
+      "preflights answered before routing (204, or options_success_status), Access-Control headers only on allowed origins' answers, Vary: Origin; credentials with any origin is an error",
+    ),
+    aliases: ["github_com/devopsfaith/krakend-cors"],
+  },
 
   { namespace: "security/cors", levels: ["endpoint"], decision: refused("an endpoint's own CORS, KrakenD Enterprise") },
   { namespace: "security/http", levels: ["endpoint"], decision: refused("an endpoint's own host checks and security headers, KrakenD Enterprise") },

@@ -89,6 +89,10 @@ export interface IndexView {
   readonly tree: string;
   /** The service's `security/http` settings, one entry per line; null without it. */
   readonly httpSecurity: readonly string[] | null;
+  /** The service's `security/cors` settings, one entry per line; null without it. */
+  readonly cors: readonly string[] | null;
+  /** The service stages handed to the listener (`{ cors: CORS, http: HTTP_SECURITY }`); null without any. */
+  readonly stages: string | null;
 }
 
 /** What each `adapter-<framework>.ts.hbs` receives: adapters route through index.ts. */
@@ -307,6 +311,11 @@ export function indexView(program: ProgramIR, plans: readonly RoutePlan[]): Inde
     brokers: program.brokers.map(brokerLiteral),
     tree: dispatchTree(plans),
     httpSecurity: program.httpSecurity ? settingLines(program.httpSecurity) : null,
+    cors: program.cors ? settingLines(program.cors) : null,
+    stages:
+      program.cors || program.httpSecurity
+        ? `{ ${[program.cors ? "cors: CORS" : null, program.httpSecurity ? "http: HTTP_SECURITY" : null].filter((s) => s !== null).join(", ")} }`
+        : null,
   };
 }
 

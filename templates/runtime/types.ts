@@ -166,6 +166,39 @@ export interface LimitRefusal {
   readonly retryAfter: number;
 }
 
+/** The service's `security/cors`, as the generator read it: see cors.ts. */
+export interface CorsSettings {
+  /** Allowed origins, exact or with one `*` (`https://*.example.com`); an empty list or `*` allows every origin. */
+  readonly allowOrigins: readonly string[];
+  readonly allowMethods: readonly string[];
+  /** Request headers a page may send (`*` allows every header). */
+  readonly allowHeaders: readonly string[];
+  /** Response headers a page may read. */
+  readonly exposeHeaders: readonly string[];
+  readonly allowCredentials: boolean;
+  readonly allowPrivateNetwork: boolean;
+  /** How long a browser may keep a preflight's answer (0: not said). */
+  readonly maxAgeSeconds: number;
+  /** A preflight's status (204 by default). */
+  readonly optionsSuccessStatus: number;
+  /** Preflights are routed like any request instead of answered. */
+  readonly optionsPassthrough: boolean;
+}
+
+/** What CORS does to one request: answer a preflight, or add headers to the routed answer. */
+export interface Cors {
+  /** The preflight's answer; null when the request is not a preflight (or is passed through). */
+  preflight(request: IncomingMessage): HttpAnswer | null;
+  /** The headers of an actual request's answer. */
+  headers(request: IncomingMessage): Readonly<Record<string, string>>;
+}
+
+/** The stages around every request of the service, each only when the config has it. */
+export interface ServiceStages {
+  readonly cors?: Cors | undefined;
+  readonly http?: HttpSecurity | undefined;
+}
+
 /** The service's `security/http` (KrakenD's httpsecure), as the generator read it: see httpsecure.ts. */
 export interface HttpSecuritySettings {
   /** Hosts the service answers for (an empty list allows every host); another Host is 400. */

@@ -14,7 +14,6 @@ import {
   type AnswerOptions,
   type DispatchNode,
   type HttpAnswer,
-  type HttpSecurity,
   type ListenerOptions,
   type Outgoing,
   type ProbeOptions,
@@ -22,6 +21,7 @@ import {
   type Route,
   type RouteInfo,
   type RouteMatch,
+  type ServiceStages,
 } from "./types.js";
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -168,13 +168,18 @@ export async function answerRequestFor(
   publisher: Publisher,
   request: IncomingMessage,
   options: AnswerOptions = {},
-  security: HttpSecurity | null = null,
+  stages: ServiceStages = {},
 ): Promise<HttpAnswer | null> {
-  if (!security) return answerRouted(routes, tree, publisher, request, options);
-  // `security/http` wraps everything, as in KrakenD: its own answers first, its headers on every answer.
+  const { cors, http } = stages;
+  if (!cors && !http) return answerRouted(routes, tree, publisher, request, options);
+  // KrakenD's order: CORS answers preflights before anything; then `security/http`'s own answers;
+  // then routing. Each adds its headers to every answer it did not make itself.
+  const preflight = cors?.preflight(request);
+  if (preflight) return preflight;
   const proxies = proxyList(options.trustedProxies);
-  const answer = security.check(request, proxies) ?? (await answerRouted(routes, tree, publisher, request, options));
-  return answer && { ...answer, headers: { ...answer.headers, ...security.headers(request, proxies) } };
+  const answer = http?.check(request, proxies) ?? (await answerRouted(routes, tree, publisher, request, options));
+  if (!answer) return null;
+  return { ...answer, headers: { ...answer.headers, ...http?.headers(request, proxies), ...cors?.headers(request) } };
 }
 
 /** Probes, routing and handling: the answer, before `security/http`'s headers. */
@@ -238,7 +243,7 @@ export function createListenerFor(
   tree: DispatchNode,
   publisher: Publisher,
   options: ListenerOptions = {},
-  security: HttpSecurity | null = null,
+  stages: ServiceStages = {},
 ): (request: IncomingMessage, response: ServerResponse) => void {
   const settings: AnswerOptions = {
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -246,7 +251,7 @@ export function createListenerFor(
     trustedProxies: options.trustedProxies,
   };
   return (request, response) => {
-    void answerRequestFor(routes, tree, publisher, request, settings, security).then((result) => {
+    void answerRequestFor(routes, tree, publisher, request, settings, stages).then((result) => {
       if (result !== null) writeAnswer(response, result);
     });
   };
