@@ -1,12 +1,15 @@
 /**
- * The protections against the bare route: a JWT-protected route (`auth/validator`) and a route
- * with a rate limit set high enough never to trigger (`qos/ratelimit/router`, endpoint and client
- * buckets), each against the same route without them: one generated listener
- * (bench/servers/generated.ts, in its own process) serving the three, with the same producer
- * settings, on the same broker; a JWKS server on loopback in this process. autocannon loads each
- * endpoint at concurrency 50, each connection with a token of its own that it reuses, as real
- * clients do, taking turns at going first. Prints median requests/s and p99 of each, the ratios
- * (targets ≥ 0.8× with JWT, ≥ 0.95× with the rate limit), and how often the key set was fetched.
+ * The protections against the bare route: a JWT-protected route (`auth/validator`), a route with
+ * a rate limit set high enough never to trigger (`qos/ratelimit/router`, endpoint and client
+ * buckets), and the same bare route behind the service-wide CORS and bot detector, each against
+ * the same route without them. One generated listener (bench/servers/generated.ts, in its own
+ * process) serves the first three; a second one, generated with `security/cors` and
+ * `security/bot-detector`, serves the guarded route, loaded with an allowed Origin and a browser's
+ * User-Agent (so that both run in full). Same producer settings, same broker; a JWKS server on
+ * loopback in this process. autocannon loads each at concurrency 50, each connection with a token
+ * of its own that it reuses, as real clients do, taking turns at going first. Prints median
+ * requests/s and p99 of each, the ratios (targets ≥ 0.8× with JWT, ≥ 0.95× with the rate limit
+ * and with CORS and the bot detector), and how often the key set was fetched.
  *
  *   BENCH_JWT_SECONDS=2  BENCH_JWT_RUNS=5
  */
@@ -19,6 +22,16 @@ import { exportJWK, SignJWT } from "jose";
 import { median, startProcess, stop, writeGenerated } from "./support.js";
 
 const OUT = "bench/.out/protections-generated";
+const OUT_GUARDED = "bench/.out/protections-guarded";
+/** What the guarded service adds around every request. */
+const GUARDS = {
+  "security/cors": { allow_origins: ["https://app.example.com"], allow_headers: ["Content-Type"], expose_headers: ["X-Krakend-Completed"] },
+  "security/bot-detector": { deny: ["BadBot/1.0"], patterns: ["(?i)(bot|crawler|spider)", "^curl/", "^python-requests/"], cache_size: 1000 },
+};
+const BROWSER = {
+  origin: "https://app.example.com",
+  "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36",
+};
 const OPEN = "bench.protections.open";
 const PROTECTED = "bench.protections.jwt";
 const LIMITED = "bench.protections.limited";
@@ -48,20 +61,20 @@ interface Load {
   failures: number;
 }
 
-function load(port: number, path: string, tokens: readonly string[] | null, seconds: number): Promise<Load> {
+function load(port: number, path: string, tokens: readonly string[] | null, seconds: number, extraHeaders: Record<string, string> = {}): Promise<Load> {
   let next = 0;
   return new Promise((resolve, reject) => {
     autocannon(
       {
         url: `http://127.0.0.1:${port}${path}`,
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...extraHeaders },
         body: BODY,
         connections: CONNECTIONS,
         duration: seconds,
         // Each connection is a client with its own token, which it sends with every request.
         setupClient: (client) => {
-          if (tokens) client.setHeaders({ "content-type": "application/json", authorization: `Bearer ${tokens[next++ % tokens.length]}` });
+          if (tokens) client.setHeaders({ "content-type": "application/json", ...extraHeaders, authorization: `Bearer ${tokens[next++ % tokens.length]}` });
         },
       },
       (err: unknown, result) => {
@@ -76,9 +89,11 @@ export interface ProtectionFigures {
   open: { rps: number; p99: number };
   jwt: { rps: number; p99: number };
   limited: { rps: number; p99: number };
-  /** JWT against open, and rate limit against open, in requests per second. */
+  guarded: { rps: number; p99: number };
+  /** JWT, the rate limit, and CORS with the bot detector, each against open, in requests per second. */
   ratio: number;
   limitedRatio: number;
+  guardedRatio: number;
   keyFetches: number;
   failures: number;
   runs: number;
@@ -106,6 +121,7 @@ export async function benchProtections(): Promise<ProtectionFigures> {
     ],
   };
   await writeGenerated(config, OUT, [], { javascript: true });
+  await writeGenerated({ version: 3, timeout: "3s", extra_config: GUARDS, endpoints: [endpoint("/open", OPEN, {})] }, OUT_GUARDED, [], { javascript: true });
   const now = Math.floor(Date.now() / 1000);
   const tokens = await Promise.all(
     Array.from({ length: CONNECTIONS }, (_, i) =>
@@ -123,24 +139,31 @@ export async function benchProtections(): Promise<ProtectionFigures> {
   };
   const server = await startProcess("bench/servers/generated.ts", [OUT], /port (\d+)/);
   const port = Number(server.match[1]);
-  const samples = { open: [] as Load[], jwt: [] as Load[], limited: [] as Load[] };
+  const guardedServer = await startProcess("bench/servers/generated.ts", [OUT_GUARDED], /port (\d+)/);
+  const guardedPort = Number(guardedServer.match[1]);
+  const samples = { open: [] as Load[], jwt: [] as Load[], limited: [] as Load[], guarded: [] as Load[] };
   let failures = 0;
   try {
     await load(port, "/open", null, 1); // warm-up: JIT, connections, the key set
     await load(port, "/jwt", tokens, 1);
     await load(port, "/limited", null, 1);
+    await load(guardedPort, "/open", null, 1, BROWSER);
     await purge();
-    const kinds = ["open", "jwt", "limited"] as const;
+    const kinds = ["open", "jwt", "limited", "guarded"] as const;
     for (let i = 0; i < RUNS; i++) {
-      const order = [...kinds.slice(i % 3), ...kinds.slice(0, i % 3)];
+      const order = [...kinds.slice(i % kinds.length), ...kinds.slice(0, i % kinds.length)];
       for (const kind of order) {
-        const r = await load(port, `/${kind}`, kind === "jwt" ? tokens : null, DURATION);
+        const r =
+          kind === "guarded"
+            ? await load(guardedPort, "/open", null, DURATION, BROWSER)
+            : await load(port, `/${kind}`, kind === "jwt" ? tokens : null, DURATION);
         samples[kind].push(r);
         failures += r.failures;
         await purge(); // nobody consumes them: keep the queues empty for every run
       }
     }
   } finally {
+    await stop(guardedServer.child);
     await stop(server.child);
     for (const name of [OPEN, PROTECTED, LIMITED]) {
       await channel.deleteQueue(name).catch(() => undefined);
@@ -153,7 +176,20 @@ export async function benchProtections(): Promise<ProtectionFigures> {
   const open = figures(samples.open);
   const jwt = figures(samples.jwt);
   const limited = figures(samples.limited);
-  return { open, jwt, limited, ratio: jwt.rps / open.rps, limitedRatio: limited.rps / open.rps, keyFetches, failures, runs: RUNS, seconds: DURATION };
+  const guarded = figures(samples.guarded);
+  return {
+    open,
+    jwt,
+    limited,
+    guarded,
+    ratio: jwt.rps / open.rps,
+    limitedRatio: limited.rps / open.rps,
+    guardedRatio: guarded.rps / open.rps,
+    keyFetches,
+    failures,
+    runs: RUNS,
+    seconds: DURATION,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -164,5 +200,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     `jwt:     ${f.jwt.rps.toFixed(0).padStart(6)} req/s, p99 ${f.jwt.p99} ms: ${f.ratio.toFixed(2)}× (target ≥ 0.8×), key set fetched ${f.keyFetches} time(s)`,
   );
   console.log(`limited: ${f.limited.rps.toFixed(0).padStart(6)} req/s, p99 ${f.limited.p99} ms: ${f.limitedRatio.toFixed(2)}× (target ≥ 0.95×)`);
+  console.log(
+    `guarded: ${f.guarded.rps.toFixed(0).padStart(6)} req/s, p99 ${f.guarded.p99} ms: ${f.guardedRatio.toFixed(2)}× (CORS and bot detector, own process; target ≥ 0.95×)`,
+  );
   console.log(`non-2xx/errors ${f.failures}`);
 }
