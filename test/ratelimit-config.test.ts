@@ -74,4 +74,21 @@ test("the settings: rates per second over `every`, KrakenD's default capacities,
   );
 });
 
+test("router.trusted_proxies: addresses and ranges, else AG251; the listener's default", async () => {
+  const withProxies = (proxies: string[]) => {
+    const parsed = JSON.parse(config({ max_rate: 50, client_max_rate: 5 })) as Record<string, unknown>;
+    parsed["extra_config"] = { router: { trusted_proxies: proxies } };
+    return JSON.stringify(parsed, null, 2);
+  };
+  const bad = await generate(withProxies(["10.0.0.0/8", "10.0.0.0/33", "proxy.local", "fd00::/8"]));
+  assert.equal(
+    bad.diagnostics.filter((d) => d.code !== "AG236").map((d) => `${d.severity} ${d.code} ${d.pointer}`),
+    ["error AG251 /extra_config/router/trusted_proxies/1", "error AG251 /extra_config/router/trusted_proxies/2"],
+  );
+  const good = await generate(withProxies(["10.0.0.0/8", "::1"]));
+  const index = good.files.find((f) => f.path === "index.ts")?.content ?? "";
+  assert.ok(index.includes('const TRUSTED_PROXIES: readonly string[] = ["10.0.0.0/8", "::1"];'), index);
+  assert.ok(index.includes("trustedProxies: options?.trustedProxies ?? TRUSTED_PROXIES"), "the listener's own option wins");
+});
+
 test.run();

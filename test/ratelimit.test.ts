@@ -184,6 +184,27 @@ it("the client's address: the socket's peer; X-Forwarded-For only through truste
   await takeAllIds(AMQP_URL, QUEUE);
 });
 
+it("router.trusted_proxies is the listener's default: X-Forwarded-For believed from 127.0.0.1 with no option given", async () => {
+  const config = JSON.parse(CONFIG) as Record<string, unknown>;
+  config["extra_config"] = { router: { trusted_proxies: ["127.0.0.1"] } };
+  const trusting = await generateAndImport("ratelimit-router", JSON.stringify(config), "krakend.json");
+  const publisher = trusting.mod.createPublisher({ url: AMQP_URL, logger: collectingLogger() });
+  await publisher.ready();
+  const server = createServer(trusting.mod.createRequestListener(publisher));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const post = async (id: string, client: string) =>
+      (await rawRequest(port, "POST", `/ip/t/${id}`, { "content-type": "application/json", "x-forwarded-for": client }, Buffer.from("{}"))).status;
+    assert.equal([await post("r1", "198.51.100.1"), await post("r2", "198.51.100.1"), await post("r3", "198.51.100.2")], [200, 429, 200]);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await publisher.close();
+  }
+  await takeAllIds(AMQP_URL, QUEUE);
+});
+
 it("the JWT check runs first: anonymous requests spend no tokens", async () => {
   const token = await new SignJWT({ sub: "u" }).setProtectedHeader({ alg: "RS256", kid: "k" }).setExpirationTime("5m").sign(privateKey);
   await withService({}, async (service) => {

@@ -27,8 +27,8 @@ test("a run uses the precompiled templates; a stale set (templates edited since)
   const stale = loadTemplates(undefined, { fingerprint: "0".repeat(64), specs: precompiled.specs });
   assert.is(stale.origin, "compiled");
   assert.is(
-    stale.index({ source: "x", routes: [], brokers: [], tree: "{}", httpSecurity: null, cors: null, stages: null }),
-    loadTemplates().index({ source: "x", routes: [], brokers: [], tree: "{}", httpSecurity: null, cors: null, stages: null }),
+    stale.index({ source: "x", routes: [], brokers: [], tree: "{}", httpSecurity: null, cors: null, stages: null, trustedProxies: null }),
+    loadTemplates().index({ source: "x", routes: [], brokers: [], tree: "{}", httpSecurity: null, cors: null, stages: null, trustedProxies: null }),
   );
   assert.is(loadTemplates(TEMPLATE_DIR).origin, "compiled", "--templates always compiles");
 });

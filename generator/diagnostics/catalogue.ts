@@ -731,6 +731,19 @@ export const CATALOGUE = {
         : `"${f.field}" is not a "security/cors" field that amqp-gen knows: it is not carried out.`,
     fix: (f) => (f.problem === "unknown" && f.suggestion ? `Did you mean ${quote(f.suggestion)}?` : "Remove it."),
   }),
+  AG251: entry<{ entry: string }>({
+    severity: "error",
+    title: "a `router.trusted_proxies` entry that is not an IP address or CIDR range",
+    message: (f) => `${quote(f.entry)} in "trusted_proxies" is not an IP address or a CIDR range: no proxy could be matched against it.`,
+    fix: 'Write an address ("10.0.0.1", "::1") or a range ("10.0.0.0/8", "fd00::/8").',
+  }),
+  AG252: entry<Record<string, never>>({
+    severity: "warning",
+    title: "`ssl_redirect` without a way to tell HTTPS behind a proxy",
+    message: () =>
+      '"ssl_redirect" redirects every request that did not reach the service over TLS. Behind a proxy or load balancer that terminates TLS, that is every request, unless "ssl_proxy_headers" says how the proxy marks HTTPS ones.',
+    fix: 'Add "ssl_proxy_headers": { "X-Forwarded-Proto": "https" } and pass the proxy\'s address as "trustedProxies" (or "router.trusted_proxies"); or remove "ssl_redirect" if the service terminates TLS itself.',
+  }),
 
   /** `folder`: the `--templates` folder; `problem`: the first line of the render error. */
   AG901: entry<{ folder: string; problem: string }>({

@@ -58,6 +58,16 @@ export interface KrakendConfig {
      * CORS, applied by the generated service to every request.
      */
     "security/cors"?: Cors;
+    /**
+     * KrakenD's HTTP router settings. amqp-gen reads `trusted_proxies` only; the rest has no effect on the generated service (note AG236).
+     */
+    router?: {
+      /**
+       * Proxies (addresses or CIDR ranges) whose X-Forwarded-For, X-Forwarded-Host and X-Forwarded-Proto the generated service believes; the listener's `trustedProxies` option overrides them.
+       */
+      trusted_proxies?: string[];
+      [k: string]: unknown | undefined;
+    };
     [k: string]: unknown | undefined;
   };
   /**

@@ -1,5 +1,5 @@
 // Code generated from templates/ by `npm run gen:templates` (Handlebars.precompile). DO NOT EDIT.
-export const fingerprint = "3048a7ae6aab22d03eda167f2d3b1e324baa2f90ba3a161bea6c9b806e84f07c";
+export const fingerprint = "f4c7207e17510121841a9bb963d2f60695699ef5508880b18945a31695466af0";
 export const specs = {
   "adapter-express.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -169,16 +169,11 @@ export const specs = {
     + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
     + ",\n";
 },"6":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var stack1;
 
-  return "\n/**\n * The service's `security/cors`: preflights answered before routing, and the Access-Control\n * headers on the answers to allowed origins, as KrakenD sends them.\n */\nconst CORS = createCors({\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"cors"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":87,"column":0},"end":{"line":89,"column":9}}})) != null ? stack1 : "")
-    + "});\n";
+  return "/** The config's `router.trusted_proxies`: the proxies believed unless the listener is given its own `trustedProxies`. */\nconst TRUSTED_PROXIES: readonly string[] = "
+    + ((stack1 = container.lambda(container.strict(depth0, "trustedProxies", {"start":{"line":80,"column":45},"end":{"line":80,"column":59}} ), depth0)) != null ? stack1 : "")
+    + ";\n\n";
 },"7":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -187,14 +182,29 @@ export const specs = {
         return undefined
     };
 
-  return "\n/**\n * The service's `security/http`, around every request, as KrakenD applies it: a Host not allowed\n * is 400, plain HTTP is redirected to HTTPS when asked, and every answer gets the security headers.\n */\nconst HTTP_SECURITY = createHttpSecurity({\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"httpSecurity"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":99,"column":0},"end":{"line":101,"column":9}}})) != null ? stack1 : "")
+  return "\n/**\n * The service's `security/cors`: preflights answered before routing, and the Access-Control\n * headers on the answers to allowed origins, as KrakenD sends them.\n */\nconst CORS = createCors({\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"cors"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":92,"column":0},"end":{"line":94,"column":9}}})) != null ? stack1 : "")
     + "});\n";
 },"8":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "\n/**\n * The service's `security/http`, around every request, as KrakenD applies it: a Host not allowed\n * is 400, plain HTTP is redirected to HTTPS when asked, and every answer gets the security headers.\n */\nconst HTTP_SECURITY = createHttpSecurity({\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"httpSecurity"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":104,"column":0},"end":{"line":106,"column":9}}})) != null ? stack1 : "")
+    + "});\n";
+},"9":function(container,depth0,helpers,partials,data) {
+    return "{ ...options, trustedProxies: options?.trustedProxies ?? TRUSTED_PROXIES }";
+},"10":function(container,depth0,helpers,partials,data) {
+    return "options";
+},"11":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return ", "
-    + ((stack1 = container.lambda(container.strict(depth0, "stages", {"start":{"line":127,"column":77},"end":{"line":127,"column":83}} ), depth0)) != null ? stack1 : "");
+    + ((stack1 = container.lambda(container.strict(depth0, "stages", {"start":{"line":132,"column":188},"end":{"line":132,"column":194}} ), depth0)) != null ? stack1 : "");
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -215,15 +225,19 @@ export const specs = {
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":63,"column":0},"end":{"line":65,"column":9}}})) != null ? stack1 : "")
     + "];\n\n/** Every generated route, sorted by path, then method. */\nexport const routes: readonly RouteInfo[] = ROUTES;\n\n/** The brokers routes publish to (credentials removed): one connection each. */\nexport const brokers: readonly BrokerInfo[] = [\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"brokers"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":73,"column":0},"end":{"line":75,"column":9}}})) != null ? stack1 : "")
-    + "];\n\n/** Dispatch tree, built at generation time; leaves index into `routes`. */\nconst TREE: DispatchNode = "
-    + ((stack1 = container.lambda(container.strict(depth0, "tree", {"start":{"line":79,"column":29},"end":{"line":79,"column":33}} ), depth0)) != null ? stack1 : "")
+    + "];\n\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"trustedProxies"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":78,"column":0},"end":{"line":82,"column":7}}})) != null ? stack1 : "")
+    + "/** Dispatch tree, built at generation time; leaves index into `routes`. */\nconst TREE: DispatchNode = "
+    + ((stack1 = container.lambda(container.strict(depth0, "tree", {"start":{"line":84,"column":29},"end":{"line":84,"column":33}} ), depth0)) != null ? stack1 : "")
     + ";\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"cors"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":80,"column":0},"end":{"line":91,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"httpSecurity"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":92,"column":0},"end":{"line":103,"column":7}}})) != null ? stack1 : "")
-    + "\n/**\n * Routing alone: the route a method and request target (`/path?query`) select, with the path's\n * segments percent-decoded (the route's params sit at its `params[].segment` positions), or the\n * 404/405/400 answer the listener would give.\n */\nexport function matchRequest(method: string, target: string): RouteMatch | HttpAnswer {\n  return matchRoute(ROUTES, TREE, method, target);\n}\n\n/**\n * Connects to the brokers. `options.url` (a URL or a failover list) overrides the default:\n * `AMQP_URL` (comma-separated), then the config's `host` list without credentials.\n */\nexport function createPublisher(options?: PublisherOptions): Publisher {\n  return createPublisherFor(brokers, ROUTES, options);\n}\n\n/** A `node:http` request listener serving every route (404 unknown path, 405 other method). */\nexport function createRequestListener(\n  publisher: Publisher,\n  options?: ListenerOptions,\n): (request: IncomingMessage, response: ServerResponse) => void {\n  return createListenerFor(ROUTES, TREE, publisher, options"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"stages"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":127,"column":59},"end":{"line":127,"column":92}}})) != null ? stack1 : "")
-    + ");\n}\n\n/**\n * The answer to one request, independent of any HTTP framework: what `createRequestListener`\n * and the adapters send (status, headers, body). Never rejects; null when the client went away.\n * `options.path` is the target relative to where the routes are mounted; `options.body` a body\n * a framework has already read.\n */\nexport function answerRequest(publisher: Publisher, request: IncomingMessage, options?: AnswerOptions): Promise<HttpAnswer | null> {\n  return answerRequestFor(ROUTES, TREE, publisher, request, options"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"stages"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":137,"column":67},"end":{"line":137,"column":100}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"cors"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":85,"column":0},"end":{"line":96,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"httpSecurity"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":97,"column":0},"end":{"line":108,"column":7}}})) != null ? stack1 : "")
+    + "\n/**\n * Routing alone: the route a method and request target (`/path?query`) select, with the path's\n * segments percent-decoded (the route's params sit at its `params[].segment` positions), or the\n * 404/405/400 answer the listener would give.\n */\nexport function matchRequest(method: string, target: string): RouteMatch | HttpAnswer {\n  return matchRoute(ROUTES, TREE, method, target);\n}\n\n/**\n * Connects to the brokers. `options.url` (a URL or a failover list) overrides the default:\n * `AMQP_URL` (comma-separated), then the config's `host` list without credentials.\n */\nexport function createPublisher(options?: PublisherOptions): Publisher {\n  return createPublisherFor(brokers, ROUTES, options);\n}\n\n/** A `node:http` request listener serving every route (404 unknown path, 405 other method). */\nexport function createRequestListener(\n  publisher: Publisher,\n  options?: ListenerOptions,\n): (request: IncomingMessage, response: ServerResponse) => void {\n  return createListenerFor(ROUTES, TREE, publisher, "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"trustedProxies"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.program(10, data, 0),"data":data,"loc":{"start":{"line":132,"column":52},"end":{"line":132,"column":170}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"stages"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":132,"column":170},"end":{"line":132,"column":203}}})) != null ? stack1 : "")
+    + ");\n}\n\n/**\n * The answer to one request, independent of any HTTP framework: what `createRequestListener`\n * and the adapters send (status, headers, body). Never rejects; null when the client went away.\n * `options.path` is the target relative to where the routes are mounted; `options.body` a body\n * a framework has already read.\n */\nexport function answerRequest(publisher: Publisher, request: IncomingMessage, options?: AnswerOptions): Promise<HttpAnswer | null> {\n  return answerRequestFor(ROUTES, TREE, publisher, request, "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"trustedProxies"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.program(10, data, 0),"data":data,"loc":{"start":{"line":142,"column":60},"end":{"line":142,"column":178}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"stages"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":142,"column":178},"end":{"line":142,"column":211}}})) != null ? stack1 : "")
     + ");\n}\n";
 },"usePartial":true,"useData":true},
   "route.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {

@@ -32,6 +32,7 @@ import type {
 import type { SourceMap } from "./load.js";
 import type { Prefer, Report, Rule } from "./rules.js";
 import { JWT_NAMESPACES, JWT_RULES, jwtSettings, type JwtBlock } from "./jwt.js";
+import { ROUTER_RULES } from "./router.js";
 import { CORS_NAMESPACES, CORS_RULES, corsSettings, type CorsBlock } from "./cors.js";
 import { HTTP_SECURITY_NAMESPACES, HTTP_SECURITY_RULES, httpSecuritySettings, type HttpSecurityBlock } from "./httpsecure.js";
 import { BOT_DETECTOR_NAMESPACES, BOT_DETECTOR_RULES, botDetectorSettings, type BotDetectorBlock } from "./botdetector.js";
@@ -807,6 +808,7 @@ export const ANALYSER_RULES = {
   botDetector: BOT_DETECTOR_RULES,
   httpSecurity: HTTP_SECURITY_RULES,
   cors: CORS_RULES,
+  router: ROUTER_RULES,
   routeSet: ROUTE_SET_RULES,
   program: PROGRAM_RULES,
 } as const;
@@ -827,6 +829,9 @@ export function analyse(config: unknown, file: string, source: SourceMap): Analy
     passes(NAMESPACE_RULES, { level, pointer: joinPointer(pointer, "extra_config"), extra: extra ?? {} }, reporter);
 
   extraConfig(root.extra_config, "service", "");
+  // `router.trusted_proxies`: the proxies the listener believes by default.
+  const trustedProxies = root.extra_config?.router?.trusted_proxies ?? [];
+  passes(ROUTER_RULES, { pointer: "/extra_config/router/trusted_proxies", trustedProxies }, reporter);
   // The service's `security/cors` answers before routing: checked once, here.
   const corsKey = namespaceKey(root.extra_config, CORS_NAMESPACES);
   const corsBlock = corsKey === undefined ? null : (root.extra_config?.[corsKey] as CorsBlock);
@@ -879,7 +884,7 @@ export function analyse(config: unknown, file: string, source: SourceMap): Analy
   pending.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
   const { brokers, routes } = withBrokers(pending);
   passes(PROGRAM_RULES, { routes, version: root.version }, reporter);
-  return { program: { source: file, brokers, routes, httpSecurity, cors }, diagnostics: reporter.list };
+  return { program: { source: file, brokers, routes, httpSecurity, cors, trustedProxies }, diagnostics: reporter.list };
 }
 
 /** `amqp://user:pass@host:5672/vhost` → `amqp://host:5672/vhost`; null when not an AMQP URL. */

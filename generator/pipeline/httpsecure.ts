@@ -56,6 +56,15 @@ export const HTTP_SECURITY_RULES: readonly Rule<HttpSecurityContext>[] = [
     },
   },
   {
+    name: "an HTTPS redirect can tell HTTPS behind a proxy",
+    codes: ["AG252"],
+    check(ctx, report) {
+      const { block } = ctx;
+      if (block.ssl_redirect === true && block.is_development !== true && Object.keys(block.ssl_proxy_headers ?? {}).length === 0)
+        report(joinPointer(ctx.pointer, "ssl_redirect"), Diagnostics.AG252({}), "key");
+    },
+  },
+  {
     name: "every field is carried out; development mode is said",
     codes: ["AG248"],
     check(ctx, report) {

@@ -117,4 +117,6 @@ export interface ProgramIR {
   readonly httpSecurity: HttpSecuritySettings | null;
   /** The service's `security/cors`: preflights answered before routing, headers on allowed origins' answers. */
   readonly cors: CorsSettings | null;
+  /** `router.trusted_proxies`: the listener's default `trustedProxies`. */
+  readonly trustedProxies: readonly string[];
 }

@@ -174,7 +174,9 @@ export const NAMESPACES: readonly NamespaceEntry[] = [
   {
     namespace: "router",
     levels: ["service"],
-    decision: info("settings of KrakenD's HTTP router (paths, logging, error bodies); the generated handlers answer as KrakenD's defaults do"),
+    decision: info(
+      "settings of KrakenD's HTTP router (paths, logging, error bodies), where the generated handlers answer as KrakenD's defaults do; its trusted_proxies excepted, which the generated service reads",
+    ),
     aliases: ["github_com/luraproject/lura/router/gin", "github_com/devopsfaith/krakend/router/gin"],
   },
   {

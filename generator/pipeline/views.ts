@@ -93,6 +93,8 @@ export interface IndexView {
   readonly cors: readonly string[] | null;
   /** The service stages handed to the listener (`{ cors: CORS, http: HTTP_SECURITY }`); null without any. */
   readonly stages: string | null;
+  /** `router.trusted_proxies` as a literal; null without any. */
+  readonly trustedProxies: string | null;
 }
 
 /** What each `adapter-<framework>.ts.hbs` receives: adapters route through index.ts. */
@@ -312,6 +314,7 @@ export function indexView(program: ProgramIR, plans: readonly RoutePlan[]): Inde
     tree: dispatchTree(plans),
     httpSecurity: program.httpSecurity ? settingLines(program.httpSecurity) : null,
     cors: program.cors ? settingLines(program.cors) : null,
+    trustedProxies: program.trustedProxies.length > 0 ? tsLiteral(program.trustedProxies) : null,
     stages:
       program.cors || program.httpSecurity
         ? `{ ${[program.cors ? "cors: CORS" : null, program.httpSecurity ? "http: HTTP_SECURITY" : null].filter((s) => s !== null).join(", ")} }`
