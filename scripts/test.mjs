@@ -58,6 +58,7 @@ const NO_BROKER = new Set([
   "probes",
   "ratelimit-config",
   "runtime-checks",
+  "runtime-protections",
   "runtime-stats",
   "schema",
   "templates",
