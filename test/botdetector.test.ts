@@ -55,9 +55,13 @@ test("RE2 patterns: translated where they mean the same, refused where they do n
   assert.equal(translatePattern("a(?i:bot)"), { problem: "flag" });
   assert.equal(translatePattern("[[:alpha:]]+bot"), { problem: "posix-class" });
   assert.equal(translatePattern("\\pLbot"), { problem: "unicode-class" });
-  assert.equal(translatePattern("bot\\z"), { problem: "end-of-text" });
+  assert.equal(translatePattern("bot\\z"), { problem: "escape" });
+  assert.equal(translatePattern("\\Qbot.v1\\E"), { problem: "escape" });
+  assert.equal(translatePattern("[^[:alpha:]]bot"), { problem: "posix-class" });
+  assert.equal(translatePattern("\\p{Greek}"), { problem: "unicode-class" });
+  for (const risky of ["((a+))+$", "(a|a)+$", "(?:\\w|\\d)+x$", "(a|aa)+$"]) assert.equal(translatePattern(risky), { problem: "backtracking" }, risky);
   assert.equal(translatePattern("(a+)+$"), { problem: "backtracking" });
-  assert.equal(translatePattern("(bot|crawler)*"), { source: "(bot|crawler)*", flags: "" }, "a repeated group with nothing repeated inside is linear");
+  assert.equal(translatePattern("(?:ab)+"), { source: "(?:ab)+", flags: "" }, "a repeated group with no quantifier or alternation inside is linear");
   assert.equal(translatePattern("bot("), { problem: "syntax" });
 });
 

@@ -206,7 +206,7 @@ it("broker restart under load: every 2xx is in the durable queue, the rest fail 
   }
 });
 
-it("connection churn: the broker closes every connection every 0.7 s for 5 s under load; 0 acknowledged lost, healed after the last close", async () => {
+it("connection churn: the broker closes every connection 7 times, 0.7 s apart, under load; 0 acknowledged lost, healed after the last close", async () => {
   const service = await startService();
   try {
     await service.publisher.ready();
@@ -215,8 +215,8 @@ it("connection churn: the broker closes every connection every 0.7 s for 5 s und
     await sleep(500);
     // rabbitmqctl takes ~0.5 s to start: the calls overlap, each started 0.7 s after the last.
     const closes: Promise<void>[] = [];
-    const churnStart = performance.now();
-    while (performance.now() - churnStart < 5000) {
+    // A count, not a time: on a busy machine the sleeps stretch, and fewer closes would fit in 5 s.
+    for (let i = 0; i < 7; i++) {
       closes.push(rabbitmqctlAsync("close_all_connections", "amqp-gen churn test"));
       await sleep(700);
     }

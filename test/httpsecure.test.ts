@@ -62,10 +62,10 @@ const HEADERS = {
 const REDIRECT = { ssl_redirect: true, ssl_host: "secure.example.com", ssl_proxy_headers: { "X-Forwarded-Proto": "https" } };
 
 test("generation: a host pattern that is not a regular expression is AG247; development mode and unknown fields AG248", async () => {
-  const bad = await generate(config({ allowed_hosts: ["api\\.example\\.com", "(unclosed"], allowed_hosts_are_regex: true }));
+  const bad = await generate(config({ allowed_hosts: ["api\\.example\\.com", "(unclosed", "([a-z]+\\.)+example\\.com"], allowed_hosts_are_regex: true }));
   assert.equal(
     bad.diagnostics.map((d) => `${d.severity} ${d.code} ${d.pointer}`),
-    ["error AG247 /extra_config/security~1http/allowed_hosts/1"],
+    ["error AG247 /extra_config/security~1http/allowed_hosts/1", "error AG247 /extra_config/security~1http/allowed_hosts/2"],
   );
   const odd = await generate(config({ is_development: true, frame_denny: true, hpkp_public_key: "pin" }));
   assert.equal(

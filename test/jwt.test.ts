@@ -252,6 +252,7 @@ const CASES: readonly Case[] = [
   { name: "not yet valid", path: "orders", headers: async () => bearer(await token({ nbf: now() + 60 })), status: 401 },
   { name: "issued in the future", path: "orders", headers: async () => bearer(await token({ iat: now() + 120 })), status: 401 },
   { name: "one audience of two", path: "orders", headers: async () => bearer(await token({ aud: ["orders"] })), status: 401 },
+  { name: "an aud that is a number", path: "orders", headers: async () => bearer(await token({ aud: 5 as unknown as string })), status: 401 },
   { name: "another issuer", path: "orders", headers: async () => bearer(await token({ iss: "https://elsewhere.example/" })), status: 401 },
   { name: "without the role", path: "orders", headers: async () => bearer(await token({ roles: ["reader"] })), status: 403 },
   { name: "roles as a space-separated string", path: "orders", headers: async () => bearer(await token({ roles: "reader writer" })), status: 200 },
@@ -341,6 +342,16 @@ it("keys: fetched once; a rotated key is fetched again after the cooldown; unkno
     assert.is(await post("plain", await token({}, { with: rotated })), 200, "a token signed with the new key");
     assert.is(server.fetches, before + 1, "one fetch for the new kid");
     key = rotated; // what the later tests sign with
+
+    // The key server fails while the set is fresh: unknown kids may not make it fetch on every request either.
+    server.failing = true;
+    await sleep(1100);
+    const whileFailing = server.fetches;
+    for (let i = 0; i < 30; i++) assert.is(await post("plain", await token({}, { kid: `failing-${i}` })), 401);
+    assert.ok(server.fetches - whileFailing <= 1, `30 unknown kids while the fresh set's server fails made ${server.fetches - whileFailing} fetches`);
+    assert.is(await post("plain", await token({}, { with: rotated })), 200, "a known key still works");
+    server.failing = false;
+    await sleep(1100);
 
     const afterRotation = server.fetches;
     for (let i = 0; i < 30; i++) assert.is(await post("plain", await token({}, { kid: `random-${i}` })), 401);

@@ -205,6 +205,16 @@ it("router.trusted_proxies is the listener's default: X-Forwarded-For believed f
   await takeAllIds(AMQP_URL, QUEUE);
 });
 
+test("trustedProxies that are not addresses or ranges: the listener refuses them at start", () => {
+  if (!generated) return;
+  const mod = generated.mod;
+  assert.throws(() => mod.createRequestListener({} as Parameters<typeof mod.createRequestListener>[0], { trustedProxies: ["10.0.0.0/33"] }));
+  assert.throws(
+    () => mod.createRequestListener({} as Parameters<typeof mod.createRequestListener>[0], { trustedProxies: ["proxy.local"] }),
+    /not an IP address/,
+  );
+});
+
 it("the JWT check runs first: anonymous requests spend no tokens", async () => {
   const token = await new SignJWT({ sub: "u" }).setProtectedHeader({ alg: "RS256", kid: "k" }).setExpirationTime("5m").sign(privateKey);
   await withService({}, async (service) => {

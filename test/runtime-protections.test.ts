@@ -7,6 +7,8 @@ import * as assert from "uvu/assert";
 import { createBotDetector } from "../templates/runtime/botdetector.js";
 import { createCors } from "../templates/runtime/cors.js";
 import { createHttpSecurity } from "../templates/runtime/httpsecure.js";
+import { createJwtCheck } from "../templates/runtime/jwt.js";
+import { createRateLimit } from "../templates/runtime/ratelimit.js";
 import type { CorsSettings, HttpSecuritySettings } from "../templates/runtime/types.js";
 
 function request(method: string, headers: Record<string, string>, remoteAddress = "203.0.113.9"): IncomingMessage {
@@ -95,6 +97,40 @@ test("security/http: custom frame options, forced STS over plain HTTP, regex hos
   });
   assert.is(development.check(request("GET", { host: "localhost:8080" }), null), null, "no host check, no redirect");
   assert.equal(development.headers(request("GET", {}), null), {}, "no STS");
+});
+
+test("security/http: a pattern's alternatives match the whole Host; exact hosts compare without case; the redirect keeps a mount point", () => {
+  const alternatives = createHttpSecurity({ ...HTTP, allowedHosts: ["api\\.example\\.com|www\\.example\\.com"], allowedHostsAreRegex: true });
+  assert.is(alternatives.check(request("GET", { host: "www.example.com" }), null), null);
+  assert.is(alternatives.check(request("GET", { host: "api.example.com.evil.net" }), null)?.status, 400, "the first alternative is anchored at its end too");
+  assert.is(createHttpSecurity({ ...HTTP, allowedHosts: ["api.example.com"] }).check(request("GET", { host: "API.Example.com" }), null), null);
+  const mounted = Object.assign(request("GET", { host: "api.example.com" }), { url: "/orders/1", originalUrl: "/amqp/orders/1" });
+  assert.is(createHttpSecurity({ ...HTTP, sslRedirect: true }).check(mounted, null)?.headers["Location"], "https://api.example.com/amqp/orders/1");
+});
+
+test("rate limit: a long client key is kept as its hash, one bucket per key all the same", () => {
+  const limit = createRateLimit({ endpoint: null, client: { perSecond: 1, capacity: 1, by: { kind: "header", header: "x-client" } } });
+  const long = (c: string) => request("POST", { "x-client": c.repeat(16 * 1024) });
+  assert.is(limit(long("a"), [], null), null);
+  assert.is(limit(long("a"), [], null)?.status, 429, "the same long key: the same bucket");
+  assert.is(limit(long("b"), [], null), null, "another long key: another bucket");
+});
+
+test("JWT: a local key file that cannot be read stops the service at start, not on a request", () => {
+  const settings = {
+    alg: "RS256",
+    keys: { file: "/nonexistent/keys.json" },
+    audience: [],
+    issuer: null,
+    leewaySeconds: 1,
+    header: "authorization",
+    cookie: null,
+    roles: null,
+    scopes: null,
+    propagate: [],
+    preserveArrays: false,
+  };
+  assert.throws(() => createJwtCheck(settings), /ENOENT/);
 });
 
 test("bot detector: a bounded verdict cache still answers right after it turns over", () => {

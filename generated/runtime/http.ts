@@ -83,9 +83,11 @@ function proxyList(list: readonly string[] | undefined): BlockList | null {
     blocks = new BlockList();
     for (const entry of list) {
       const [address = "", bits] = entry.split("/");
-      const type = isIP(address) === 6 ? "ipv6" : "ipv4";
+      const family = isIP(address);
+      if (family === 0) throw new TypeError(`trustedProxies: ${JSON.stringify(entry)} is not an IP address or a CIDR range`);
+      const type = family === 6 ? "ipv6" : "ipv4";
       if (bits === undefined) blocks.addAddress(address, type);
-      else blocks.addSubnet(address, Number(bits), type);
+      else blocks.addSubnet(address, Number(bits), type); // throws on a prefix out of range
     }
     proxyLists.set(list, blocks);
   }
@@ -172,14 +174,19 @@ export async function answerRequestFor(
 ): Promise<HttpAnswer | null> {
   const { cors, http } = stages;
   if (!cors && !http) return answerRouted(routes, tree, publisher, request, options);
-  // KrakenD's order: CORS answers preflights before anything; then `security/http`'s own answers;
-  // then routing. Each adds its headers to every answer it did not make itself.
-  const preflight = cors?.preflight(request);
-  if (preflight) return preflight;
-  const proxies = proxyList(options.trustedProxies);
-  const answer = http?.check(request, proxies) ?? (await answerRouted(routes, tree, publisher, request, options));
-  if (!answer) return null;
-  return { ...answer, headers: { ...answer.headers, ...http?.headers(request, proxies), ...cors?.headers(request) } };
+  try {
+    // KrakenD's order: CORS answers preflights before anything; then `security/http`'s own
+    // answers; then routing. Each adds its headers to every answer it did not make itself.
+    const preflight = cors?.preflight(request);
+    if (preflight) return preflight;
+    const proxies = proxyList(options.trustedProxies);
+    const answer = http?.check(request, proxies) ?? (await answerRouted(routes, tree, publisher, request, options));
+    if (!answer) return null;
+    return { ...answer, headers: { ...answer.headers, ...http?.headers(request, proxies), ...cors?.headers(request) } };
+  } catch (err) {
+    process.stderr.write(`[amqp] error: unexpected failure: ${errorText(err)}\n`);
+    return errorAnswer(500, "internal error");
+  }
 }
 
 /** Probes, routing and handling: the answer, before `security/http`'s headers. */
@@ -250,6 +257,7 @@ export function createListenerFor(
     probes: options.probes,
     trustedProxies: options.trustedProxies,
   };
+  proxyList(settings.trustedProxies); // a list that is not addresses or ranges throws here, at start, not on a request
   return (request, response) => {
     void answerRequestFor(routes, tree, publisher, request, settings, stages).then((result) => {
       if (result !== null) writeAnswer(response, result);

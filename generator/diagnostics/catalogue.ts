@@ -71,7 +71,7 @@ type JwtProblem =
   | "claim-pair";
 
 /** Why a bot-detector pattern cannot be carried over from Go's RE2 to JavaScript (AG245). */
-export type PatternProblem = "flag" | "posix-class" | "unicode-class" | "end-of-text" | "syntax" | "backtracking";
+export type PatternProblem = "flag" | "posix-class" | "unicode-class" | "escape" | "syntax" | "backtracking";
 
 /** The fix for a missing required field (AG102), by field. */
 function addMissingField(field: string): string {
@@ -665,11 +665,11 @@ export const CATALOGUE = {
       const what: Record<PatternProblem, string> = {
         flag: "an inline flag other than a leading (?i), (?m) or (?s)",
         "posix-class": "a POSIX class such as [[:alpha:]]",
-        "unicode-class": "a one-letter Unicode class such as \\pL",
-        "end-of-text": "\\z, \\A or \\C",
+        "unicode-class": "a Unicode class (\\pL, \\p{Greek}), which JavaScript reads only with flags that change the rest",
+        escape: "an escape JavaScript reads otherwise (\\z, \\A, \\C, \\Q…\\E, \\x{…}, a backreference)",
         syntax: "syntax JavaScript does not read",
         backtracking:
-          "a repeated group that repeats something itself: RE2 runs it in linear time, a JavaScript engine can take exponential time on a User-Agent crafted for it",
+          "a repeated group holding a quantifier or an alternation: RE2 runs it in linear time, a JavaScript engine can take exponential time on an input crafted for it",
       };
       return `Pattern ${quote(f.pattern)} uses ${what[f.problem]}.`;
     },
@@ -686,8 +686,9 @@ export const CATALOGUE = {
   }),
   AG247: entry<{ host: string }>({
     severity: "error",
-    title: "a `security/http` host pattern that is not a regular expression",
-    message: (f) => `"allowed_hosts_are_regex" is set, and ${quote(f.host)} is not a regular expression: no Host could be checked against it.`,
+    title: "a `security/http` host pattern that is not a regular expression, or could backtrack exponentially",
+    message: (f) =>
+      `"allowed_hosts_are_regex" is set, and ${quote(f.host)} is not a regular expression, or repeats a group holding a quantifier or an alternation (exponential time on a Host crafted for it).`,
     fix: 'Write it as a regular expression matched against the whole Host, such as "api\\.example\\.com", or unset "allowed_hosts_are_regex".',
   }),
   AG248: entry<{ field: string; problem: "development" | "no-effect" | "unknown"; suggestion: string | undefined }>({

@@ -42,16 +42,51 @@ export function translatePattern(re2: string): { readonly source: string; readon
   }
   source = source.replace(/\(\?P</g, "(?<");
   if (/\(\?[a-zA-Z-]+[:)]/.test(source)) return { problem: "flag" };
-  if (/\[\[:\^?[a-z]+:\]/.test(source)) return { problem: "posix-class" };
-  if (/\\[pP][A-Za-z]/.test(source)) return { problem: "unicode-class" };
-  if (/\\[zAC]/.test(source)) return { problem: "end-of-text" };
-  if (/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/.test(source)) return { problem: "backtracking" };
+  if (/\[:\^?[a-z]+:\]/.test(source)) return { problem: "posix-class" };
+  if (/\\[pP]/.test(source)) return { problem: "unicode-class" };
+  if (/\\[zACQEx]|\\[1-9]/.test(source)) return { problem: "escape" };
+  if (mayBacktrack(source)) return { problem: "backtracking" };
   try {
     new RegExp(source, flags);
   } catch {
     return { problem: "syntax" };
   }
   return { source, flags };
+}
+
+/**
+ * Whether a repeated group holds, at any depth, a quantifier or an alternation: the shapes (`(a+)+`,
+ * `((a+))+`, `(a|aa)+`, `(?:\w|\d)+`) on which a backtracking engine can take exponential time.
+ * Stricter than needed (`(bot|crawler)+` is refused too), never looser.
+ */
+export function mayBacktrack(source: string): boolean {
+  /** For each open group: whether it holds a quantifier or an alternation so far. */
+  const open: boolean[] = [];
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") inClass = true;
+    else if (c === "(") open.push(false);
+    else if (c === "|" || c === "*" || c === "+" || c === "?" || c === "{") {
+      // `(?` opens a group kind, not a quantifier.
+      if (c === "?" && source[i - 1] === "(") continue;
+      if (open.length > 0) open[open.length - 1] = true;
+    } else if (c === ")") {
+      const risky = open.pop() ?? false;
+      const next = source[i + 1];
+      if (risky && (next === "*" || next === "+" || next === "{")) return true;
+      if (risky && open.length > 0) open[open.length - 1] = true;
+    }
+  }
+  return false;
 }
 
 export const BOT_DETECTOR_RULES: readonly Rule<BotDetectorContext>[] = [

@@ -8,6 +8,7 @@ import { joinPointer } from "../diagnostics/diagnostics.js";
 import type { HttpSecuritySettings } from "../../templates/runtime/types.js";
 import type { HttpSecurity } from "../generated/producer-config.js";
 import type { Rule } from "./rules.js";
+import { mayBacktrack } from "./botdetector.js";
 import { closest } from "./text.js";
 
 export const HTTP_SECURITY_NAMESPACES = ["security/http", "github_com/devopsfaith/krakend-httpsecure"] as const;
@@ -47,11 +48,14 @@ export const HTTP_SECURITY_RULES: readonly Rule<HttpSecurityContext>[] = [
     check(ctx, report) {
       if (ctx.block.allowed_hosts_are_regex !== true) return;
       (ctx.block.allowed_hosts ?? []).forEach((host, index) => {
+        let compiles = true;
         try {
-          new RegExp(`^${host}$`);
+          new RegExp(`^(?:${host})$`, "i");
         } catch {
-          report(joinPointer(ctx.pointer, "allowed_hosts", index), Diagnostics.AG247({ host }));
+          compiles = false;
         }
+        // The Host header is the client's: a pattern that may backtrack exponentially is refused too.
+        if (!compiles || mayBacktrack(host)) report(joinPointer(ctx.pointer, "allowed_hosts", index), Diagnostics.AG247({ host }));
       });
     },
   },

@@ -57,7 +57,7 @@ const CARRIED_OUT = [
 const NO_EFFECT = ["operation_debug"];
 const DURATIONS = ["leeway", "failed_jwk_key_cooldown"] as const;
 
-/** Keys are cached this long when the config says `"cache": false` (KrakenD would fetch them on every request). */
+/** Keys are cached this long unless the config says `"cache": true` (KrakenD, without it, fetches them on every request). */
 const UNCACHED_KEYS_SECONDS = 60;
 /** KrakenD's default `cache_duration`. */
 const DEFAULT_CACHE_SECONDS = 900;
@@ -188,7 +188,7 @@ export function jwtSettings(block: JwtBlock): JwtSettings {
         ? { file }
         : {
             url: block.jwk_url ?? "",
-            cacheSeconds: block.cache === false ? UNCACHED_KEYS_SECONDS : (block.cache_duration ?? DEFAULT_CACHE_SECONDS),
+            cacheSeconds: block.cache === true ? (block.cache_duration ?? DEFAULT_CACHE_SECONDS) : UNCACHED_KEYS_SECONDS,
             cooldownSeconds: seconds(block.failed_jwk_key_cooldown, DEFAULT_COOLDOWN_SECONDS) ?? DEFAULT_COOLDOWN_SECONDS,
           },
     audience: block.audience ?? [],

@@ -8,6 +8,9 @@
 import type { IncomingMessage } from "node:http";
 import type { BotDetectorSettings } from "./types.js";
 
+/** The longest User-Agent whose verdict is remembered. */
+const MAX_CACHED_AGENT = 512;
+
 /** The check of one bot detector: true when the request comes from a bot. */
 export function createBotDetector(settings: BotDetectorSettings): (request: IncomingMessage) => boolean {
   const allow = new Set(settings.allow);
@@ -28,6 +31,8 @@ export function createBotDetector(settings: BotDetectorSettings): (request: Inco
     const agent = request.headers["user-agent"] ?? "";
     if (agent === "") return settings.emptyIsBot;
     if (limit === 0) return judge(agent);
+    // A User-Agent longer than any real one is judged every time, never kept: the cache stays small.
+    if (agent.length > MAX_CACHED_AGENT) return judge(agent);
     let verdict = current.get(agent) ?? previous.get(agent);
     if (verdict === undefined) verdict = judge(agent);
     if (!current.has(agent)) {

@@ -31,7 +31,7 @@ export function createCors(settings: CorsSettings): Cors {
     );
   };
   const allowOrigin = (origin: string) => (anyOrigin && !settings.allowCredentials ? "*" : origin);
-  // A simple method is always allowed, as the CORS standard has it.
+  // OPTIONS is always allowed (the preflight's own method), as in rs/cors.
   const methodAllowed = (method: string) => method === "OPTIONS" || methods.has(method.toUpperCase());
   const headersAllowed = (requested: string) =>
     anyHeader ||

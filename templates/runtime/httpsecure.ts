@@ -25,7 +25,9 @@ const header = (request: IncomingMessage, name: string): string | undefined => {
 };
 
 export function createHttpSecurity(settings: HttpSecuritySettings): HttpSecurity {
-  const hostPatterns = settings.allowedHostsAreRegex ? settings.allowedHosts.map((host) => new RegExp(`^${host}$`)) : null;
+  // Hosts compare without case; a pattern matches the whole Host, alternatives included.
+  const hostPatterns = settings.allowedHostsAreRegex ? settings.allowedHosts.map((host) => new RegExp(`^(?:${host})$`, "i")) : null;
+  const hosts = new Set(settings.allowedHosts.map((host) => host.toLowerCase()));
   const fixed: Record<string, string> = {};
   if (settings.frameOptions) fixed["X-Frame-Options"] = settings.frameOptions;
   if (settings.contentTypeNosniff) fixed["X-Content-Type-Options"] = "nosniff";
@@ -56,12 +58,14 @@ export function createHttpSecurity(settings: HttpSecuritySettings): HttpSecurity
       if (settings.isDevelopment) return null;
       if (settings.allowedHosts.length > 0) {
         const host = hostOf(request, proxies);
-        const allowed = hostPatterns ? hostPatterns.some((pattern) => pattern.test(host)) : settings.allowedHosts.includes(host);
+        const allowed = hostPatterns ? hostPatterns.some((pattern) => pattern.test(host)) : hosts.has(host.toLowerCase());
         if (!allowed) return plain(400, "Bad Host");
       }
       if (settings.sslRedirect && !isHttps(request, proxies)) {
         const host = settings.sslHost || hostOf(request, proxies);
-        return { status: 301, headers: { Location: `https://${host}${request.url ?? "/"}`, "Content-Length": "0" }, body: "" };
+        // Express rewrites `url` below a mount point and keeps the whole target in `originalUrl`.
+        const target = (request as IncomingMessage & { originalUrl?: string }).originalUrl ?? request.url ?? "/";
+        return { status: 301, headers: { Location: `https://${host}${target}`, "Content-Length": "0" }, body: "" };
       }
       return null;
     },

@@ -11,7 +11,16 @@
  */
 import { readFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
-import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  customFetch,
+  type FetchImplementation,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from "jose";
 import { errorText, redactUrl, stderrLogger } from "./log.js";
 import type { AuthOutcome, JwtSettings } from "./types.js";
 
@@ -97,27 +106,35 @@ function sharedKeySource(keys: JwtSettings["keys"]): JWTVerifyGetKey {
 function keySource(keys: JwtSettings["keys"]): JWTVerifyGetKey {
   if ("file" in keys) return createLocalJWKSet(JSON.parse(readFileSync(keys.file, "utf8")) as JSONWebKeySet);
   const cooldownMs = keys.cooldownSeconds * 1000;
-  const remote = createRemoteJWKSet(new URL(keys.url), {
-    cacheMaxAge: keys.cacheSeconds * 1000,
-    cooldownDuration: cooldownMs,
-    timeoutDuration: FETCH_TIMEOUT_MS,
-  });
-  // jose waits out its cooldown only after a fetch that worked: after one that failed, each
-  // request would fetch again. Without keys, requests are answered 401 until the cooldown ends.
+  // jose waits out its cooldown only after a fetch that worked: after one that failed (the server
+  // down, an error status, a timeout), each request would fetch again, for a fresh set's unknown
+  // key as for a stale set. Every fetch goes through this gate instead: none within a cooldown of
+  // a failed one, and the requests that need keys are answered 401 meanwhile.
   let failedAt = Number.NEGATIVE_INFINITY;
-  return async (header, token) => {
-    if (!remote.fresh && Date.now() - failedAt < cooldownMs) throw new Error("the key set could not be fetched");
+  const failed = (reason: string) => {
+    failedAt = Date.now();
+    // Once per cooldown at most. Never the token.
+    stderrLogger.warn(
+      `cannot fetch the JWT key set from ${redactUrl(keys.url)}: ${reason}; tokens that need it are answered 401 for ${keys.cooldownSeconds} s`,
+    );
+  };
+  const gatedFetch: FetchImplementation = async (url, options) => {
+    if (Date.now() - failedAt < cooldownMs) throw new Error("the key set failed to load less than a cooldown ago");
     try {
-      return await remote(header, token);
+      const response = await fetch(url, options);
+      if (response.status !== 200) failed(`HTTP ${response.status}`);
+      return response;
     } catch (err) {
-      if (!remote.fresh) {
-        failedAt = Date.now();
-        // Once per cooldown at most, since requests do not fetch again before it ends. Never the token.
-        stderrLogger.warn(`cannot fetch the JWT key set from ${redactUrl(keys.url)}: ${errorText(err)}; requests are answered 401 until it can`);
-      }
+      failed(errorText(err));
       throw err;
     }
   };
+  return createRemoteJWKSet(new URL(keys.url), {
+    cacheMaxAge: keys.cacheSeconds * 1000,
+    cooldownDuration: cooldownMs,
+    timeoutDuration: FETCH_TIMEOUT_MS,
+    [customFetch]: gatedFetch,
+  });
 }
 
 /** A verified token's payload, remembered until `until`. */
@@ -128,7 +145,8 @@ interface Verified {
 
 /** The check of one endpoint's `auth/validator`: call it with each request, before reading anything else of it. */
 export function createJwtCheck(settings: JwtSettings): (request: IncomingMessage) => Promise<AuthOutcome> {
-  let keys: JWTVerifyGetKey | null = null;
+  // Made now: a local key file is read at start, as KrakenD reads it, and a bad one stops the service there.
+  const keys = sharedKeySource(settings.keys);
   const verified = new Map<string, Verified>();
   const leewayMs = settings.leewaySeconds * 1000;
 
@@ -137,7 +155,6 @@ export function createJwtCheck(settings: JwtSettings): (request: IncomingMessage
     const known = verified.get(token);
     if (known && known.until > now) return known.payload;
     if (known) verified.delete(token);
-    keys ??= sharedKeySource(settings.keys);
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, keys, {
@@ -150,7 +167,8 @@ export function createJwtCheck(settings: JwtSettings): (request: IncomingMessage
       return code === "ERR_JWT_EXPIRED" ? "the token has expired" : "the token is not valid";
     }
     if (typeof payload.iat === "number" && payload.iat * 1000 > now + leewayMs) return "the token is not valid";
-    const audiences = typeof payload.aud === "string" ? [payload.aud] : (payload.aud ?? []);
+    // An `aud` that is neither a string nor a list of them names no audience.
+    const audiences = typeof payload.aud === "string" ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
     if (!settings.audience.every((a) => audiences.includes(a))) return "the token is not valid";
     const expires = typeof payload.exp === "number" ? payload.exp * 1000 + leewayMs : Number.POSITIVE_INFINITY;
     if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string);

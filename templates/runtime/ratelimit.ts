@@ -9,9 +9,13 @@
  * client writes). Per-client buckets are bounded in number: a client cycling through keys cannot
  * grow the process past `MAX_CLIENTS` of them.
  */
+import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { type BlockList, isIP } from "node:net";
 import type { LimitRefusal, RateLimitSettings } from "./types.js";
+
+/** Client keys longer than this are kept as a hash. */
+const MAX_KEY_LENGTH = 64;
 
 /** The most client buckets kept at once. Those not used for longest go first: they would be full again soon anyway. */
 export const MAX_CLIENTS = 100_000;
@@ -123,7 +127,8 @@ export function createRateLimit(
       const key = clientKey(request, segments, proxies);
       // KrakenD answers 429 to a request it cannot tell the client of.
       if (key === undefined || key === "") return { status: 429, message: "the request does not say which client it is from", retryAfter: 1 };
-      const wait = clients.get(key, now).take(now);
+      // A long key (a header or a param the client writes) is kept as its hash: the memory bound holds whatever clients send.
+      const wait = clients.get(key.length > MAX_KEY_LENGTH ? createHash("sha256").update(key).digest("base64") : key, now).take(now);
       if (wait > 0) return { status: 429, message: "too many requests from this client", retryAfter: Math.ceil(wait / 1000) };
     }
     if (endpoint) {
