@@ -1,12 +1,3 @@
-// Bot detection (`security/bot-detector`, service and endpoint): Go patterns translated to
-// JavaScript at generation (or refused), and on the real listener and broker: allow wins, then
-// deny, then the patterns; an empty User-Agent only with empty_user_agent_is_bot; a bot gets 403
-// with an empty body before anything else of the request, and nothing is published.
-//
-// Needs RabbitMQ at amqp://guest:guest@127.0.0.1:5672 for the broker test. Without it that test is
-// skipped with one message, unless CI is set, in which case it fails.
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { generate } from "../generator/index.js";
@@ -14,7 +5,6 @@ import { translatePattern } from "../generator/pipeline/botdetector.js";
 import {
   AMQP_URL,
   brokerTests,
-  collectingLogger,
   type Generated,
   generateAndImport,
   probeBroker,
@@ -22,6 +12,7 @@ import {
   TestBroker,
   takeAllIds,
   topologyOf,
+  withListener,
 } from "./helpers/broker.js";
 
 const P = "amqpgen.bots.";
@@ -120,13 +111,8 @@ test.after(async () => {
 
 it("the service's detector on every route, the endpoint's after it: 403 with an empty body, nothing published", async () => {
   if (!generated) throw new Error("not generated");
-  const publisher = generated.mod.createPublisher({ url: AMQP_URL, logger: collectingLogger() });
-  await publisher.ready();
-  const server = createServer(generated.mod.createRequestListener(publisher));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
   const accepted: string[] = [];
-  try {
+  await withListener(generated, {}, async (port, publisher) => {
     const cases: [string, string, string | undefined, number][] = [
       ["a browser", "open", "Mozilla/5.0 (X11; Linux x86_64)", 200],
       ["a pattern, any case", "open", "Mozilla/5.0 (compatible; GoogleBot/2.1)", 403],
@@ -148,11 +134,7 @@ it("the service's detector on every route, the endpoint's after it: 403 with an 
     }
     const bots = publisher.stats().routes.reduce((n, r) => n + r.outcomes.forbidden, 0);
     assert.is(bots, cases.filter(([, , , status]) => status === 403).length, "counted as forbidden");
-  } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await publisher.close();
-  }
+  });
   assert.equal([...(await takeAllIds(AMQP_URL, QUEUE))].sort(), accepted.sort(), "only the accepted requests were published");
 });
 

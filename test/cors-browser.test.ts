@@ -18,7 +18,6 @@ import { generate } from "../generator/index.js";
 import {
   AMQP_URL,
   brokerTests,
-  collectingLogger,
   type Generated,
   generateAndImport,
   probeBroker,
@@ -26,6 +25,7 @@ import {
   TestBroker,
   takeAllIds,
   topologyOf,
+  withListener,
 } from "./helpers/broker.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -130,18 +130,7 @@ test.after(async () => {
 /** The generated service on the real broker for `fn`, at its base URL. */
 async function withService(generated: Generated | null, fn: (base: string, port: number) => Promise<void>): Promise<void> {
   if (!generated) throw new Error("not generated");
-  const publisher = generated.mod.createPublisher({ url: AMQP_URL, logger: collectingLogger() });
-  await publisher.ready();
-  const server = createServer(generated.mod.createRequestListener(publisher));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  try {
-    await fn(`http://127.0.0.1:${port}`, port);
-  } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await publisher.close();
-  }
+  await withListener(generated, {}, (port) => fn(`http://127.0.0.1:${port}`, port));
 }
 
 /** What a page at `origin` gets from a JSON POST with a custom header to `url`: the status and an exposed header, or the browser's error. */

@@ -1,19 +1,9 @@
-// The service's `security/http` on the real listener and broker: a Host not allowed is 400 and
-// publishes nothing, the security headers are on every answer (a 404 too), Strict-Transport-Security
-// only over HTTPS, plain HTTP redirected when asked; what a proxy says (X-Forwarded-Host,
-// X-Forwarded-Proto) believed only from a trusted proxy. And its diagnostics at generation.
-//
-// Needs RabbitMQ at amqp://guest:guest@127.0.0.1:5672 for the broker tests. Without it they are
-// skipped with one message, unless CI is set, in which case they fail.
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { generate } from "../generator/index.js";
 import {
   AMQP_URL,
   brokerTests,
-  collectingLogger,
   type Generated,
   generateAndImport,
   probeBroker,
@@ -22,6 +12,7 @@ import {
   TestBroker,
   takeAllIds,
   topologyOf,
+  withListener,
 } from "./helpers/broker.js";
 
 const P = "amqpgen.httpsecure.";
@@ -125,18 +116,7 @@ async function withService(
   fn: (post: (path: string, headers: Record<string, string>) => Promise<RawResponse>) => Promise<void>,
 ): Promise<void> {
   if (!generated) throw new Error("not generated");
-  const publisher = generated.mod.createPublisher({ url: AMQP_URL, logger: collectingLogger() });
-  await publisher.ready();
-  const server = createServer(generated.mod.createRequestListener(publisher, options));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  try {
-    await fn((path, headers) => rawRequest(port, "POST", path, headers, Buffer.from("{}")));
-  } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await publisher.close();
-  }
+  await withListener(generated, options, (port) => fn((path, headers) => rawRequest(port, "POST", path, headers, Buffer.from("{}"))));
 }
 
 const SECURITY_HEADERS = {

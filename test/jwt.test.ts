@@ -33,6 +33,7 @@ import {
   takeAllIds,
   TestBroker,
   topologyOf,
+  withListener,
 } from "./helpers/broker.js";
 
 const P = "amqpgen.jwt.";
@@ -198,20 +199,12 @@ const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base
 /** Runs the service on the real broker for `fn`. */
 async function withService(fn: (port: number) => Promise<void>): Promise<{ unauthorized: number; forbidden: number; published: number }> {
   if (!generated) throw new Error("not generated");
-  const publisher = generated.mod.createPublisher({ url: AMQP_URL, logger: collectingLogger() });
-  await publisher.ready();
-  const server = createServer(generated.mod.createRequestListener(publisher));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  try {
-    await fn((server.address() as AddressInfo).port);
+  return withListener(generated, {}, async (port, publisher) => {
+    await fn(port);
     const routes = publisher.stats().routes;
     const sum = (outcome: "unauthorized" | "forbidden" | "published") => routes.reduce((n, r) => n + r.outcomes[outcome], 0);
     return { unauthorized: sum("unauthorized"), forbidden: sum("forbidden"), published: sum("published") };
-  } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await publisher.close();
-  }
+  });
 }
 
 interface Case {

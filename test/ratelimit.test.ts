@@ -8,8 +8,8 @@
 // with one message, unless CI is set, in which case they fail.
 import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import { dirname } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -20,7 +20,6 @@ import { createRateLimit, MAX_CLIENTS } from "../templates/runtime/ratelimit.js"
 import {
   AMQP_URL,
   brokerTests,
-  collectingLogger,
   type Generated,
   generateAndImport,
   probeBroker,
@@ -29,6 +28,7 @@ import {
   TestBroker,
   takeAllIds,
   topologyOf,
+  withListener,
 } from "./helpers/broker.js";
 
 const P = "amqpgen.ratelimit.";
@@ -110,13 +110,8 @@ interface Service {
 /** The generated listener on the real broker for `fn`; returns the routes' `limited` and `published` counts. */
 async function withService(options: { trustedProxies?: string[] }, fn: (service: Service) => Promise<void>): Promise<{ limited: number; published: number }> {
   if (!generated) throw new Error("not generated");
-  const publisher = generated.mod.createPublisher({ url: AMQP_URL, logger: collectingLogger() });
-  await publisher.ready();
-  const server = createServer(generated.mod.createRequestListener(publisher, options));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  let next = 0;
-  try {
+  return withListener(generated, options, async (port, publisher) => {
+    let next = 0;
     await fn({
       async post(path, headers = {}) {
         const response = await rawRequest(port, "POST", `/${path}/${next++}`, { "content-type": "application/json", ...headers }, Buffer.from("{}"));
@@ -126,11 +121,7 @@ async function withService(options: { trustedProxies?: string[] }, fn: (service:
     });
     const sum = (outcome: "limited" | "published") => publisher.stats().routes.reduce((n, r) => n + r.outcomes[outcome], 0);
     return { limited: sum("limited"), published: sum("published") };
-  } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await publisher.close();
-  }
+  });
 }
 
 it("the endpoint's bucket: full at start, 503 with Retry-After when empty, refilled at its rate; nothing published for a 503", async () => {
@@ -188,20 +179,11 @@ it("router.trusted_proxies is the listener's default: X-Forwarded-For believed f
   const config = JSON.parse(CONFIG) as Record<string, unknown>;
   config["extra_config"] = { router: { trusted_proxies: ["127.0.0.1"] } };
   const trusting = await generateAndImport("ratelimit-router", JSON.stringify(config), "krakend.json");
-  const publisher = trusting.mod.createPublisher({ url: AMQP_URL, logger: collectingLogger() });
-  await publisher.ready();
-  const server = createServer(trusting.mod.createRequestListener(publisher));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  try {
+  await withListener(trusting, {}, async (port) => {
     const post = async (id: string, client: string) =>
       (await rawRequest(port, "POST", `/ip/t/${id}`, { "content-type": "application/json", "x-forwarded-for": client }, Buffer.from("{}"))).status;
     assert.equal([await post("r1", "198.51.100.1"), await post("r2", "198.51.100.1"), await post("r3", "198.51.100.2")], [200, 429, 200]);
-  } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await publisher.close();
-  }
+  });
   await takeAllIds(AMQP_URL, QUEUE);
 });
 

@@ -832,25 +832,20 @@ export function analyse(config: unknown, file: string, source: SourceMap): Analy
   // `router.trusted_proxies`: the proxies the listener believes by default.
   const trustedProxies = root.extra_config?.router?.trusted_proxies ?? [];
   passes(ROUTER_RULES, { pointer: "/extra_config/router/trusted_proxies", trustedProxies }, reporter);
-  // The service's `security/cors` answers before routing: checked once, here.
-  const corsKey = namespaceKey(root.extra_config, CORS_NAMESPACES);
-  const corsBlock = corsKey === undefined ? null : (root.extra_config?.[corsKey] as CorsBlock);
-  const cors =
-    corsBlock && passes(CORS_RULES, { pointer: joinPointer("", "extra_config", corsKey ?? ""), block: corsBlock }, reporter) ? corsSettings(corsBlock) : null;
-  // The service's `security/http` wraps every request: checked once, here.
-  const httpKey = namespaceKey(root.extra_config, HTTP_SECURITY_NAMESPACES);
-  const httpBlock = httpKey === undefined ? null : (root.extra_config?.[httpKey] as HttpSecurityBlock);
-  const httpSecurity =
-    httpBlock && passes(HTTP_SECURITY_RULES, { pointer: joinPointer("", "extra_config", httpKey ?? ""), block: httpBlock }, reporter)
-      ? httpSecuritySettings(httpBlock)
-      : null;
-  // The service's bot detector applies to every route: checked once, here.
-  const serviceBotKey = namespaceKey(root.extra_config, BOT_DETECTOR_NAMESPACES);
-  const serviceBotBlock = serviceBotKey === undefined ? null : (root.extra_config?.[serviceBotKey] as BotDetectorBlock);
-  const serviceBotDetector =
-    serviceBotBlock && passes(BOT_DETECTOR_RULES, { pointer: joinPointer("", "extra_config", serviceBotKey ?? ""), block: serviceBotBlock }, reporter)
-      ? serviceBotBlock
-      : null;
+  /** A service-level namespace (in any of its spellings) through its rules, once: the block when it passed, else null. */
+  const serviceBlock = <Block>(spellings: readonly string[], rules: readonly Rule<{ pointer: string; block: Block }>[]): Block | null => {
+    const key = namespaceKey(root.extra_config, spellings);
+    if (key === undefined) return null;
+    const block = root.extra_config?.[key] as Block;
+    return passes(rules, { pointer: joinPointer("", "extra_config", key), block }, reporter) ? block : null;
+  };
+  // Around every request: CORS answers before routing, `security/http` wraps everything, the
+  // service's bot detector runs on every route.
+  const corsBlock = serviceBlock<CorsBlock>(CORS_NAMESPACES, CORS_RULES);
+  const cors = corsBlock ? corsSettings(corsBlock) : null;
+  const httpBlock = serviceBlock<HttpSecurityBlock>(HTTP_SECURITY_NAMESPACES, HTTP_SECURITY_RULES);
+  const httpSecurity = httpBlock ? httpSecuritySettings(httpBlock) : null;
+  const serviceBotDetector = serviceBlock<BotDetectorBlock>(BOT_DETECTOR_NAMESPACES, BOT_DETECTOR_RULES);
   (root.endpoints ?? []).forEach((endpoint, e) => {
     const endpointPointer = joinPointer("", "endpoints", e);
     const producers: ProducerBlock[] = [];

@@ -9,7 +9,7 @@ import { Diagnostics, type PatternProblem } from "../diagnostics/catalogue.js";
 import { joinPointer } from "../diagnostics/diagnostics.js";
 import type { BotDetectorSettings } from "../../templates/runtime/types.js";
 import type { BotDetector } from "../generated/producer-config.js";
-import type { Rule } from "./rules.js";
+import { fieldsNotRead, type Rule } from "./rules.js";
 import { closest } from "./text.js";
 
 export const BOT_DETECTOR_NAMESPACES = ["security/bot-detector", "github_com/devopsfaith/krakend-botdetector"] as const;
@@ -104,8 +104,7 @@ export const BOT_DETECTOR_RULES: readonly Rule<BotDetectorContext>[] = [
     name: "every field is carried out",
     codes: ["AG246"],
     check(ctx, report) {
-      for (const field of Object.keys(ctx.block)) {
-        if (/^[@$_#]/.test(field) || CARRIED_OUT.includes(field)) continue;
+      for (const field of fieldsNotRead(ctx.block, CARRIED_OUT)) {
         report(joinPointer(ctx.pointer, field), Diagnostics.AG246({ field, suggestion: closest(field, CARRIED_OUT) }), "key");
       }
     },

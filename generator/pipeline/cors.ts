@@ -8,7 +8,7 @@ import { Diagnostics } from "../diagnostics/catalogue.js";
 import { joinPointer } from "../diagnostics/diagnostics.js";
 import type { CorsSettings } from "../../templates/runtime/types.js";
 import type { Cors } from "../generated/producer-config.js";
-import type { Rule } from "./rules.js";
+import { fieldsNotRead, type Rule } from "./rules.js";
 import { closest, parseGoDuration } from "./text.js";
 
 export const CORS_NAMESPACES = ["security/cors", "github_com/devopsfaith/krakend-cors"] as const;
@@ -62,8 +62,7 @@ export const CORS_RULES: readonly Rule<CorsContext>[] = [
     name: "every field is carried out",
     codes: ["AG250"],
     check(ctx, report) {
-      for (const field of Object.keys(ctx.block)) {
-        if (/^[@$_#]/.test(field) || CARRIED_OUT.includes(field)) continue;
+      for (const field of fieldsNotRead(ctx.block, CARRIED_OUT)) {
         const problem = NO_EFFECT.includes(field) ? "no-effect" : "unknown";
         report(
           joinPointer(ctx.pointer, field),

@@ -7,7 +7,7 @@ import { Diagnostics } from "../diagnostics/catalogue.js";
 import { joinPointer } from "../diagnostics/diagnostics.js";
 import type { HttpSecuritySettings } from "../../templates/runtime/types.js";
 import type { HttpSecurity } from "../generated/producer-config.js";
-import type { Rule } from "./rules.js";
+import { fieldsNotRead, type Rule } from "./rules.js";
 import { mayBacktrack } from "./botdetector.js";
 import { closest } from "./text.js";
 
@@ -78,8 +78,7 @@ export const HTTP_SECURITY_RULES: readonly Rule<HttpSecurityContext>[] = [
           Diagnostics.AG248({ field: "is_development", problem: "development", suggestion: undefined }),
           "key",
         );
-      for (const field of Object.keys(ctx.block)) {
-        if (/^[@$_#]/.test(field) || CARRIED_OUT.includes(field)) continue;
+      for (const field of fieldsNotRead(ctx.block, CARRIED_OUT)) {
         const problem = NO_EFFECT.includes(field) ? "no-effect" : "unknown";
         report(
           joinPointer(ctx.pointer, field),

@@ -9,7 +9,7 @@ import { Diagnostics } from "../diagnostics/catalogue.js";
 import { joinPointer } from "../diagnostics/diagnostics.js";
 import type { JwtSettings } from "../../templates/runtime/types.js";
 import type { JwtValidator } from "../generated/producer-config.js";
-import type { Rule } from "./rules.js";
+import { fieldsNotRead, type Rule } from "./rules.js";
 import { canonicalHeader, closest, parseGoDuration } from "./text.js";
 
 export const JWT_NAMESPACES = ["auth/validator", "github.com/devopsfaith/krakend-jose/validator"] as const;
@@ -161,8 +161,7 @@ export const JWT_RULES: readonly Rule<JwtContext>[] = [
     codes: ["AG242"],
     check(ctx, report) {
       const known = [...CARRIED_OUT, ...NOT_CARRIED_OUT, ...NO_EFFECT];
-      for (const field of Object.keys(ctx.block)) {
-        if (/^[@$_#]/.test(field) || CARRIED_OUT.includes(field) || NOT_CARRIED_OUT.includes(field)) continue;
+      for (const field of fieldsNotRead(ctx.block, [...CARRIED_OUT, ...NOT_CARRIED_OUT])) {
         const problem = NO_EFFECT.includes(field) ? "no-effect" : "unknown";
         report(at(ctx, field), Diagnostics.AG242({ field, problem, suggestion: problem === "unknown" ? closest(field, known) : undefined }), "key");
       }

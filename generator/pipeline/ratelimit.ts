@@ -9,7 +9,7 @@ import { joinPointer } from "../diagnostics/diagnostics.js";
 import type { RateLimitSettings } from "../../templates/runtime/types.js";
 import type { RateLimit } from "../generated/producer-config.js";
 import type { ParamIR } from "./ir.js";
-import type { Rule } from "./rules.js";
+import { fieldsNotRead, type Rule } from "./rules.js";
 import { closest, parseGoDuration } from "./text.js";
 
 export const RATE_LIMIT_NAMESPACE = "qos/ratelimit/router";
@@ -94,8 +94,7 @@ export const RATE_LIMIT_RULES: readonly Rule<RateLimitContext>[] = [
     name: "every field is carried out",
     codes: ["AG244"],
     check(ctx, report) {
-      for (const field of Object.keys(ctx.block)) {
-        if (/^[@$_#]/.test(field) || CARRIED_OUT.includes(field)) continue;
+      for (const field of fieldsNotRead(ctx.block, CARRIED_OUT)) {
         report(at(ctx, field), Diagnostics.AG244({ problem: NO_EFFECT.includes(field) ? "no-effect" : "unknown", value: field }), "key");
       }
     },

@@ -1,5 +1,6 @@
-/** The shape of the analyser's rules (analyse.ts), shared with the rule tables kept beside it (jwt.ts). */
+/** The shape of the analyser's rules (analyse.ts), shared with the rule tables kept beside it (jwt.ts, cors.ts...). */
 import type { DiagnosticCode, Finding } from "../diagnostics/catalogue.js";
+import { isCommentKey } from "./namespaces.js";
 
 /** Which part of a `"key": value` pair a diagnostic points at. */
 export type Prefer = "key" | "value";
@@ -15,4 +16,9 @@ export interface Rule<Context> {
   /** The rules after it in its table assume it passed: an error so far stops the table. */
   readonly gate?: true;
   readonly check: (ctx: Context, report: Report) => void;
+}
+
+/** The fields of a namespace's block that `read` does not name, comment keys aside: the ones its rules report. */
+export function fieldsNotRead(block: object, read: readonly string[]): string[] {
+  return Object.keys(block).filter((field) => !isCommentKey(field) && !read.includes(field));
 }

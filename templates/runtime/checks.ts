@@ -6,6 +6,7 @@
  */
 import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
+import { BlockList, isIP } from "node:net";
 import { RequestError } from "./types.js";
 
 /** AMQP short strings hold at most 255 bytes. */
@@ -217,4 +218,49 @@ export function messageContentType(headers: Readonly<Record<string, readonly str
 /** AMQP timestamps are whole seconds. */
 export function timestampSeconds(): number {
   return Math.floor(Date.now() / 1000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who sent a request: the peer, and the proxies whose forwarding headers are believed.
+
+/** Trusted proxies as a BlockList, made once per options list (adapters pass the same list with every request). */
+const proxyLists = new WeakMap<readonly string[], BlockList>();
+export function proxyList(list: readonly string[] | undefined): BlockList | null {
+  if (!list || list.length === 0) return null;
+  let blocks = proxyLists.get(list);
+  if (!blocks) {
+    blocks = new BlockList();
+    for (const entry of list) {
+      const [address = "", bits] = entry.split("/");
+      const family = isIP(address);
+      if (family === 0) throw new TypeError(`trustedProxies: ${JSON.stringify(entry)} is not an IP address or a CIDR range`);
+      const type = family === 6 ? "ipv6" : "ipv4";
+      if (bits === undefined) blocks.addAddress(address, type);
+      else blocks.addSubnet(address, Number(bits), type); // throws on a prefix out of range
+    }
+    proxyLists.set(list, blocks);
+  }
+  return blocks;
+}
+
+/** `::ffff:10.0.0.1` (an IPv4 address on an IPv6 socket) as `10.0.0.1`. */
+export function plainAddress(address: string): string {
+  return address.startsWith("::ffff:") && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+}
+
+/** Whether `address` is one of the trusted proxies. */
+export function isTrustedProxy(proxies: BlockList | null, address: string): boolean {
+  const family = isIP(address);
+  return proxies !== null && family !== 0 && proxies.check(address, family === 6 ? "ipv6" : "ipv4");
+}
+
+/** Whether the request comes straight from a trusted proxy, whose forwarding headers may be believed. */
+export function fromTrustedProxy(request: IncomingMessage, proxies: BlockList | null): boolean {
+  return isTrustedProxy(proxies, plainAddress(request.socket.remoteAddress ?? ""));
+}
+
+/** The first value of a request header (`name` lower-case); "" when it is absent. */
+export function firstHeader(request: IncomingMessage, name: string): string {
+  const value = request.headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? "";
 }

@@ -5,9 +5,8 @@
  * origin gets the `Access-Control-Allow-*` headers. A disallowed origin gets none, and the browser
  * refuses to hand the answer to the page (for a preflight: to send the request at all).
  */
+import { firstHeader } from "./checks.js";
 import type { Cors, CorsSettings } from "./types.js";
-
-const single = (value: string | string[] | undefined): string => (Array.isArray(value) ? (value[0] ?? "") : (value ?? ""));
 
 export function createCors(settings: CorsSettings): Cors {
   const anyOrigin = settings.allowOrigins.length === 0 || settings.allowOrigins.includes("*");
@@ -46,9 +45,9 @@ export function createCors(settings: CorsSettings): Cors {
       if (request.method !== "OPTIONS" || request.headers["access-control-request-method"] === undefined) return null;
       if (settings.optionsPassthrough) return null;
       const out: Record<string, string> = { Vary: "Origin, Access-Control-Request-Method, Access-Control-Request-Headers", "Content-Length": "0" };
-      const origin = single(request.headers.origin);
-      const method = single(request.headers["access-control-request-method"]).toUpperCase();
-      const requested = single(request.headers["access-control-request-headers"]);
+      const origin = firstHeader(request, "origin");
+      const method = firstHeader(request, "access-control-request-method").toUpperCase();
+      const requested = firstHeader(request, "access-control-request-headers");
       if (origin !== "" && originAllowed(origin) && methodAllowed(method) && headersAllowed(requested)) {
         out["Access-Control-Allow-Origin"] = allowOrigin(origin);
         out["Access-Control-Allow-Methods"] = method;
@@ -61,7 +60,7 @@ export function createCors(settings: CorsSettings): Cors {
       return { status: settings.optionsSuccessStatus, headers: out, body: "" };
     },
     headers(request) {
-      const origin = single(request.headers.origin);
+      const origin = firstHeader(request, "origin");
       if (origin === "" || !originAllowed(origin) || !methodAllowed(request.method ?? "GET")) return { Vary: "Origin" };
       const out: Record<string, string> = { Vary: "Origin", "Access-Control-Allow-Origin": allowOrigin(origin) };
       if (settings.allowCredentials) out["Access-Control-Allow-Credentials"] = "true";

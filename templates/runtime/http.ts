@@ -3,8 +3,8 @@
  * `node:http` listener as a thin wrapper over it. The adapters in adapters/ wrap it too.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { BlockList, isIP } from "node:net";
 import { answer, DEFAULT_PROBES, errorAnswer, failure, replyAnswer, SUCCESS_ANSWERS } from "./answers.js";
+import { proxyList } from "./checks.js";
 import { matchRoute } from "./dispatch.js";
 import { errorText } from "./log.js";
 import { tracedPublish } from "./tracing.js";
@@ -71,26 +71,6 @@ function bodyOf(request: IncomingMessage, given: Buffer | undefined, limit: numb
     throw new Error("the request body was already read by another handler (a body parser?) and was not passed on");
   }
   return readBody(request, limit);
-}
-
-/** Trusted proxies as a BlockList, made once per options list (adapters pass the same list with every request). */
-const proxyLists = new WeakMap<readonly string[], BlockList>();
-function proxyList(list: readonly string[] | undefined): BlockList | null {
-  if (!list || list.length === 0) return null;
-  let blocks = proxyLists.get(list);
-  if (!blocks) {
-    blocks = new BlockList();
-    for (const entry of list) {
-      const [address = "", bits] = entry.split("/");
-      const family = isIP(address);
-      if (family === 0) throw new TypeError(`trustedProxies: ${JSON.stringify(entry)} is not an IP address or a CIDR range`);
-      const type = family === 6 ? "ipv6" : "ipv4";
-      if (bits === undefined) blocks.addAddress(address, type);
-      else blocks.addSubnet(address, Number(bits), type); // throws on a prefix out of range
-    }
-    proxyLists.set(list, blocks);
-  }
-  return blocks;
 }
 
 /**

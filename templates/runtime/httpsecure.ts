@@ -7,22 +7,10 @@
  * `sslProxyHeaders`) are believed only from trusted proxies.
  */
 import type { IncomingMessage } from "node:http";
-import { type BlockList, isIP } from "node:net";
+import type { BlockList } from "node:net";
 import type { TLSSocket } from "node:tls";
+import { firstHeader, fromTrustedProxy } from "./checks.js";
 import type { HttpAnswer, HttpSecurity, HttpSecuritySettings } from "./types.js";
-
-const fromTrustedProxy = (request: IncomingMessage, proxies: BlockList | null): boolean => {
-  if (!proxies) return false;
-  const raw = request.socket.remoteAddress ?? "";
-  const peer = raw.startsWith("::ffff:") && isIP(raw.slice(7)) === 4 ? raw.slice(7) : raw;
-  const family = isIP(peer);
-  return family !== 0 && proxies.check(peer, family === 6 ? "ipv6" : "ipv4");
-};
-
-const header = (request: IncomingMessage, name: string): string | undefined => {
-  const value = request.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
-};
 
 export function createHttpSecurity(settings: HttpSecuritySettings): HttpSecurity {
   // Hosts compare without case; a pattern matches the whole Host, alternatives included.
@@ -41,12 +29,12 @@ export function createHttpSecurity(settings: HttpSecuritySettings): HttpSecurity
   const isHttps = (request: IncomingMessage, proxies: BlockList | null): boolean => {
     if ((request.socket as TLSSocket).encrypted === true) return true;
     if (!fromTrustedProxy(request, proxies)) return false;
-    return Object.entries(settings.sslProxyHeaders).some(([name, value]) => header(request, name) === value);
+    return Object.entries(settings.sslProxyHeaders).some(([name, value]) => firstHeader(request, name.toLowerCase()) === value);
   };
   const hostOf = (request: IncomingMessage, proxies: BlockList | null): string => {
     if (fromTrustedProxy(request, proxies)) {
       for (const name of settings.hostProxyHeaders) {
-        const value = header(request, name);
+        const value = firstHeader(request, name.toLowerCase());
         if (value) return value;
       }
     }

@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { type BlockList, isIP } from "node:net";
+import { isTrustedProxy, plainAddress } from "./checks.js";
 import type { LimitRefusal, RateLimitSettings } from "./types.js";
 
 /** Client keys longer than this are kept as a hash. */
@@ -73,16 +74,6 @@ class Bucket {
   }
 }
 
-/** `::ffff:10.0.0.1` (an IPv4 address on an IPv6 socket) as `10.0.0.1`. */
-function plainAddress(address: string): string {
-  return address.startsWith("::ffff:") && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
-}
-
-const trusts = (proxies: BlockList, address: string) => {
-  const family = isIP(address);
-  return family !== 0 && proxies.check(address, family === 6 ? "ipv6" : "ipv4");
-};
-
 /**
  * The client's address: the socket's peer, or, when the peer is a trusted proxy, the right-most
  * address in `X-Forwarded-For` that is not one (a client can write the left of that header, never
@@ -90,7 +81,7 @@ const trusts = (proxies: BlockList, address: string) => {
  */
 export function clientAddress(request: IncomingMessage, proxies: BlockList | null): string {
   const peer = plainAddress(request.socket.remoteAddress ?? "");
-  if (!proxies || !trusts(proxies, peer)) return peer;
+  if (!isTrustedProxy(proxies, peer)) return peer;
   const header = request.headers["x-forwarded-for"];
   const hops = (Array.isArray(header) ? header.join(",") : (header ?? "")).split(",").map((hop) => plainAddress(hop.trim()));
   let client = peer;
@@ -98,7 +89,7 @@ export function clientAddress(request: IncomingMessage, proxies: BlockList | nul
     const hop = hops[i] ?? "";
     if (isIP(hop) === 0) break; // not an address: nothing left of it can be believed
     client = hop;
-    if (!trusts(proxies, hop)) break;
+    if (!isTrustedProxy(proxies, hop)) break;
   }
   return client;
 }

@@ -1,7 +1,8 @@
 // Helpers for the end-to-end tests: a RabbitMQ connection of the test's own, generated code
 // written to .tmp/ and imported, HTTP requests, and exact message assertions.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders, type RequestListener } from "node:http";
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders, type RequestListener } from "node:http";
+import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { connect, type Channel, type ChannelModel, type GetMessage } from "amqplib";
@@ -82,6 +83,24 @@ export async function generateAndImport(name: string, text: string, file: string
   const mod = (await import(pathToFileURL(join(dir, "index.ts")).href)) as GeneratedModule;
   const runtime = (await import(pathToFileURL(join(dir, "runtime", "publisher.ts")).href)) as RuntimeModule;
   return { dir, diagnostics: result.diagnostics, mod, runtime };
+}
+
+/**
+ * A generated module's `node:http` listener on the real broker (on loopback, a port of its own)
+ * for the length of `fn`, which gets its port and its publisher; closed after, whatever `fn` does.
+ */
+export async function withListener<T>(generated: Generated, options: ListenerOptions, fn: (port: number, publisher: GenPublisher) => Promise<T>): Promise<T> {
+  const publisher = generated.mod.createPublisher({ url: AMQP_URL, logger: collectingLogger() });
+  await publisher.ready();
+  const server = createServer(generated.mod.createRequestListener(publisher, options));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    return await fn((server.address() as AddressInfo).port, publisher);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await publisher.close();
+  }
 }
 
 /** Queue and exchange names declared by a generated module's routes. */
