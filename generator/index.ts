@@ -5,10 +5,12 @@
  *   load → validate → analyse (KrakenD → IR) → plan (names, files) → emit
  */
 import { analyse } from "./pipeline/analyse.js";
+import { asyncapiDocument } from "./pipeline/asyncapi.js";
 import { Diagnostics } from "./diagnostics/catalogue.js";
 import { diagnosticAt, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostics.js";
 import { emit, type BodyCode, type GeneratedFile } from "./pipeline/emit.js";
 import { load } from "./pipeline/load.js";
+import type { ProgramIR } from "./pipeline/ir.js";
 import { plan, type RoutePlan } from "./pipeline/plan.js";
 import { terminalSafe } from "./diagnostics/format.js";
 import { ADAPTERS, loadTemplates, TemplateError, type Adapter, type Templates } from "./pipeline/templates.js";
@@ -29,6 +31,16 @@ export interface GenerateOptions {
    * listener. Default none. An unknown name throws a TypeError (check against `ADAPTERS`).
    */
   adapters?: readonly Adapter[];
+  /**
+   * Write `asyncapi.json`, the AsyncAPI 3.0 contract of every message the service publishes.
+   * Default true.
+   */
+  asyncapi?: boolean;
+  /**
+   * Write typed consumers (`consumers/<route>.ts`): decode, consume and, for request-reply
+   * routes, serve each route's messages. Default false.
+   */
+  consumers?: boolean;
   /**
    * Called with each file as soon as it is rendered, before generate() returns (the result lists
    * them all again), so that a writer can work while the rest render. Only called once the config
@@ -103,9 +115,19 @@ export async function generate(config: string | object, options: GenerateOptions
   lap("plan");
   const bodies = await compileBodies(plans, file, loaded.source, diagnostics);
   lap("bodies");
+  let asyncapi: string | null = null;
+  if (options.asyncapi !== false) {
+    asyncapi = contract(program, plans, bodies, file, loaded.source, diagnostics);
+    lap("contract");
+  }
   let files: GeneratedFile[];
   try {
-    files = emit(program, plans, templatesFor(options.templates), bodies, adapters, options.onFile);
+    files = emit(program, plans, templatesFor(options.templates), bodies, {
+      adapters,
+      asyncapi,
+      consumers: options.consumers === true,
+      ...(options.onFile ? { onFile: options.onFile } : {}),
+    });
   } catch (err) {
     // A custom template that fails to render is the user's input, not a bug: say which folder.
     // Anything else (a bug, or the caller's onFile failing) is thrown as it is.
@@ -116,6 +138,26 @@ export async function generate(config: string | object, options: GenerateOptions
   }
   lap("emit");
   return done(diagnostics, files);
+}
+
+/** asyncapi.json's text; a body schema keyword it cannot carry is a warning (AG253). */
+function contract(
+  program: ProgramIR,
+  plans: readonly RoutePlan[],
+  bodies: ReadonlyMap<RoutePlan, BodyCode>,
+  file: string,
+  source: ReturnType<typeof load>["source"],
+  diagnostics: Diagnostic[],
+): string {
+  // Pointers within each body schema, as the body compiler gives them.
+  const unsupported = new Map(plans.map((p) => [p, bodies.get(p)?.unsupported ?? []]));
+  const { text, notCarried } = asyncapiDocument(program, plans, unsupported);
+  for (const { plan, pointer } of notCarried) {
+    const at = (plan.route.bodySchema?.pointer ?? "") + pointer;
+    const keyword = (pointer.split("/").pop() ?? "").replace(/~1/g, "/").replace(/~0/g, "~");
+    diagnostics.push(diagnosticAt(Diagnostics.AG253({ keyword }), file, source.locate(at, "key"), at));
+  }
+  return text;
 }
 
 /** Body types (json-schema-to-typescript) and validators, only for endpoints that validate. */

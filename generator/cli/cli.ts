@@ -36,6 +36,9 @@ interface CliOptions {
   verify?: boolean;
   templates?: string;
   adapter?: Adapter[];
+  /** False with `--no-asyncapi`. */
+  asyncapi?: boolean;
+  consumers?: boolean;
   verbose?: boolean;
   quiet?: boolean;
   color?: boolean;
@@ -206,6 +209,8 @@ async function generateAndWrite(
     file: configPath,
     ...(options.templates ? { templates: resolve(options.templates) } : {}),
     ...(options.adapter && options.adapter.length > 0 ? { adapters: options.adapter } : {}),
+    asyncapi: options.asyncapi !== false,
+    consumers: options.consumers === true,
     ...(staged ? { onFile: (file: GeneratedFile) => staged.add(file) } : {}),
   });
   Object.assign(timings, result.timings);
@@ -368,6 +373,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--force", "overwrite generated files edited by hand, and files of yours in the way")
     .option("--verify", "type-check the generated code in memory before writing anything")
     .option("--templates <dir>", "use the *.hbs files in <dir> instead of the built-in templates of the same name")
+    .option("--no-asyncapi", "do not write asyncapi.json, the AsyncAPI 3.0 contract of the messages")
+    .option("--consumers", "also write typed consumers (consumers/): decode, consume and serve each route's messages")
     .addOption(new Option("--adapter <name...>", "also generate adapters for these libraries (HTTP frameworks, metrics, traces)").choices([...ADAPTERS]))
     .option("--verbose", "print the time of each phase, start-up and writing included")
     .option("-q, --quiet", "print errors only")

@@ -370,7 +370,7 @@ export const CATALOGUE = {
   AG222: entry<{ keyword: string }>({
     severity: "warning",
     title: "a body-schema keyword the generated validator does not enforce",
-    message: (f) => `JSON Schema keyword at ${f.keyword} is not enforced by the generated validator.`,
+    message: (f) => `JSON Schema keyword at ${f.keyword} is not enforced by the generated validator, nor described in asyncapi.json.`,
     fix: "Express the rule with supported keywords, or accept that it is not checked.",
   }),
   AG223: entry<{ endpoint: string; others: number }>({
@@ -744,6 +744,13 @@ export const CATALOGUE = {
     message: () =>
       '"ssl_redirect" redirects every request that did not reach the service over TLS. Behind a proxy or load balancer that terminates TLS, that is every request, unless "ssl_proxy_headers" says how the proxy marks HTTPS ones.',
     fix: 'Add "ssl_proxy_headers": { "X-Forwarded-Proto": "https" } and pass the proxy\'s address as "trustedProxies" (or "router.trusted_proxies"); or remove "ssl_redirect" if the service terminates TLS itself.',
+  }),
+  AG253: entry<{ keyword: string }>({
+    severity: "warning",
+    title: "a body schema keyword asyncapi.json cannot carry",
+    message: (f) =>
+      `${quote(f.keyword)} is not part of JSON Schema draft-07, the schema format of AsyncAPI 3.0: asyncapi.json describes the body without it. The producer's validation is not affected.`,
+    fix: (f) => (f.keyword === "$anchor" ? 'Refer to the schema by its JSON pointer ("#/definitions/...") and remove "$anchor".' : `Remove ${quote(f.keyword)}, or say the same in draft-07 terms.`),
   }),
 
   /** `folder`: the `--templates` folder; `problem`: the first line of the render error. */

@@ -27,6 +27,10 @@ export interface KrakendConfig {
    */
   version: 2 | 3;
   /**
+   * The service's name, as KrakenD reports it. amqp-gen makes it the title of asyncapi.json.
+   */
+  name?: string;
+  /**
    * Default `host` list for backends that declare none.
    */
   host?: string[];

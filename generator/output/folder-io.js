@@ -33,7 +33,7 @@ export const sha256 =
  * @param {string} path
  */
 export function isGeneratedPlace(path) {
-  return /^(index|runtime)\.ts$/.test(path) || /^(routes|adapters)\/[a-z0-9-]+(\.body)?\.ts$/.test(path);
+  return /^(index|runtime)\.ts$/.test(path) || /^(routes|adapters|consumers)\/[a-z0-9-]+(\.body)?\.ts$/.test(path);
 }
 
 /**

@@ -879,7 +879,8 @@ export function analyse(config: unknown, file: string, source: SourceMap): Analy
   pending.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
   const { brokers, routes } = withBrokers(pending);
   passes(PROGRAM_RULES, { routes, version: root.version }, reporter);
-  return { program: { source: file, brokers, routes, httpSecurity, cors, trustedProxies }, diagnostics: reporter.list };
+  const name = typeof root.name === "string" && root.name.trim() !== "" ? root.name : null;
+  return { program: { source: file, name, brokers, routes, httpSecurity, cors, trustedProxies }, diagnostics: reporter.list };
 }
 
 /** `amqp://user:pass@host:5672/vhost` → `amqp://host:5672/vhost`; null when not an AMQP URL. */

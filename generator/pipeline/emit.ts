@@ -2,6 +2,7 @@
  * Phase 5: emit. The plan in, file contents out: each template rendered with its view
  * (views.ts), the runtime's files copied, the runtime imports of route files filled in.
  */
+import { ASYNCAPI_FILE } from "./asyncapi.js";
 import { ADAPTERS, TemplateError, type Adapter, type Templates } from "./templates.js";
 import type { ProgramIR } from "./ir.js";
 import type { RoutePlan } from "./plan.js";
@@ -27,14 +28,23 @@ export interface BodyCode {
   unsupported: string[];
 }
 
+export interface EmitOptions {
+  readonly adapters?: readonly Adapter[];
+  /** asyncapi.json's text, made by the contract phase; null: none. */
+  readonly asyncapi?: string | null;
+  /** Whether to write the typed consumers (`consumers/`). */
+  readonly consumers?: boolean;
+  readonly onFile?: (file: GeneratedFile) => void;
+}
+
 export function emit(
   program: ProgramIR,
   plans: readonly RoutePlan[],
   templates: Templates,
   bodies: ReadonlyMap<RoutePlan, BodyCode>,
-  adapters: readonly Adapter[] = [],
-  onFile?: (file: GeneratedFile) => void,
+  options: EmitOptions = {},
 ): GeneratedFile[] {
+  const { adapters = [], asyncapi = null, onFile } = options;
   const files: GeneratedFile[] = [];
   const add = (file: GeneratedFile) => {
     files.push(file);
@@ -73,6 +83,7 @@ export function emit(
       add({ path: `adapters/${adapter}.ts`, content: normalised(templates.adapters[adapter](view)) });
     }
   }
+  if (asyncapi !== null) add({ path: ASYNCAPI_FILE, content: asyncapi });
   // After the files that import it: an optional runtime module goes only where something uses it.
   for (const file of runtimeFiles(files)) add(file);
   // Review tools (GitHub's linguist, and others reading .gitattributes) fold generated files.

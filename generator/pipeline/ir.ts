@@ -110,6 +110,8 @@ export interface RouteIR {
 export interface ProgramIR {
   /** The config file name as given (relative), for generated comments. */
   readonly source: string;
+  /** The config's `name`, when it has one: the title of asyncapi.json. */
+  readonly name: string | null;
   readonly brokers: readonly BrokerIR[];
   /** Sorted by path, then method. */
   readonly routes: readonly RouteIR[];

@@ -115,8 +115,13 @@ export const RUNTIME_IMPORTS_SLOT = "\u0000runtime imports\u0000";
  * Source line of generated files: the config's base name and the endpoint (`METHOD path`, unique
  * among routes), never an absolute path nor an array index that would change with endpoint order.
  */
+/** The config's file name without its folders: generated files never carry a path of the machine. */
+export function configFileName(program: ProgramIR): string {
+  return program.source.split(/[\\/]/).pop() || "krakend.json";
+}
+
 export function sourceLine(program: ProgramIR, route?: RouteIR, part?: string): string {
-  const base = program.source.split(/[\\/]/).pop() ?? "krakend.json";
+  const base = configFileName(program);
   if (!route) return commentText(base, 200);
   return commentText(`${base}, endpoint ${route.method} ${route.path}${part ? `, ${part}` : ""}`, 200);
 }

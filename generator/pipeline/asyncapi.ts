@@ -1,0 +1,325 @@
+/**
+ * asyncapi.json: the contract of every message the generated service publishes, in AsyncAPI
+ * 3.0.0, for the teams that consume them. Built from the IR alone, so it says what the
+ * generated code does: one channel per exchange and routing-key template (with the AMQP channel
+ * binding 0.3.0), one `send` operation per route, and per message the headers really written
+ * (arrays of strings, as KrakenD writes them), the body's JSON Schema, and the AMQP properties
+ * taken from path params. Deterministic: no date, no path, no credential; the version is a hash
+ * of the content.
+ */
+import { createHash } from "node:crypto";
+import type { BrokerIR, ProgramIR, RouteIR } from "./ir.js";
+import { messageHeaders, messageProperties, paramText } from "./message.js";
+import { payloadSchema } from "./payload-schema.js";
+import type { RoutePlan } from "./plan.js";
+import { configFileName } from "./views.js";
+
+export const ASYNCAPI_FILE = "asyncapi.json";
+export const ASYNCAPI_VERSION = "3.0.0";
+const AMQP_BINDING_VERSION = "0.3.0";
+
+type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json | undefined };
+type JsonObject = { [key: string]: Json | undefined };
+
+/** A body schema left out of the document in part: the caller reports each pointer (AG253). */
+export interface NotCarried {
+  readonly plan: RoutePlan;
+  /** Within the endpoint's body schema. */
+  readonly pointer: string;
+}
+
+export interface AsyncApiResult {
+  /** The document's text, formatted, with a final newline. */
+  readonly text: string;
+  readonly notCarried: readonly NotCarried[];
+}
+
+/** What the body compiler found each route's schema not to enforce. */
+export type UnsupportedByRoute = ReadonlyMap<RoutePlan, readonly string[]>;
+
+const ARRAY_OF_STRINGS = { type: "array", items: { type: "string" } } as const;
+
+/** AsyncAPI's component and channel keys: letters, digits, `.`, `_` and `-`. */
+const safeKey = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^_+|_+$/g, "") || "_";
+const shortHash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 6);
+
+/** The routing key as an AsyncAPI address: `{param}` for a key from a param, null when it cannot be written so. */
+function address(route: RouteIR): string | null {
+  switch (route.routingKey.kind) {
+    case "param":
+      return `{${route.routingKey.ref.param.name}}`;
+    case "empty":
+      return "";
+    case "static":
+      // Braces in a literal key would read as parameters: the key is then in the description only.
+      return /[{}]/.test(route.routingKey.value) ? null : route.routingKey.value;
+  }
+}
+
+function routingKeyText(route: RouteIR): string {
+  switch (route.routingKey.kind) {
+    case "param":
+      return `the value of ${paramText(route.routingKey.ref)}`;
+    case "empty":
+      return `the empty key (KrakenD publishes with it when "static_routing_key" is not set: ${JSON.stringify(route.routingKey.literal)} is not used)`;
+    case "static":
+      return JSON.stringify(route.routingKey.value);
+  }
+}
+
+/** The virtual host an amqp:// URL names, as amqplib reads it: the path without its slash, `/` when empty. */
+function vhostOf(url: string): string {
+  try {
+    const path = new URL(url).pathname.slice(1);
+    return path === "" ? "/" : decodeURIComponent(path);
+  } catch {
+    return "/";
+  }
+}
+
+/** The servers of each broker: `broker` alone, else `broker-<n>` (and `-<m>` for a failover list). */
+function serverIds(brokers: readonly BrokerIR[]): string[][] {
+  return brokers.map((broker, b) =>
+    broker.urls.map((_, u) => {
+      const base = brokers.length === 1 ? "broker" : `broker-${b + 1}`;
+      return broker.urls.length === 1 ? base : `${base}-${u + 1}`;
+    }),
+  );
+}
+
+function server(url: string, position: string): JsonObject {
+  const parsed = new URL(url);
+  // Host and port, protocol and virtual host: never the user, password or query.
+  const pathname = parsed.pathname && parsed.pathname !== "/" ? parsed.pathname : undefined;
+  return {
+    host: parsed.host,
+    protocol: parsed.protocol.replace(/:$/, ""),
+    ...(pathname ? { pathname } : {}),
+    description: `RabbitMQ${position}. Credentials are not part of the contract: ask the service's operators.`,
+  };
+}
+
+/** The headers of a route's messages (message.ts) as a schema. */
+function headersSchema(route: RouteIR): JsonObject {
+  const headers = messageHeaders(route);
+  const properties: JsonObject = {};
+  for (const h of headers.known) properties[h.name] = { ...ARRAY_OF_STRINGS, minItems: 1, ...(h.single ? { maxItems: 1 } : {}), description: h.description };
+  // A tracing subscriber (the OpenTelemetry adapter) adds its trace context as plain strings.
+  const traceContext = {
+    type: "string",
+    description: "Trace context a tracing subscriber adds (traceparent and tracestate with the W3C propagator).",
+  } as const;
+  return {
+    type: "object",
+    description:
+      headers.others === "forwarded"
+        ? "Every request header but the hop-by-hop ones and Host, as arrays of strings (one item per header line), with canonical names."
+        : "The request headers the endpoint forwards (input_headers), as arrays of strings (one item per header line).",
+    properties,
+    required: headers.known.filter((h) => h.required).map((h) => h.name),
+    additionalProperties: headers.others === "forwarded" ? { anyOf: [ARRAY_OF_STRINGS, traceContext] } : traceContext,
+  };
+}
+
+/** The message's AMQP properties (message.ts), as a schema of amqplib's names for them (`message.properties`). */
+function propertiesSchema(route: RouteIR): JsonObject {
+  const properties: JsonObject = {
+    deliveryMode: {
+      const: route.persistent ? 2 : 1,
+      description: route.persistent ? "Persistent: the exchange is durable." : "Transient: the exchange is not durable.",
+    },
+    timestamp: { type: "integer", description: "When the request was published, in whole seconds since the Unix epoch." },
+  };
+  const required = ["deliveryMode", "timestamp"];
+  for (const p of messageProperties(route)) {
+    const bounds = p.name === "priority" ? { minimum: 0, maximum: 255 } : p.name === "expiration" ? { pattern: "^[0-9]+$" } : {};
+    properties[p.name] = {
+      ...(p.value === null ? { type: p.type, ...bounds } : { const: p.value }),
+      description: p.description,
+      ...(p.param === null ? {} : { "x-path-param": p.param }),
+    };
+    if (p.required) required.push(p.name);
+  }
+  return { type: "object", properties, required };
+}
+
+export function asyncapiDocument(program: ProgramIR, plans: readonly RoutePlan[], unsupported: UnsupportedByRoute): AsyncApiResult {
+  const notCarried: NotCarried[] = [];
+  const ids = serverIds(program.brokers);
+  const servers: JsonObject = {};
+  program.brokers.forEach((broker, b) => {
+    broker.urls.forEach((url, u) => {
+      const position = `${program.brokers.length > 1 ? ` (connection ${b + 1})` : ""}${broker.urls.length > 1 ? `, host ${u + 1} of ${broker.urls.length} (tried in order)` : ""}`;
+      servers[ids[b]?.[u] as string] = server(url, position);
+    });
+  });
+  const serverRefs = (brokers: Iterable<number>) => [...new Set(brokers)].sort().flatMap((b) => (ids[b] ?? []).map((id) => ({ $ref: `#/servers/${id}` })));
+
+  // Channels: routes publishing to the same exchange with the same key template share one.
+  const channelOf = new Map<RoutePlan, string>();
+  const byIdentity = new Map<string, RoutePlan[]>();
+  for (const p of plans) {
+    const identity = `${p.route.exchange.name}\u0000${address(p.route) ?? routingKeyText(p.route)}`;
+    byIdentity.set(identity, [...(byIdentity.get(identity) ?? []), p]);
+  }
+  const taken = new Map<string, number>();
+  // Named for a reader: `orders.by-region` for `{region}`, `events.all` for `events.#`.
+  const keyName = (route: RouteIR) =>
+    (address(route) ?? "")
+      .replace(/\{([^}]*)\}/g, "by-$1")
+      .replace(/#/g, "all")
+      .replace(/\*/g, "any") || (route.routingKey.kind === "empty" ? "empty-key" : "key");
+  const baseOf = (plan: RoutePlan) => safeKey(`${plan.route.exchange.name}.${keyName(plan.route)}`);
+  for (const group of byIdentity.values()) taken.set(baseOf(group[0] as RoutePlan), (taken.get(baseOf(group[0] as RoutePlan)) ?? 0) + 1);
+  const channels: JsonObject = {};
+  const messages: JsonObject = {};
+  const schemas: JsonObject = {};
+  for (const [identity, group] of byIdentity) {
+    const first = group[0] as RoutePlan;
+    const base = baseOf(first);
+    const id = (taken.get(base) ?? 0) > 1 ? `${base}-${shortHash(identity)}` : base;
+    const route = first.route;
+    const key = address(route);
+    const channelMessages: JsonObject = {};
+    for (const p of group) {
+      channelOf.set(p, id);
+      channelMessages[`${p.typeName}Message`] = { $ref: `#/components/messages/${p.typeName}Message` };
+    }
+    const exchange = route.exchange;
+    channels[id] = {
+      address: key,
+      title: `${exchange.name}: ${routingKeyText(route)}`,
+      ...(key === null ? { description: `Routing key ${routingKeyText(route)}.` } : {}),
+      ...(route.routingKey.kind === "param"
+        ? {
+            parameters: {
+              [route.routingKey.ref.param.name]: { description: `The routing key: ${paramText(route.routingKey.ref)} of the HTTP request, percent-decoded.` },
+            },
+          }
+        : {}),
+      messages: channelMessages,
+      ...(program.brokers.length > 1 ? { servers: serverRefs(group.map((p) => p.route.broker)) } : {}),
+      bindings: {
+        amqp: {
+          is: "routingKey",
+          exchange: {
+            name: exchange.name,
+            type: exchange.type,
+            durable: exchange.durable,
+            autoDelete: exchange.autoDelete,
+            vhost: vhostOf(program.brokers[route.broker]?.urls[0] ?? ""),
+          },
+          bindingVersion: AMQP_BINDING_VERSION,
+        },
+      },
+      ...(route.queue
+        ? {
+            "x-amqp-queue": {
+              name: route.queue.name,
+              durable: route.queue.durable,
+              bindingKey: route.queue.bindingKey,
+              ...(Object.keys(route.queue.arguments).length > 0 ? { arguments: { ...route.queue.arguments } } : {}),
+              declaredByProducer: route.declare,
+            },
+          }
+        : {}),
+      ...(Object.keys(exchange.arguments).length > 0 ? { "x-amqp-exchange-arguments": { ...exchange.arguments } } : {}),
+    };
+  }
+
+  const operations: JsonObject = {};
+  for (const p of plans) {
+    const route = p.route;
+    const channel = channelOf.get(p) as string;
+    const messageId = `${p.typeName}Message`;
+    let payload: Json | undefined;
+    if (route.bodySchema) {
+      const name = `${p.typeName}Body`;
+      const carried = payloadSchema(route.bodySchema.schema, `#/components/schemas/${name}`, unsupported.get(p) ?? []);
+      for (const pointer of carried.notCarried) notCarried.push({ plan: p, pointer });
+      schemas[name] = carried.schema as Json;
+      payload = { $ref: `#/components/schemas/${name}` };
+    }
+    messages[messageId] = {
+      name: messageId,
+      title: `${route.method} ${route.path}`,
+      summary: `The body of a ${route.method} ${route.path} request${route.bodySchema ? ", validated against the endpoint's JSON Schema" : ", byte for byte (the endpoint does not validate it)"}.`,
+      contentType: route.bodySchema ? "application/json" : "application/octet-stream",
+      headers: headersSchema(route),
+      ...(payload === undefined ? {} : { payload }),
+      "x-amqp-properties": propertiesSchema(route),
+    };
+    const operation: JsonObject = {
+      action: "send",
+      title: `${route.method} ${route.path}`,
+      summary: `Each ${route.method} ${route.path} request that passes the endpoint's checks, published to ${JSON.stringify(route.exchange.name)} with ${routingKeyText(route)} as the routing key.`,
+      channel: { $ref: `#/channels/${channel}` },
+      messages: [{ $ref: `#/channels/${channel}/messages/${messageId}` }],
+      bindings: {
+        amqp: {
+          deliveryMode: route.persistent ? 2 : 1,
+          mandatory: route.mandatory,
+          timestamp: true,
+          bindingVersion: AMQP_BINDING_VERSION,
+        },
+      },
+      "x-http": { method: route.method, path: route.path },
+    };
+    if (route.reply) {
+      const replyChannel = safeKey(`${p.id}.reply`);
+      const replyMessage = `${p.typeName}Reply`;
+      channels[replyChannel] = {
+        address: null,
+        title: `Replies to ${route.method} ${route.path}`,
+        description: `Each request's reply_to (direct reply-to), on the default exchange. The HTTP request waits ${route.reply.timeoutMs} ms for it.`,
+        messages: { [replyMessage]: { $ref: `#/components/messages/${replyMessage}` } },
+        bindings: {
+          amqp: {
+            is: "routingKey",
+            exchange: { type: "default", vhost: vhostOf(program.brokers[route.broker]?.urls[0] ?? "") },
+            bindingVersion: AMQP_BINDING_VERSION,
+          },
+        },
+      };
+      messages[replyMessage] = {
+        name: replyMessage,
+        title: `Reply to ${route.method} ${route.path}`,
+        summary: "Answered to the HTTP client as it is: status 200, this body, and this content type (application/octet-stream when it has none).",
+        payload: { description: "Any bytes: the HTTP answer's body." },
+        "x-amqp-properties": {
+          type: "object",
+          properties: {
+            correlationId: { type: "string", description: "The request message's correlation_id, copied." },
+            contentType: { type: "string", description: "The HTTP answer's Content-Type." },
+          },
+          required: ["correlationId"],
+        },
+      };
+      operation["description"] =
+        'Request-reply. The responder publishes its reply to the default exchange ("") with the request\'s reply_to as the routing key and its correlation_id copied, ' +
+        `within ${route.reply.timeoutMs} ms; a reply that comes later, or with another correlation_id, is dropped.`;
+      operation["reply"] = {
+        address: { location: "$message.header#/replyTo", description: "The request's reply_to property." },
+        channel: { $ref: `#/channels/${replyChannel}` },
+        messages: [{ $ref: `#/channels/${replyChannel}/messages/${replyMessage}` }],
+      };
+    }
+    operations[p.id] = operation;
+  }
+
+  const document: JsonObject = {
+    asyncapi: ASYNCAPI_VERSION,
+    info: {
+      title: program.name ?? configFileName(program),
+      version: "",
+      description: `The messages the service generated by amqp-gen from ${configFileName(program)} publishes to RabbitMQ: one operation per HTTP endpoint. The version is a hash of this document: it changes when the contract does.`,
+    },
+    ...(Object.keys(servers).length > 0 ? { servers } : {}),
+    channels,
+    operations,
+    components: { messages, ...(Object.keys(schemas).length > 0 ? { schemas } : {}) },
+  };
+  const hashed = JSON.stringify(document);
+  (document["info"] as JsonObject)["version"] = createHash("sha256").update(hashed).digest("hex").slice(0, 12);
+  return { text: `${JSON.stringify(document, null, 2)}\n`, notCarried };
+}

@@ -1,0 +1,119 @@
+/**
+ * What one message of a route carries, beyond its body: the headers the generated code writes
+ * (`forwardHeaders` in runtime/checks.ts, then the JWT check's propagated claims) and the AMQP
+ * properties it sets. One place, read by asyncapi.json (the contract) and by the typed
+ * consumers (which check it), so that the two cannot disagree.
+ */
+import { USER_AGENT } from "../../templates/runtime/checks.js";
+import type { ParamRef, RouteIR } from "./ir.js";
+
+export interface HeaderFact {
+  /** As the message carries it (canonical). */
+  readonly name: string;
+  /** Whether every message has it. */
+  readonly required: boolean;
+  /** At most one item. */
+  readonly single: boolean;
+  readonly description: string;
+}
+
+export interface MessageHeaders {
+  readonly known: readonly HeaderFact[];
+  /**
+   * Any other header: with `input_headers: ["*"]`, every request header (arrays of strings);
+   * else only what a tracing subscriber adds (trace context, plain strings).
+   */
+  readonly others: "forwarded" | "trace-context";
+}
+
+/** AMQP properties that come from the request, by amqplib's names. */
+export type PropertyName = "messageId" | "priority" | "expiration" | "replyTo" | "correlationId" | "contentType";
+
+export interface PropertyFact {
+  readonly name: PropertyName;
+  readonly required: boolean;
+  readonly type: "string" | "integer";
+  readonly description: string;
+  /** The path param it is taken from, when it is. */
+  readonly param: string | null;
+  /** Its one value, when it has one. */
+  readonly value: string | null;
+}
+
+/** The AMQP `reply_to` of request-reply routes: RabbitMQ's direct reply-to pseudo-queue. */
+export const DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
+
+/** A path param, as a reader is told of it. */
+export const paramText = (ref: ParamRef) => `the path param {${ref.param.name}}`;
+
+const quoted = (text: string) => JSON.stringify(text);
+
+export function messageHeaders(route: RouteIR): MessageHeaders {
+  const all = route.inputHeaders === "*";
+  const listed = all ? [] : (route.inputHeaders as readonly string[]);
+  const known = new Map<string, HeaderFact>();
+  const add = (fact: HeaderFact) => known.set(fact.name, fact);
+  for (const name of listed) {
+    add({ name, required: false, single: false, description: `The request's ${name} header: one item per header line.` });
+  }
+  // Written for every request, replacing a forwarded header of the same name.
+  add({ name: "X-Forwarded-For", required: true, single: true, description: "The address of the client's connection." });
+  add({ name: "X-Forwarded-Host", required: true, single: true, description: "The request's Host header." });
+  const userAgentForwarded = all || listed.includes("User-Agent");
+  add({
+    name: "User-Agent",
+    required: true,
+    single: !userAgentForwarded,
+    description: userAgentForwarded
+      ? `The client's User-Agent header (one item per line), or ${quoted(USER_AGENT)} when it sent none.`
+      : `Always ${quoted(USER_AGENT)}: the client's User-Agent is not forwarded.`,
+  });
+  if (userAgentForwarded) {
+    add({ name: "X-Forwarded-Via", required: false, single: true, description: `${quoted(USER_AGENT)}, when the client's User-Agent is forwarded.` });
+  }
+  for (const [claim, header] of route.jwt?.propagate ?? []) {
+    const list = route.jwt?.preserveArrays ? " (one item per element when the claim is a list)" : "";
+    add({
+      name: header,
+      required: true,
+      single: !route.jwt?.preserveArrays,
+      description: `The token's claim ${quoted(claim.join("."))}${list}; replaces a client header of the same name.`,
+    });
+  }
+  return { known: [...known.values()], others: all ? "forwarded" : "trace-context" };
+}
+
+export function messageProperties(route: RouteIR): PropertyFact[] {
+  const facts: PropertyFact[] = [];
+  const fromParam = (name: PropertyName, ref: ParamRef | null, type: PropertyFact["type"]) => {
+    if (ref) facts.push({ name, required: true, type, description: `From ${paramText(ref)}.`, param: ref.param.name, value: null });
+  };
+  fromParam("messageId", route.messageId, "string");
+  fromParam("priority", route.priority, "integer");
+  fromParam("expiration", route.expiration, "string");
+  // A request-reply route's reply_to is its own: the publisher sets it.
+  if (!route.reply) fromParam("replyTo", route.replyTo, "string");
+  if (route.reply) {
+    facts.push({
+      name: "replyTo",
+      required: true,
+      type: "string",
+      description: "Direct reply-to: answer on the default exchange with this as the routing key.",
+      param: null,
+      value: DIRECT_REPLY_TO,
+    });
+    facts.push({ name: "correlationId", required: true, type: "string", description: "Copy it into the reply's correlation_id.", param: null, value: null });
+  }
+  const forwardsContentType = route.inputHeaders === "*" || route.inputHeaders.some((h) => h.toLowerCase() === "content-type");
+  if (forwardsContentType) {
+    facts.push({
+      name: "contentType",
+      required: false,
+      type: "string",
+      description: "The request's Content-Type header (its first line), when it sent one.",
+      param: null,
+      value: null,
+    });
+  }
+  return facts;
+}
