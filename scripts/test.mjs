@@ -45,6 +45,7 @@ const TIMING = new Set(["quiet-faults"]);
 const NO_BROKER = new Set([
   "analyse",
   "api",
+  "asyncapi",
   "catalogue",
   "cli",
   "diagnostics-format",

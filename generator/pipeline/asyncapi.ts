@@ -124,17 +124,19 @@ function headersSchema(route: RouteIR): JsonObject {
 /** The message's AMQP properties (message.ts), as a schema of amqplib's names for them (`message.properties`). */
 function propertiesSchema(route: RouteIR): JsonObject {
   const properties: JsonObject = {
-    deliveryMode: {
-      const: route.persistent ? 2 : 1,
-      description: route.persistent ? "Persistent: the exchange is durable." : "Transient: the exchange is not durable.",
-    },
+    // A transient message carries no delivery mode: AMQP reads its absence as 1.
+    deliveryMode: route.persistent
+      ? { const: 2, description: "Persistent: the exchange is durable." }
+      : { const: 1, description: "Absent: transient (the exchange is not durable)." },
     timestamp: { type: "integer", description: "When the request was published, in whole seconds since the Unix epoch." },
   };
-  const required = ["deliveryMode", "timestamp"];
+  const required = [...(route.persistent ? ["deliveryMode"] : []), "timestamp"];
   for (const p of messageProperties(route)) {
     const bounds = p.name === "priority" ? { minimum: 0, maximum: 255 } : p.name === "expiration" ? { pattern: "^[0-9]+$" } : {};
     properties[p.name] = {
-      ...(p.value === null ? { type: p.type, ...bounds } : { const: p.value }),
+      type: p.type,
+      ...bounds,
+      ...(p.pattern === null ? {} : { pattern: p.pattern }),
       description: p.description,
       ...(p.param === null ? {} : { "x-path-param": p.param }),
     };

@@ -36,8 +36,8 @@ export interface PropertyFact {
   readonly description: string;
   /** The path param it is taken from, when it is. */
   readonly param: string | null;
-  /** Its one value, when it has one. */
-  readonly value: string | null;
+  /** A pattern every value matches, when there is one. */
+  readonly pattern: string | null;
 }
 
 /** The AMQP `reply_to` of request-reply routes: RabbitMQ's direct reply-to pseudo-queue. */
@@ -86,7 +86,7 @@ export function messageHeaders(route: RouteIR): MessageHeaders {
 export function messageProperties(route: RouteIR): PropertyFact[] {
   const facts: PropertyFact[] = [];
   const fromParam = (name: PropertyName, ref: ParamRef | null, type: PropertyFact["type"]) => {
-    if (ref) facts.push({ name, required: true, type, description: `From ${paramText(ref)}.`, param: ref.param.name, value: null });
+    if (ref) facts.push({ name, required: true, type, description: `From ${paramText(ref)}.`, param: ref.param.name, pattern: null });
   };
   fromParam("messageId", route.messageId, "string");
   fromParam("priority", route.priority, "integer");
@@ -98,11 +98,12 @@ export function messageProperties(route: RouteIR): PropertyFact[] {
       name: "replyTo",
       required: true,
       type: "string",
-      description: "Direct reply-to: answer on the default exchange with this as the routing key.",
+      description:
+        "Direct reply-to: the broker gives each request an address of its own under amq.rabbitmq.reply-to; answer on the default exchange with it as the routing key.",
       param: null,
-      value: DIRECT_REPLY_TO,
+      pattern: `^${DIRECT_REPLY_TO.replace(/\./g, "\\.")}`,
     });
-    facts.push({ name: "correlationId", required: true, type: "string", description: "Copy it into the reply's correlation_id.", param: null, value: null });
+    facts.push({ name: "correlationId", required: true, type: "string", description: "Copy it into the reply's correlation_id.", param: null, pattern: null });
   }
   const forwardsContentType = route.inputHeaders === "*" || route.inputHeaders.some((h) => h.toLowerCase() === "content-type");
   if (forwardsContentType) {
@@ -112,7 +113,7 @@ export function messageProperties(route: RouteIR): PropertyFact[] {
       type: "string",
       description: "The request's Content-Type header (its first line), when it sent one.",
       param: null,
-      value: null,
+      pattern: null,
     });
   }
   return facts;

@@ -1,0 +1,484 @@
+/**
+ * The consuming side of a route's messages: decoding a message against what the generator knows
+ * of the route (its headers, properties and body), consuming the route's queue with acks after
+ * the handler, and serving the requests of request-reply routes. Generated route files wrap
+ * these with typed names; a service that only consumes needs no publisher.
+ */
+import type { Channel, ConsumeMessage } from "amqplib";
+import { errorText, stderrLogger } from "./log.js";
+import type { RouteInfo } from "./types.js";
+
+/** What a message of a route looks like, as the generator knows it. */
+export interface MessageShape {
+  /** Headers every message carries: arrays of strings. */
+  readonly requiredHeaders: readonly string[];
+  /** Headers a message may carry: arrays of strings. */
+  readonly optionalHeaders: readonly string[];
+  /**
+   * Any other header: "forwarded" (`input_headers: ["*"]`: arrays of strings, or trace-context
+   * strings) or "trace-context" (only plain strings, such as `traceparent` and `tracestate`).
+   */
+  readonly otherHeaders: "forwarded" | "trace-context";
+  /** AMQP properties (amqplib's names) every message has, besides deliveryMode and timestamp. */
+  readonly requiredProperties: readonly ("messageId" | "priority" | "expiration" | "replyTo" | "correlationId" | "contentType")[];
+  /** The route's generated body validator (null, or "path: problem") when the endpoint validates its JSON body; null: the body is bytes. */
+  readonly validateBody: ((value: unknown) => string | null) | null;
+}
+
+/** A message that is not what its route publishes: rejected, never requeued. */
+export class DecodeError {
+  readonly part: "body" | "headers" | "properties";
+  /** `part: problem`, e.g. `headers: "X-Forwarded-For" is missing`. Never quotes the body. */
+  readonly message: string;
+  // Fields declared apart, not as parameter properties: the runtime passes `erasableSyntaxOnly`.
+  constructor(part: "body" | "headers" | "properties", problem: string) {
+    this.part = part;
+    this.message = `${part}: ${problem}`;
+  }
+
+  toString(): string {
+    return this.message;
+  }
+}
+
+export interface DecodedMessage<Body, Headers> {
+  /** The parsed (and validated) JSON when the route validates its body; else the content as it is. */
+  readonly body: Body;
+  readonly headers: Headers;
+  readonly exchange: string;
+  readonly routingKey: string;
+  readonly redelivered: boolean;
+  readonly messageId: string | undefined;
+  readonly priority: number | undefined;
+  readonly expiration: string | undefined;
+  readonly replyTo: string | undefined;
+  readonly correlationId: string | undefined;
+  readonly contentType: string | undefined;
+  /** Whole seconds, as the producer sets it. */
+  readonly timestamp: number | undefined;
+  readonly deliveryMode: number | undefined;
+  /** The message as amqplib delivered it. */
+  readonly message: ConsumeMessage;
+}
+
+const STRING_PROPERTIES = ["messageId", "expiration", "replyTo", "correlationId", "contentType"] as const;
+const NUMBER_PROPERTIES = ["priority", "timestamp", "deliveryMode"] as const;
+
+/** What a value is, for a problem's text (never the value itself: it may be anything the client sent). */
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Buffer.isBuffer(value)) return "bytes";
+  if (Array.isArray(value)) {
+    const odd = value.find((item) => typeof item !== "string");
+    return odd === undefined ? "an array of strings" : `an array holding ${kindOf(odd)}`;
+  }
+  return typeof value === "object" ? "a table" : `a ${typeof value}`;
+}
+
+function isStrings(value: unknown): value is readonly string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === "string");
+}
+
+/** Adds one header; `__proto__` (a valid header name) as an own property, never as the object's prototype. */
+function setHeader(headers: Record<string, readonly string[] | string>, name: string, value: readonly string[] | string): void {
+  if (name === "__proto__") Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
+  else headers[name] = value;
+}
+
+/**
+ * The message's headers by name. amqplib decodes a table into a plain object with `fields[key] =
+ * value`, so a header named `__proto__` whose value is an array or table becomes the object's
+ * prototype instead of a key: it is taken back from there (a string one is lost in amqplib).
+ */
+function headerEntries(raw: unknown): Map<string, unknown> {
+  const entries = new Map<string, unknown>();
+  if (typeof raw !== "object" || raw === null) return entries;
+  const table = raw as Readonly<Record<string, unknown>>;
+  for (const name of Object.keys(table)) entries.set(name, table[name]);
+  const proto: unknown = Object.getPrototypeOf(table);
+  if (proto !== Object.prototype && proto !== null && !entries.has("__proto__")) entries.set("__proto__", proto);
+  return entries;
+}
+
+/** The named headers of each shape, looked up once per shape rather than per message. */
+const namedHeaders = new WeakMap<MessageShape, ReadonlySet<string>>();
+
+/**
+ * Checks a message against its route's shape: the properties, the headers (arrays of strings,
+ * as the producer writes them), then the body. Headers named `x-…` in lower case that the route
+ * does not name are the broker's (`x-death`, `x-delivery-count` on a quorum queue's
+ * redeliveries...): left out of `headers` and unchecked; `message` still has them.
+ */
+export function decodeMessage(
+  message: ConsumeMessage,
+  shape: MessageShape,
+): DecodedMessage<unknown, Readonly<Record<string, readonly string[] | string>>> | DecodeError {
+  const p = message.properties;
+  for (const name of shape.requiredProperties) {
+    const value: unknown = p[name];
+    if (value === undefined || value === null) return new DecodeError("properties", `${name} is missing`);
+  }
+  for (const name of STRING_PROPERTIES) {
+    const value: unknown = p[name];
+    if (value !== undefined && typeof value !== "string") return new DecodeError("properties", `${name} must be a string (got ${kindOf(value)})`);
+  }
+  for (const name of NUMBER_PROPERTIES) {
+    const value: unknown = p[name];
+    if (value !== undefined && typeof value !== "number") return new DecodeError("properties", `${name} must be a number (got ${kindOf(value)})`);
+  }
+
+  const entries = headerEntries(p.headers);
+  // A plain object, as checks.ts builds them (a null-prototype one surprises code that calls its methods).
+  const headers: Record<string, readonly string[] | string> = {};
+  for (const name of shape.requiredHeaders) {
+    const value = entries.get(name);
+    if (value === undefined) return new DecodeError("headers", `${JSON.stringify(name)} is missing`);
+    if (!isStrings(value)) return new DecodeError("headers", `${JSON.stringify(name)} must be an array of strings (got ${kindOf(value)})`);
+    setHeader(headers, name, value);
+  }
+  for (const name of shape.optionalHeaders) {
+    const value = entries.get(name);
+    if (value === undefined) continue;
+    if (!isStrings(value)) return new DecodeError("headers", `${JSON.stringify(name)} must be an array of strings (got ${kindOf(value)})`);
+    setHeader(headers, name, value);
+  }
+  let named = namedHeaders.get(shape);
+  if (named === undefined) {
+    named = new Set([...shape.requiredHeaders, ...shape.optionalHeaders]);
+    namedHeaders.set(shape, named);
+  }
+  for (const [name, value] of entries) {
+    if (named.has(name) || name.startsWith("x-")) continue;
+    if (typeof value === "string" || (shape.otherHeaders === "forwarded" && isStrings(value))) {
+      setHeader(headers, name, value);
+    } else if (shape.otherHeaders === "forwarded") {
+      return new DecodeError("headers", `${JSON.stringify(name)} must be an array of strings or a string (got ${kindOf(value)})`);
+    } else {
+      return new DecodeError("headers", `${JSON.stringify(name)} is not a header of this route, and not a trace-context string (got ${kindOf(value)})`);
+    }
+  }
+
+  let body: unknown = message.content;
+  if (shape.validateBody) {
+    try {
+      // As the HTTP side parses it before publishing.
+      body = JSON.parse(message.content.toString("utf8"));
+    } catch {
+      // JSON.parse's own text quotes the body: only its size is said.
+      return new DecodeError("body", `not JSON (${message.content.length} bytes)`);
+    }
+    let problem: string | null;
+    try {
+      problem = shape.validateBody(body);
+    } catch {
+      problem = "nested too deeply to validate"; // a stack overflow, as on the HTTP side
+    }
+    if (problem !== null) return new DecodeError("body", problem);
+  }
+
+  return {
+    body,
+    headers,
+    exchange: message.fields.exchange,
+    routingKey: message.fields.routingKey,
+    redelivered: message.fields.redelivered,
+    messageId: p.messageId,
+    priority: p.priority,
+    expiration: p.expiration,
+    replyTo: p.replyTo,
+    correlationId: p.correlationId,
+    contentType: p.contentType,
+    timestamp: p.timestamp,
+    deliveryMode: p.deliveryMode,
+    message,
+  };
+}
+
+export interface ConsumeOptions {
+  /** The queue to consume: the route's own queue (`route.queue.name`) by default; required when the route has none. */
+  readonly queue?: string;
+  /**
+   * true (default): declare the exchange (when `route.declare`), the queue (with the route's
+   * queue settings and arguments) and its bindings, as the producer does. false: only check that
+   * the queue exists, and declare nothing.
+   */
+  readonly declare?: boolean;
+  /**
+   * Binding keys, when declaring: by default the route's `queue.bindingKey` (for a route without
+   * a queue, the key the producer would bind with). Required when that is null: a direct
+   * exchange whose key comes from a path param, which no one key matches.
+   */
+  readonly bindingKeys?: readonly string[];
+  /** Messages handled at a time (basic.qos prefetch, for this consumer). Default 10. */
+  readonly prefetch?: number;
+  /**
+   * On a handler error: true (default) nack with requeue: the message comes back, again and
+   * again until the handler is fixed; false: reject without requeue (to the queue's dead-letter
+   * exchange, when it has one). A handler that throws a DecodeError rejects without requeue.
+   */
+  readonly requeue?: boolean;
+  /**
+   * Told of each message that does not decode (rejected, never requeued) and each handler
+   * error. Default: one line on stderr, with the queue, the message id and the problem, never
+   * the body.
+   */
+  readonly onError?: (error: DecodeError | Error, message: ConsumeMessage) => void;
+}
+
+export interface Consumer {
+  readonly consumerTag: string;
+  /** Stops deliveries, then waits for the handlers in flight to finish and their messages to be acked. */
+  cancel(): Promise<void>;
+}
+
+const DEFAULT_PREFETCH = 10;
+
+/** The key the producer binds a route's queue with (generator: bindingKeyFor), for a route with no queue of its own. */
+function producerBindingKey(route: RouteInfo): string | null {
+  if (route.queue) return route.queue.bindingKey;
+  const { type } = route.exchange;
+  if (type === "fanout" || type === "headers") return "";
+  if (route.routingKey.kind === "static") return route.routingKey.value;
+  return type === "topic" ? "#" : null;
+}
+
+/** The AMQP reply code of a refused operation (404 NOT_FOUND, 406 PRECONDITION_FAILED...). */
+function replyCode(err: unknown): number | undefined {
+  const code = typeof err === "object" && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === "number" ? code : undefined;
+}
+
+const CLOSED = "(the broker closed the channel: open a new one to try again)";
+
+/** Runs one declaration; a refusal becomes an Error that says what was refused and how to fix it. */
+async function declaring<T>(step: () => Promise<T>, explain: (code: number | undefined) => string): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    throw new Error(`${explain(replyCode(err))}: ${errorText(err)} ${CLOSED}`, { cause: err });
+  }
+}
+
+/** The declarations the producer makes for the route, for the queue consumed (or the check that it exists). */
+async function prepareQueue(channel: Channel, route: RouteInfo, queue: string, declare: boolean, bindingKeys: readonly string[]): Promise<void> {
+  if (!declare) {
+    await declaring(
+      () => channel.checkQueue(queue),
+      (code) =>
+        code === 404
+          ? `queue "${queue}" does not exist, and consume was told not to declare it (declare: false): declare it first, or consume with declare: true`
+          : `the broker refused to check queue "${queue}"`,
+    );
+    return;
+  }
+  const { exchange } = route;
+  if (route.declare) {
+    const exchangeArgs = exchange.arguments ? { arguments: exchange.arguments } : {};
+    await declaring(
+      () => channel.assertExchange(exchange.name, exchange.type, { durable: exchange.durable, autoDelete: exchange.autoDelete, ...exchangeArgs }),
+      (code) =>
+        code === 406
+          ? `exchange "${exchange.name}" exists with other settings than the route's (${exchange.type}, durable ${exchange.durable}): delete it, or make the config match`
+          : `the broker refused to declare exchange "${exchange.name}"`,
+    );
+  }
+  const args = route.queue?.arguments;
+  // Quorum queues and streams are always durable (as the publisher declares them).
+  const replicated = args?.["x-queue-type"] === "quorum" || args?.["x-queue-type"] === "stream";
+  const durable = replicated || (route.queue?.durable ?? true);
+  await declaring(
+    () => channel.assertQueue(queue, { durable, ...(args && Object.keys(args).length > 0 ? { arguments: args } : {}) }),
+    (code) =>
+      code === 406
+        ? `queue "${queue}" exists with other settings than the route's (durable ${durable}, arguments ${JSON.stringify(args ?? {})}; a publisher with queueType "quorum" declares it quorum): delete it, or consume it as it is with declare: false`
+        : `the broker refused to declare queue "${queue}"`,
+  );
+  for (const key of bindingKeys) {
+    await declaring(
+      () => channel.bindQueue(queue, exchange.name, key),
+      (code) =>
+        code === 404
+          ? `cannot bind queue "${queue}" to exchange "${exchange.name}", which does not exist${route.declare ? "" : " (the route declares nothing: the exchange must be declared elsewhere first)"}`
+          : `the broker refused to bind queue "${queue}" to exchange "${exchange.name}" with key "${key}"`,
+    );
+  }
+}
+
+/** A message's name in a log line: its id (quoted: a request may have chosen it), or its delivery tag. */
+function messageName(message: ConsumeMessage): string {
+  const id: unknown = message.properties.messageId;
+  return typeof id === "string" ? `message ${JSON.stringify(id)}` : `message #${message.fields.deliveryTag}`;
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/**
+ * Consumes a route's queue: declares it (see ConsumeOptions), then hands each message that
+ * decodes to `handler`, up to `prefetch` at a time, and acks it once the handler's promise
+ * resolves. A message that does not decode is rejected without requeue (dead-lettered when the
+ * queue has a dead-letter exchange); a handler error nacks it (see `requeue`). Rejects with a
+ * TypeError on bad options before touching the broker, and with an Error that says what to fix
+ * when the broker refuses a declaration (which closes the channel).
+ */
+export async function consume<M>(
+  channel: Channel,
+  route: RouteInfo,
+  decode: (message: ConsumeMessage) => M | DecodeError,
+  handler: (message: M) => unknown,
+  options: ConsumeOptions = {},
+): Promise<Consumer> {
+  const where = `route ${route.method} ${route.path}`;
+  const queue = options.queue ?? route.queue?.name;
+  if (queue === undefined || queue === "") throw new TypeError(`${where} has no queue of its own: pass options.queue`);
+  const declare = options.declare ?? true;
+  const defaultKey = producerBindingKey(route);
+  const bindingKeys = options.bindingKeys ?? (defaultKey === null ? null : [defaultKey]);
+  if (declare && bindingKeys === null) {
+    throw new TypeError(
+      `${where}: its ${route.exchange.type} exchange routes by a key from the path, which no one binding matches: pass options.bindingKeys (or declare: false)`,
+    );
+  }
+  const prefetch = options.prefetch ?? DEFAULT_PREFETCH;
+  if (!Number.isInteger(prefetch) || prefetch < 1 || prefetch > 65535) throw new TypeError(`prefetch must be an integer from 1 to 65535, not ${prefetch}`);
+  const requeue = options.requeue ?? true;
+  const report =
+    options.onError ??
+    ((error: DecodeError | Error, message: ConsumeMessage) => {
+      const name = messageName(message);
+      if (error instanceof DecodeError) stderrLogger.error(`queue "${queue}": ${name} rejected, not requeued: ${error.message}`);
+      else stderrLogger.error(`queue "${queue}": the handler failed on ${name} (${requeue ? "requeued" : "rejected, not requeued"}): ${errorText(error)}`);
+    });
+
+  let inFlight = 0;
+  let idle: (() => void)[] = [];
+
+  /** Acks or nacks; on a channel closed meanwhile, nothing: the broker redelivers its unacked messages. */
+  const settle = (message: ConsumeMessage, outcome: "ack" | "requeue" | "reject", error: DecodeError | Error | null): void => {
+    try {
+      if (outcome === "ack") channel.ack(message);
+      else channel.nack(message, false, outcome === "requeue");
+    } catch {
+      // amqplib throws IllegalOperationError once the channel is closed.
+    }
+    if (error === null) return;
+    try {
+      report(error, message);
+    } catch {
+      // A throwing onError must not escape into amqplib's delivery loop.
+    }
+  };
+
+  const handle = async (message: ConsumeMessage): Promise<void> => {
+    let decoded: M | DecodeError;
+    try {
+      decoded = decode(message);
+    } catch (err) {
+      // A decoder that throws would throw again: not requeued.
+      settle(message, "reject", asError(err));
+      return;
+    }
+    if (decoded instanceof DecodeError) {
+      settle(message, "reject", decoded);
+      return;
+    }
+    try {
+      await handler(decoded);
+    } catch (err) {
+      if (err instanceof DecodeError) settle(message, "reject", err);
+      else settle(message, requeue ? "requeue" : "reject", asError(err));
+      return;
+    }
+    settle(message, "ack", null);
+  };
+
+  const onMessage = (message: ConsumeMessage | null): void => {
+    // null: the broker cancelled the consumer (its queue was deleted); nothing more comes.
+    if (message === null) return;
+    inFlight++;
+    void handle(message).finally(() => {
+      if (--inFlight > 0) return;
+      const waiting = idle;
+      idle = [];
+      for (const resolve of waiting) resolve();
+    });
+  };
+
+  // A refusal closes the channel, and amqplib emits `error` on it besides rejecting: without a
+  // listener that would be thrown (and take the connection down) instead of the explained rejection.
+  const ignore = (): void => undefined;
+  channel.on("error", ignore);
+  let ok: { readonly consumerTag: string };
+  try {
+    await prepareQueue(channel, route, queue, declare, bindingKeys ?? []);
+    // Issued together: prefetch applies to the channel's next consumer, which must be this one.
+    const started = Promise.all([channel.prefetch(prefetch, false), channel.consume(queue, onMessage, { noAck: false })]);
+    [, ok] = await declaring(
+      () => started,
+      (code) =>
+        code === 403
+          ? `the broker refused to let this channel consume queue "${queue}" (another connection consumes it exclusively, or it is exclusive to one)`
+          : `the broker refused to consume queue "${queue}"`,
+    );
+  } finally {
+    channel.off("error", ignore);
+  }
+  let cancelled: Promise<void> | null = null;
+  return {
+    consumerTag: ok.consumerTag,
+    cancel(): Promise<void> {
+      cancelled ??= (async () => {
+        // Fails only on a closed channel (or one the broker cancelled): the consumer is gone then.
+        await channel.cancel(ok.consumerTag).catch(() => undefined);
+        if (inFlight > 0) await new Promise<void>((resolve) => idle.push(resolve));
+      })();
+      return cancelled;
+    },
+  };
+}
+
+/** The answer to a request of a request-reply route: the reply's body and content type. */
+export interface ServeAnswer {
+  readonly body: Buffer | string;
+  /** Default: `application/octet-stream` for bytes, `text/plain; charset=utf-8` for a string. */
+  readonly contentType?: string;
+}
+
+/** A decoded request with the two properties a reply needs. */
+interface Addressed<M> {
+  readonly request: M;
+  readonly replyTo: string;
+  readonly correlationId: string;
+}
+
+/**
+ * Serves a request-reply route: like `consume`, and the handler's answer is sent to the
+ * request's `replyTo` queue (through the default exchange) with its `correlationId`, before the
+ * request is acked. A request without `replyTo` or `correlationId` does not decode.
+ */
+export function serve<M extends { readonly replyTo: string | undefined; readonly correlationId: string | undefined }>(
+  channel: Channel,
+  route: RouteInfo,
+  decode: (message: ConsumeMessage) => M | DecodeError,
+  handler: (message: M) => ServeAnswer | Promise<ServeAnswer>,
+  options?: ConsumeOptions,
+): Promise<Consumer> {
+  const decodeRequest = (message: ConsumeMessage): Addressed<M> | DecodeError => {
+    const request = decode(message);
+    if (request instanceof DecodeError) return request;
+    const { replyTo, correlationId } = request;
+    if (replyTo === undefined || replyTo === "") return new DecodeError("properties", "replyTo is missing: a request needs a queue to reply to");
+    if (correlationId === undefined) return new DecodeError("properties", "correlationId is missing: a reply needs one to be matched");
+    return { request, replyTo, correlationId };
+  };
+  const answer = async ({ request, replyTo, correlationId }: Addressed<M>): Promise<void> => {
+    const reply = await handler(request);
+    const isText = typeof reply.body === "string";
+    const body = typeof reply.body === "string" ? Buffer.from(reply.body, "utf8") : reply.body;
+    const contentType = reply.contentType ?? (isText ? "text/plain; charset=utf-8" : "application/octet-stream");
+    // false only means the socket's buffer is full: amqplib keeps the frame and writes it later.
+    channel.sendToQueue(replyTo, body, { correlationId, contentType });
+  };
+  return consume(channel, route, decodeRequest, answer, options);
+}
