@@ -114,6 +114,8 @@ const valid = byName("multi-producer");
 const expected: ReadonlyMap<string, string> = new Map((await generate(valid.text, { file: valid.configPath })).files.map((f) => [f.path, f.content]));
 const N = expected.size;
 const DELETE_ROUTE = "routes/delete-orders-region-id.ts";
+/** The contract of the messages: it changes with any route's exchange, key, headers or body. */
+const ASYNCAPI = "asyncapi.json";
 const GET_AUDIT_ROUTE = "routes/get-audit-kind.ts";
 
 type Config = { endpoints: { endpoint: string; method: string; backend: { extra_config: Record<string, { exchange: string }> }[] }[] };
@@ -362,17 +364,19 @@ test("config change: --check names the route file whose exchange changed; the ru
   const check = cli(renamed, "--out", dir, "--check");
   assert.is(check.status, 1, explain(check));
   const drift = check.stdout.split("\n").filter((l) => /^(missing|changed|stale) /.test(l));
-  assert.is(drift.length, 1, explain(check));
-  assert.match(drift[0] ?? "", new RegExp(`^changed  ${escapeRe(join(dir, DELETE_ROUTE))}:\\d+$`));
+  // The route file, and the contract: the message goes to another exchange.
+  assert.is(drift.length, 2, explain(check));
+  assert.match(drift[0] ?? "", new RegExp(`^changed  ${escapeRe(join(dir, ASYNCAPI))}:\\d+$`));
+  assert.match(drift[1] ?? "", new RegExp(`^changed  ${escapeRe(join(dir, DELETE_ROUTE))}:\\d+$`));
 
   const before = mtimes(dir);
   const r = cli(renamed, "--out", dir);
   assert.is(r.status, 0, explain(r));
-  assert.match(r.stdout, new RegExp(`0 added, 1 changed, 0 removed, ${N - 1} unchanged`));
+  assert.match(r.stdout, new RegExp(`0 added, 2 changed, 0 removed, ${N - 2} unchanged`));
   assert.ok(read(dir, DELETE_ROUTE).includes("amqpgen.multi-producer.orders-renamed"));
   const after = mtimes(dir);
   const touched = [...after.keys()].filter((p) => after.get(p) !== before.get(p)).sort();
-  assert.equal(touched, [MANIFEST, DELETE_ROUTE].sort(), "only the changed file and the manifest may be rewritten");
+  assert.equal(touched, [MANIFEST, ASYNCAPI, DELETE_ROUTE].sort(), "only the changed files and the manifest may be rewritten");
   const manifest = JSON.parse(read(dir, MANIFEST)) as { files: Record<string, string> };
   assert.is(manifest.files[DELETE_ROUTE], sha256(read(dir, DELETE_ROUTE)), "the manifest has the old hash");
   assert.is(read(dir, "mine.ts"), `${HEADER}\nexport const mine = 3;\n`);
@@ -561,10 +565,13 @@ test("--json --check: drift gives exitCode 1 and the changed file with its line;
   assert.is(report.exitCode, 1);
   assert.is(report.mode, "check");
   const changed = report.files.filter((f) => f.status !== "unchanged");
-  assert.is(changed.length, 1);
-  assert.is(changed[0]?.path, DELETE_ROUTE);
-  assert.is(changed[0]?.status, "changed");
-  assert.type(changed[0]?.line, "number");
+  assert.equal(
+    changed.map((f) => [f.path, f.status, typeof f.line]),
+    [
+      [ASYNCAPI, "changed", "number"],
+      [DELETE_ROUTE, "changed", "number"],
+    ],
+  );
   assert.match(r.stderr, /^changed  /m, "the human lines go to stderr");
 
   const dry = cli(renamed, "--out", dir, "--dry-run", "--json");
@@ -572,7 +579,7 @@ test("--json --check: drift gives exitCode 1 and the changed file with its line;
   const dryReport = jsonReport(dry);
   assert.is(dryReport.mode, "dry-run");
   assert.is(dryReport.exitCode, 0);
-  assert.is(dryReport.files.filter((f) => f.status === "changed").length, 1);
+  assert.is(dryReport.files.filter((f) => f.status === "changed").length, 2);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -646,7 +653,7 @@ test("--watch: regenerates on a config change, keeps the last good output on an 
     await w.until("second summary line", (l) => stampedSummaries(l).length >= 2);
     await new Promise((r) => setTimeout(r, 400)); // a burst of fs events must give one run only
     assert.is(stampedSummaries(w.lines()).length, 2, `one change, one run (debounced):\n${w.lines().join("\n")}`);
-    assert.match(stampedSummaries(w.lines())[1] ?? "", new RegExp(`0 added, 1 changed, 0 removed, ${N - 1} unchanged`));
+    assert.match(stampedSummaries(w.lines())[1] ?? "", new RegExp(`0 added, 2 changed, 0 removed, ${N - 2} unchanged`));
     assert.ok(read(dir, DELETE_ROUTE).includes("amqpgen.multi-producer.orders-renamed"), "the route file did not change on disk");
 
     const before = snapshotFolder(dir);

@@ -357,13 +357,20 @@ test("npm install <tarball> in a new ESM service, then npx amqp-gen: the current
   const gen = run(
     "npx amqp-gen",
     "npx",
-    ["--no", "amqp-gen", "krakend.json", "--out", "src/generated", "--adapter", "opentelemetry", "prometheus"],
+    ["--no", "amqp-gen", "krakend.json", "--out", "src/generated", "--consumers", "--adapter", "opentelemetry", "prometheus"],
     service,
     CLI_TIMEOUT_MS,
   );
   assert.is(gen.status, 0, `npx amqp-gen failed:\n${gen.output}`);
   const out = join(service, "src", "generated");
-  for (const file of ["index.ts", "adapters/opentelemetry.ts", "adapters/prometheus.ts", "routes/post-orders-region-id.body.ts"]) {
+  for (const file of [
+    "index.ts",
+    "asyncapi.json",
+    "consumers/post-orders-region-id.ts",
+    "adapters/opentelemetry.ts",
+    "adapters/prometheus.ts",
+    "routes/post-orders-region-id.body.ts",
+  ]) {
     assert.ok(existsSync(join(out, file)), `no src/generated/${file}:\n${gen.output}`);
   }
   // The runtime is the repo's current source, behind the generated-code header.

@@ -750,7 +750,10 @@ export const CATALOGUE = {
     title: "a body schema keyword asyncapi.json cannot carry",
     message: (f) =>
       `${quote(f.keyword)} is not part of JSON Schema draft-07, the schema format of AsyncAPI 3.0: asyncapi.json describes the body without it. The producer's validation is not affected.`,
-    fix: (f) => (f.keyword === "$anchor" ? 'Refer to the schema by its JSON pointer ("#/definitions/...") and remove "$anchor".' : `Remove ${quote(f.keyword)}, or say the same in draft-07 terms.`),
+    fix: (f) =>
+      f.keyword === "$anchor"
+        ? 'Refer to the schema by its JSON pointer ("#/definitions/...") and remove "$anchor".'
+        : `Remove ${quote(f.keyword)}, or say the same in draft-07 terms.`,
   }),
 
   /** `folder`: the `--templates` folder; `problem`: the first line of the render error. */

@@ -1,5 +1,5 @@
 // Code generated from templates/ by `npm run gen:templates` (Handlebars.precompile). DO NOT EDIT.
-export const fingerprint = "f4c7207e17510121841a9bb963d2f60695699ef5508880b18945a31695466af0";
+export const fingerprint = "ee7d3f5198d92ce7c5bd078ff1a9460c86f51264306961b702b71f46f6a33b4b";
 export const specs = {
   "adapter-express.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -120,6 +120,185 @@ export const specs = {
     + "\n"
     + ((stack1 = alias2(alias1(depth0, "validator", {"start":{"line":9,"column":2},"end":{"line":9,"column":11}} ), depth0)) != null ? stack1 : "")
     + "\n";
+},"usePartial":true,"useData":true},
+  "consumer.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    return "and answered (request-reply)";
+},"1":function(container,depth0,helpers,partials,data) {
+    return "and consumed with acks";
+},"2":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "import { type "
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"body"), "type", {"start":{"line":11,"column":16},"end":{"line":11,"column":25}} ), depth0)) != null ? stack1 : "")
+    + ", "
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"body"), "validator", {"start":{"line":11,"column":31},"end":{"line":11,"column":45}} ), depth0)) != null ? stack1 : "")
+    + " } from \"../routes/"
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"body"), "module", {"start":{"line":11,"column":68},"end":{"line":11,"column":79}} ), depth0)) != null ? stack1 : "")
+    + "\";\n";
+},"3":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  /** "
+    + ((stack1 = alias2(alias1(depth0, "comment", {"start":{"line":17,"column":8},"end":{"line":17,"column":20}} ), depth0)) != null ? stack1 : "")
+    + " */\n  readonly "
+    + ((stack1 = alias2(alias1(depth0, "key", {"start":{"line":18,"column":13},"end":{"line":18,"column":21}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"unless").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"required"),{"name":"unless","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":23},"end":{"line":18,"column":60}}})) != null ? stack1 : "")
+    + ": readonly string[];\n";
+},"4":function(container,depth0,helpers,partials,data) {
+    return "?";
+},"5":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=container.lambda;
+
+  return "  /** "
+    + ((stack1 = alias2(alias1(depth0, "comment", {"start":{"line":27,"column":8},"end":{"line":27,"column":20}} ), depth0)) != null ? stack1 : "")
+    + " */\n  readonly "
+    + ((stack1 = alias2(alias1(depth0, "name", {"start":{"line":28,"column":13},"end":{"line":28,"column":22}} ), depth0)) != null ? stack1 : "")
+    + ": "
+    + ((stack1 = alias2(alias1(depth0, "type", {"start":{"line":28,"column":28},"end":{"line":28,"column":37}} ), depth0)) != null ? stack1 : "")
+    + ";\n";
+},"6":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = container.lambda(container.strict(lookupProperty(depth0,"body"), "validator", {"start":{"line":37,"column":30},"end":{"line":37,"column":44}} ), depth0)) != null ? stack1 : "");
+},"7":function(container,depth0,helpers,partials,data) {
+    return "null";
+},"8":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "/**\n * Answers `"
+    + ((stack1 = alias2(alias1(depth0, "commentPath", {"start":{"line":49,"column":14},"end":{"line":49,"column":25}} ), depth0)) != null ? stack1 : "")
+    + "`'s requests: each request's handler result is published to its\n * reply_to with its correlation_id, then the request is acked. The HTTP request waits\n * "
+    + ((stack1 = alias2(alias1(depth0, "replyTimeoutMs", {"start":{"line":51,"column":5},"end":{"line":51,"column":19}} ), depth0)) != null ? stack1 : "")
+    + " ms for it."
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias3,lookupProperty(depth0,"hasQueue"),{"name":"unless","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":51,"column":32},"end":{"line":51,"column":121}}})) != null ? stack1 : "")
+    + "\n */\nexport function serve"
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":53,"column":23},"end":{"line":53,"column":31}} ), depth0)) != null ? stack1 : "")
+    + "(\n  channel: Channel,\n  handler: (message: "
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":55,"column":23},"end":{"line":55,"column":31}} ), depth0)) != null ? stack1 : "")
+    + "Message) => ServeAnswer | Promise<ServeAnswer>,\n  options"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"hasQueue"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.program(11, data, 0),"data":data,"loc":{"start":{"line":56,"column":9},"end":{"line":56,"column":102}}})) != null ? stack1 : "")
+    + ",\n): Promise<Consumer> {\n  return serve(channel, "
+    + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":58,"column":26},"end":{"line":58,"column":28}} ), depth0)) != null ? stack1 : "")
+    + ", decode"
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":58,"column":40},"end":{"line":58,"column":48}} ), depth0)) != null ? stack1 : "")
+    + "Message, handler, options);\n}\n";
+},"9":function(container,depth0,helpers,partials,data) {
+    return " The route declares no queue: name one in `options.queue`.";
+},"10":function(container,depth0,helpers,partials,data) {
+    return "?: ConsumeOptions";
+},"11":function(container,depth0,helpers,partials,data) {
+    return ": ConsumeOptions & { readonly queue: string }";
+},"12":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "/**\n * Consumes `"
+    + ((stack1 = alias2(alias1(depth0, "commentPath", {"start":{"line":62,"column":15},"end":{"line":62,"column":26}} ), depth0)) != null ? stack1 : "")
+    + "`'s messages"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"hasQueue"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":62,"column":40},"end":{"line":62,"column":91}}})) != null ? stack1 : "")
+    + ".\n * Each is acked once the handler's promise resolves. One that does not decode is rejected (to\n * the queue's dead-letter exchange, if any; never requeued); a handler error is nacked with\n * requeue, so the message comes back (`requeue: false` dead-letters it instead)."
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias3,lookupProperty(depth0,"hasQueue"),{"name":"unless","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":65,"column":81},"end":{"line":66,"column":71}}})) != null ? stack1 : "")
+    + "\n */\nexport function consume"
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":68,"column":25},"end":{"line":68,"column":33}} ), depth0)) != null ? stack1 : "")
+    + "(\n  channel: Channel,\n  handler: (message: "
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":70,"column":23},"end":{"line":70,"column":31}} ), depth0)) != null ? stack1 : "")
+    + "Message) => unknown,\n  options"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"hasQueue"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.program(11, data, 0),"data":data,"loc":{"start":{"line":71,"column":9},"end":{"line":71,"column":102}}})) != null ? stack1 : "")
+    + ",\n): Promise<Consumer> {\n  return consume(channel, "
+    + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":73,"column":28},"end":{"line":73,"column":30}} ), depth0)) != null ? stack1 : "")
+    + ", decode"
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":73,"column":42},"end":{"line":73,"column":50}} ), depth0)) != null ? stack1 : "")
+    + "Message, handler, options);\n}\n";
+},"13":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return " from queue "
+    + ((stack1 = container.lambda(container.strict(depth0, "queueComment", {"start":{"line":62,"column":70},"end":{"line":62,"column":82}} ), depth0)) != null ? stack1 : "");
+},"14":function(container,depth0,helpers,partials,data) {
+    return "\n * The route declares no queue: name one in `options.queue`.";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, alias3=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = container.invokePartial(lookupProperty(partials,"header"),depth0,{"name":"header","hash":{"source":lookupProperty(depth0,"source")},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "//\n// For the services that consume these messages: each one decoded and checked against what the\n// producer writes, "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"serve"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(1, data, 0),"data":data,"loc":{"start":{"line":4,"column":20},"end":{"line":4,"column":98}}})) != null ? stack1 : "")
+    + ". The types come from the same\n// config as the producer's, so a change to it breaks a consumer's build where it should.\n\nimport type { Channel, ConsumeMessage } from \"amqplib\";\n"
+    + ((stack1 = alias3(alias2(depth0, "runtimeImports", {"start":{"line":8,"column":2},"end":{"line":8,"column":16}} ), depth0)) != null ? stack1 : "")
+    + "\nimport { "
+    + ((stack1 = alias3(alias2(depth0, "id", {"start":{"line":9,"column":11},"end":{"line":9,"column":13}} ), depth0)) != null ? stack1 : "")
+    + " } from \"../routes/"
+    + ((stack1 = alias3(alias2(depth0, "routeModule", {"start":{"line":9,"column":36},"end":{"line":9,"column":47}} ), depth0)) != null ? stack1 : "")
+    + "\";\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":12,"column":7}}})) != null ? stack1 : "")
+    + "\n/** The headers of a `"
+    + ((stack1 = alias3(alias2(depth0, "commentPath", {"start":{"line":14,"column":24},"end":{"line":14,"column":35}} ), depth0)) != null ? stack1 : "")
+    + "` message: arrays of strings, one item per header line. */\nexport interface "
+    + ((stack1 = alias3(alias2(depth0, "typeName", {"start":{"line":15,"column":19},"end":{"line":15,"column":27}} ), depth0)) != null ? stack1 : "")
+    + "Headers {\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"headers"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":19,"column":9}}})) != null ? stack1 : "")
+    + "  /** "
+    + ((stack1 = alias3(alias2(depth0, "othersComment", {"start":{"line":20,"column":8},"end":{"line":20,"column":21}} ), depth0)) != null ? stack1 : "")
+    + " */\n  readonly [name: string]: readonly string[] | string | undefined;\n}\n\n/** A `"
+    + ((stack1 = alias3(alias2(depth0, "commentPath", {"start":{"line":24,"column":9},"end":{"line":24,"column":20}} ), depth0)) != null ? stack1 : "")
+    + "` message, decoded and checked. */\nexport interface "
+    + ((stack1 = alias3(alias2(depth0, "typeName", {"start":{"line":25,"column":19},"end":{"line":25,"column":27}} ), depth0)) != null ? stack1 : "")
+    + "Message extends DecodedMessage<"
+    + ((stack1 = alias3(alias2(depth0, "bodyType", {"start":{"line":25,"column":62},"end":{"line":25,"column":70}} ), depth0)) != null ? stack1 : "")
+    + ", "
+    + ((stack1 = alias3(alias2(depth0, "typeName", {"start":{"line":25,"column":76},"end":{"line":25,"column":84}} ), depth0)) != null ? stack1 : "")
+    + "Headers> {\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"properties"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":29,"column":9}}})) != null ? stack1 : "")
+    + "}\n\nconst "
+    + ((stack1 = alias3(alias2(depth0, "constName", {"start":{"line":32,"column":8},"end":{"line":32,"column":17}} ), depth0)) != null ? stack1 : "")
+    + ": MessageShape = {\n  requiredHeaders: "
+    + ((stack1 = alias3(alias2(depth0, "requiredHeaders", {"start":{"line":33,"column":21},"end":{"line":33,"column":36}} ), depth0)) != null ? stack1 : "")
+    + ",\n  optionalHeaders: "
+    + ((stack1 = alias3(alias2(depth0, "optionalHeaders", {"start":{"line":34,"column":21},"end":{"line":34,"column":36}} ), depth0)) != null ? stack1 : "")
+    + ",\n  otherHeaders: "
+    + ((stack1 = alias3(alias2(depth0, "otherHeaders", {"start":{"line":35,"column":18},"end":{"line":35,"column":30}} ), depth0)) != null ? stack1 : "")
+    + ",\n  requiredProperties: "
+    + ((stack1 = alias3(alias2(depth0, "requiredProperties", {"start":{"line":36,"column":24},"end":{"line":36,"column":42}} ), depth0)) != null ? stack1 : "")
+    + ",\n  validateBody: "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(7, data, 0),"data":data,"loc":{"start":{"line":37,"column":16},"end":{"line":37,"column":65}}})) != null ? stack1 : "")
+    + ",\n};\n\n/** The message as a typed value, or a DecodeError saying what does not match. */\nexport function decode"
+    + ((stack1 = alias3(alias2(depth0, "typeName", {"start":{"line":41,"column":24},"end":{"line":41,"column":32}} ), depth0)) != null ? stack1 : "")
+    + "Message(message: ConsumeMessage): "
+    + ((stack1 = alias3(alias2(depth0, "typeName", {"start":{"line":41,"column":70},"end":{"line":41,"column":78}} ), depth0)) != null ? stack1 : "")
+    + "Message | DecodeError {\n  const decoded = decodeMessage(message, "
+    + ((stack1 = alias3(alias2(depth0, "constName", {"start":{"line":42,"column":43},"end":{"line":42,"column":52}} ), depth0)) != null ? stack1 : "")
+    + ");\n  // decodeMessage checked every header and property the type names, and the body.\n  return decoded instanceof DecodeError ? decoded : (decoded as "
+    + ((stack1 = alias3(alias2(depth0, "typeName", {"start":{"line":44,"column":66},"end":{"line":44,"column":74}} ), depth0)) != null ? stack1 : "")
+    + "Message);\n}\n\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"serve"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.program(12, data, 0),"data":data,"loc":{"start":{"line":47,"column":0},"end":{"line":75,"column":7}}})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
   "header.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;

@@ -323,5 +323,7 @@ export function asyncapiDocument(program: ProgramIR, plans: readonly RoutePlan[]
   };
   const hashed = JSON.stringify(document);
   (document["info"] as JsonObject)["version"] = createHash("sha256").update(hashed).digest("hex").slice(0, 12);
-  return { text: `${JSON.stringify(document, null, 2)}\n`, notCarried };
+  // JSON allows U+2028 and U+2029 raw, JavaScript before ES2019 did not: escaped, as in every generated file.
+  const text = JSON.stringify(document, null, 2).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  return { text: `${text}\n`, notCarried };
 }

@@ -7,7 +7,7 @@ import { ADAPTERS, TemplateError, type Adapter, type Templates } from "./templat
 import type { ProgramIR } from "./ir.js";
 import type { RoutePlan } from "./plan.js";
 import { GENERATED_HEADER, runtimeFiles, runtimeImportLines } from "./runtime-source.js";
-import { adapterView, bodyView, indexView, RUNTIME_IMPORTS_SLOT, routeView } from "./views.js";
+import { adapterView, bodyView, consumerView, indexView, RUNTIME_IMPORTS_SLOT, routeView } from "./views.js";
 
 export interface GeneratedFile {
   /** Relative to the output folder, with `/` separators. */
@@ -44,7 +44,7 @@ export function emit(
   bodies: ReadonlyMap<RoutePlan, BodyCode>,
   options: EmitOptions = {},
 ): GeneratedFile[] {
-  const { adapters = [], asyncapi = null, onFile } = options;
+  const { adapters = [], asyncapi = null, consumers = false, onFile } = options;
   const files: GeneratedFile[] = [];
   const add = (file: GeneratedFile) => {
     files.push(file);
@@ -76,6 +76,10 @@ export function emit(
     }
   }
   add({ path: "index.ts", content: normalised(templates.index(indexView(program, plans))) });
+  if (consumers) {
+    // Beside the routes they read their types and validators from: `consumers/<route>.ts`.
+    for (const p of plans) add(withImports(p.file.replace(/^routes\//, "consumers/"), templates.consumer(consumerView(program, p))));
+  }
   if (adapters.length > 0) {
     // Adapters route through index.ts's dispatch tree: they only need to say what they serve.
     const view = adapterView(program, plans);

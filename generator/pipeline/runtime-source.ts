@@ -39,6 +39,8 @@ interface RuntimeSource {
  * their code, and installs `jose` only when a route validates JWTs.
  */
 const OPTIONAL_MODULES = new Set(["botdetector.ts", "consume.ts", "cors.ts", "httpsecure.ts", "jwt.ts", "ratelimit.ts"]);
+/** Whether a runtime module (`jwt.ts`) is emitted only into outputs that use it. */
+export const isOptionalRuntimeModule = (file: string) => OPTIONAL_MODULES.has(file);
 const EXPORT = /^export (?:declare )?(?:async )?(function|class|const|let|interface|type|enum) ([A-Za-z_$][\w$]*)/gm;
 
 let loaded: RuntimeSource | null = null;

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import type HandlebarsNamespace from "handlebars";
 import { TEMPLATE_DIR } from "../paths.js";
 import * as builtIn from "../generated/templates.precompiled.js";
-import type { AdapterView, BodyView, IndexView, RouteView } from "./views.js";
+import type { AdapterView, BodyView, ConsumerView, IndexView, RouteView } from "./views.js";
 
 type Handlebars = typeof HandlebarsNamespace;
 /** A template, ready to render its view. */
@@ -34,6 +34,7 @@ export interface Templates {
   route: Render<RouteView>;
   index: Render<IndexView>;
   body: Render<BodyView>;
+  consumer: Render<ConsumerView>;
   adapters: Record<Adapter, Render<AdapterView>>;
   /** Whether the built-in precompiled templates were used, or sources were compiled at load. */
   origin: "precompiled" | "compiled";
@@ -43,6 +44,7 @@ const TEMPLATE_FILES = {
   route: "route.ts.hbs",
   index: "index.ts.hbs",
   body: "body.ts.hbs",
+  consumer: "consumer.ts.hbs",
   express: "adapter-express.ts.hbs",
   fastify: "adapter-fastify.ts.hbs",
   hono: "adapter-hono.ts.hbs",
@@ -139,6 +141,7 @@ export function loadTemplates(overrides?: string, precompiled: Precompiled = bui
     route: named(TEMPLATE_FILES.route),
     index: named(TEMPLATE_FILES.index),
     body: named(TEMPLATE_FILES.body),
+    consumer: named(TEMPLATE_FILES.consumer),
     adapters: {
       express: named(TEMPLATE_FILES.express),
       fastify: named(TEMPLATE_FILES.fastify),

@@ -5,6 +5,7 @@
  */
 import type { BrokerIR, DeclareArguments, ProgramIR, RouteIR } from "./ir.js";
 import { commentText, propertyAccess, propertyKey, tsLiteral, tsString, typeKey } from "./literal.js";
+import { messageHeaders, messageProperties } from "./message.js";
 import type { RoutePlan } from "./plan.js";
 
 /** One path param, as the route template writes it. */
@@ -68,6 +69,35 @@ export interface RouteView {
   readonly botDetectors: readonly { readonly name: string; readonly whose: string; readonly lines: readonly string[] }[];
   /** The route's `isBot` check, as an expression over those; null without a detector. */
   readonly isBot: string | null;
+}
+
+/** What `consumer.ts.hbs` receives. */
+export interface ConsumerView {
+  readonly source: string;
+  /** Where the runtime import lines go (filled in from the rendered code). */
+  readonly runtimeImports: string;
+  readonly commentPath: string;
+  readonly typeName: string;
+  /** The route constant, and its module from `consumers/`. */
+  readonly id: string;
+  readonly routeModule: string;
+  readonly body: { readonly module: string; readonly type: string; readonly validator: string } | null;
+  /** The body's type: the validated JSON's, or Buffer. */
+  readonly bodyType: string;
+  readonly headers: readonly { readonly key: string; readonly required: boolean; readonly comment: string }[];
+  readonly othersComment: string;
+  /** Properties the message always has, typed without undefined. */
+  readonly properties: readonly { readonly name: string; readonly type: string; readonly comment: string }[];
+  readonly constName: string;
+  readonly requiredHeaders: string;
+  readonly optionalHeaders: string;
+  readonly otherHeaders: string;
+  readonly requiredProperties: string;
+  /** Request-reply: a serve function instead of consume. */
+  readonly serve: boolean;
+  readonly replyTimeoutMs: number | null;
+  readonly hasQueue: boolean;
+  readonly queueComment: string;
 }
 
 /** What `body.ts.hbs` receives. */
@@ -308,6 +338,38 @@ export function bodyView(
     unsupported: body.unsupported.map((u) => commentText(u)),
     types: body.types,
     validator: body.validator,
+  };
+}
+
+export function consumerView(program: ProgramIR, p: RoutePlan): ConsumerView {
+  const route = p.route;
+  const headers = messageHeaders(route);
+  const required = messageProperties(route).filter((fact) => fact.required);
+  const module = (file: string) => file.replace(/^routes\//, "").replace(/\.ts$/, ".js");
+  return {
+    source: sourceLine(program, route),
+    runtimeImports: RUNTIME_IMPORTS_SLOT,
+    commentPath: commentText(`${route.method} ${route.path}`),
+    typeName: p.typeName,
+    id: p.id,
+    routeModule: module(p.file),
+    body: p.bodyFile ? { module: module(p.bodyFile), type: `${p.typeName}Body`, validator: `validate${p.typeName}Body` } : null,
+    bodyType: p.bodyFile ? `${p.typeName}Body` : "Buffer",
+    headers: headers.known.map((h) => ({ key: typeKey(h.name), required: h.required, comment: commentText(h.description, 200) })),
+    othersComment:
+      headers.others === "forwarded"
+        ? "Any other request header (input_headers [*]), or trace context a tracing subscriber adds (plain strings)."
+        : "Trace context a tracing subscriber adds (traceparent, tracestate): plain strings.",
+    properties: required.map((fact) => ({ name: fact.name, type: fact.type === "integer" ? "number" : "string", comment: commentText(fact.description, 200) })),
+    constName: `${p.typeName.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()}_SHAPE`,
+    requiredHeaders: tsLiteral(headers.known.filter((h) => h.required).map((h) => h.name)),
+    optionalHeaders: tsLiteral(headers.known.filter((h) => !h.required).map((h) => h.name)),
+    otherHeaders: tsString(headers.others),
+    requiredProperties: tsLiteral(required.map((fact) => fact.name)),
+    serve: route.reply !== null,
+    replyTimeoutMs: route.reply?.timeoutMs ?? null,
+    hasQueue: route.queue !== null,
+    queueComment: route.queue ? `\`${commentText(route.queue.name)}\`` : "",
   };
 }
 

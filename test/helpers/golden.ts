@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isOptionalRuntimeModule } from "../../generator/pipeline/runtime-source.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/[\\/]$/, "");
 export const FIXTURES_DIR = join(REPO_ROOT, "fixtures");
@@ -77,6 +78,15 @@ export function sharedRuntime(): Map<string, string> {
       .sort()
       .map((name) => [`${SHARED_RUNTIME}${name}`, readFileSync(join(dir, name), "utf8")]),
   );
+}
+
+/**
+ * Whether an output's runtime/ files are the shared copy's: the same files, less the optional
+ * modules (consume.ts, jwt.ts, …) that this output does not use.
+ */
+export function matchesSharedRuntime(runtime: ReadonlyMap<string, string>): boolean {
+  const used = [...sharedRuntime()].filter(([path]) => runtime.has(path) || !isOptionalRuntimeModule(path.slice(SHARED_RUNTIME.length)));
+  return sameFiles(runtime, new Map(used));
 }
 
 /** Whether two file maps hold the same paths with the same contents. */
