@@ -108,7 +108,8 @@ for (const c of validCases) {
     if (c.name !== "showcase") {
       const { rest, runtime } = splitSharedRuntime(actual);
       // Under UPDATE_GOLDEN the showcase test rewrites generated/runtime/: compare on the next run.
-      if (!UPDATE_GOLDEN) assert.ok(matchesSharedRuntime(runtime), `fixtures/${c.name}: runtime/ differs from generated/runtime/ (run \`npm run test:update\`)`);
+      if (!UPDATE_GOLDEN)
+        assert.ok(matchesSharedRuntime(runtime), `fixtures/${c.name}: runtime/ differs from generated/runtime/ (run \`npm run test:update\`)`);
       actual = rest;
     }
     if (UPDATE_GOLDEN) {
