@@ -59,6 +59,7 @@ const NO_BROKER = new Set([
   "probes",
   "ratelimit-config",
   "runtime-checks",
+  "runtime-link",
   "runtime-protections",
   "runtime-stats",
   "schema",

@@ -6,7 +6,8 @@
 // config as the producer's, so a change to it breaks a consumer's build where it should.
 
 import type { Channel, ConsumeMessage } from "amqplib";
-import { consume, type ConsumeOptions, type Consumer, type DecodedMessage, DecodeError, decodeMessage, type MessageShape } from "../runtime/consume.js";
+import { consume, type ConsumeOptions, type Consumer } from "../runtime/consume.js";
+import { type DecodedMessage, DecodeError, decodeMessage, type MessageShape } from "../runtime/decode.js";
 import { deleteOrdersRegionId } from "../routes/delete-orders-region-id.js";
 
 /** The headers of a `DELETE /orders/{region}/{id}` message: arrays of strings, one item per header line. */

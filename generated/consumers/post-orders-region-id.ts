@@ -6,7 +6,8 @@
 // config as the producer's, so a change to it breaks a consumer's build where it should.
 
 import type { Channel, ConsumeMessage } from "amqplib";
-import { consume, type ConsumeOptions, type Consumer, type DecodedMessage, DecodeError, decodeMessage, type MessageShape } from "../runtime/consume.js";
+import { consume, type ConsumeOptions, type Consumer } from "../runtime/consume.js";
+import { type DecodedMessage, DecodeError, decodeMessage, type MessageShape } from "../runtime/decode.js";
 import { postOrdersRegionId } from "../routes/post-orders-region-id.js";
 import { type PostOrdersRegionIdBody, validatePostOrdersRegionIdBody } from "../routes/post-orders-region-id.body.js";
 

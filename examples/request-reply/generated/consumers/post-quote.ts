@@ -6,7 +6,8 @@
 // config as the producer's, so a change to it breaks a consumer's build where it should.
 
 import type { Channel, ConsumeMessage } from "amqplib";
-import { type ConsumeOptions, type Consumer, type DecodedMessage, DecodeError, decodeMessage, type MessageShape, serve, type ServeAnswer } from "../runtime/consume.js";
+import { type ConsumeOptions, type Consumer, serve, type ServeAnswer } from "../runtime/consume.js";
+import { type DecodedMessage, DecodeError, decodeMessage, type MessageShape } from "../runtime/decode.js";
 import { postQuote } from "../routes/post-quote.js";
 
 /** The headers of a `POST /quote` message: arrays of strings, one item per header line. */
