@@ -10,8 +10,9 @@ import { Diagnostics } from "./diagnostics/catalogue.js";
 import { diagnosticAt, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostics.js";
 import { emit, type BodyCode, type GeneratedFile } from "./pipeline/emit.js";
 import { load } from "./pipeline/load.js";
-import type { ProgramIR } from "./pipeline/ir.js";
+import type { ProgramIR, RouteIR } from "./pipeline/ir.js";
 import { plan, type RoutePlan } from "./pipeline/plan.js";
+import { sharedQueues } from "./pipeline/queues.js";
 import { terminalSafe } from "./diagnostics/format.js";
 import { ADAPTERS, loadTemplates, TemplateError, type Adapter, type Templates } from "./pipeline/templates.js";
 import { validate } from "./pipeline/validate.js";
@@ -115,6 +116,20 @@ export async function generate(config: string | object, options: GenerateOptions
   lap("plan");
   const bodies = await compileBodies(plans, file, loaded.source, diagnostics);
   lap("bodies");
+  if (options.consumers === true) {
+    for (const { route, others } of sharedQueues(program.routes)) {
+      const pointer = `${route.pointer}/name`;
+      const name = (r: RouteIR) => `${r.method} ${r.path}`;
+      diagnostics.push(
+        diagnosticAt(
+          Diagnostics.AG254({ queue: route.queue?.name ?? "", route: name(route), others: others.map(name) }),
+          file,
+          loaded.source.locate(pointer),
+          pointer,
+        ),
+      );
+    }
+  }
   let asyncapi: string | null = null;
   if (options.asyncapi !== false) {
     asyncapi = contract(program, plans, bodies, file, loaded.source, diagnostics);
@@ -149,9 +164,7 @@ function contract(
   source: ReturnType<typeof load>["source"],
   diagnostics: Diagnostic[],
 ): string {
-  // Pointers within each body schema, as the body compiler gives them.
-  const unsupported = new Map(plans.map((p) => [p, bodies.get(p)?.unsupported ?? []]));
-  const { text, notCarried } = asyncapiDocument(program, plans, unsupported);
+  const { text, notCarried } = asyncapiDocument(program, plans, bodies);
   for (const { plan, pointer } of notCarried) {
     const at = (plan.route.bodySchema?.pointer ?? "") + pointer;
     const keyword = (pointer.split("/").pop() ?? "").replace(/~1/g, "/").replace(/~0/g, "~");

@@ -144,7 +144,16 @@ function check(ajv: Ajv, doc: Doc, operationId: string, params: Record<string, s
 
 /** A queue of the test's own, bound as the channel binding says: it gets a copy of every message. */
 async function tap(channel: Channel, doc: Doc, channelPointer: string, key: string): Promise<string> {
-  const exchange = ref(doc, channelPointer).bindings.amqp.exchange;
+  const channelDoc = ref(doc, channelPointer);
+  const exchange = channelDoc.bindings.amqp.exchange;
+  // The broker refuses (406, closing the channel) a declaration that differs from the exchange
+  // as it exists: the binding's type, durable and autoDelete are checked here.
+  const args = channelDoc["x-amqp-exchange-arguments"];
+  await channel.assertExchange(exchange.name, exchange.type, {
+    durable: exchange.durable,
+    autoDelete: exchange.autoDelete,
+    ...(args ? { arguments: args } : {}),
+  });
   const { queue } = await channel.assertQueue("", { exclusive: true, autoDelete: true });
   const bindingKey = exchange.type === "topic" ? "#" : exchange.type === "direct" ? key : "";
   await channel.bindQueue(queue, exchange.name, bindingKey, exchange.type === "headers" ? { "x-match": "any", "X-Forwarded-Host": ["never"] } : {});

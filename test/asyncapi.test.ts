@@ -213,13 +213,58 @@ test("headers: input_headers [*] allows any forwarded header; a forwarded User-A
   assert.equal(Object.keys(audit.properties), ["X-Audit-Source", "User-Agent", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Via"]);
   assert.is(audit.properties["User-Agent"].maxItems, undefined, "the client's User-Agent may have several lines");
   assert.equal(doc.channels["amqpgen.types.headers.audit"].bindings.amqp.exchange.type, "headers");
-  assert.equal(doc.channels["amqpgen.types.headers.audit"]["x-amqp-queue"].arguments, { "x-dead-letter-exchange": "amqpgen.types.dead" });
+  assert.equal(doc.channels["amqpgen.types.headers.audit"]["x-amqp-queues"], [
+    { name: "amqpgen.types.audit", durable: true, bindingKey: "", arguments: { "x-dead-letter-exchange": "amqpgen.types.dead" }, declaredByProducer: true },
+  ]);
+});
 
-  const { doc: jwt } = await documentOf(readFileSync(join(REPO_ROOT, "fixtures/jwt/krakend.json"), "utf8"));
-  const claims = Object.values(jwt.components.messages as Record<string, Doc>).flatMap((m) =>
-    (m.headers.required as string[]).filter((h) => !["X-Forwarded-For", "X-Forwarded-Host", "User-Agent"].includes(h)),
+test("headers: a propagated claim is required when its header is forwarded, and absent when it is not (AG241)", async () => {
+  const config = JSON.parse(readFileSync(join(REPO_ROOT, "fixtures/jwt/krakend.json"), "utf8"));
+  const headersOf = async (text: string) => {
+    const { doc } = await documentOf(text);
+    const message = doc.components.messages.PostOrdersIdMessage;
+    return { required: message.headers.required as string[], names: Object.keys(message.headers.properties) };
+  };
+  const forwarded = await headersOf(JSON.stringify(config));
+  assert.equal(forwarded.required, ["X-User", "X-Tenant", "X-Forwarded-For", "X-Forwarded-Host", "User-Agent"]);
+  config.endpoints[0].input_headers = ["Content-Type", "X-User"];
+  const one = await headersOf(JSON.stringify(config));
+  assert.equal(one.required, ["X-User", "X-Forwarded-For", "X-Forwarded-Host", "User-Agent"]);
+  assert.not.ok(one.names.includes("X-Tenant"), "not written, so not in the contract");
+  config.endpoints[0].extra_config["auth/validator"].propagate_claims_preserve_array = true;
+  const { doc } = await documentOf(JSON.stringify(config));
+  assert.equal(doc.components.messages.PostOrdersIdMessage.headers.properties["X-User"].minItems, undefined, "an empty list claim is an empty array");
+});
+
+test("channels: exchanges of the same name on two brokers, or declared alike, are apart; reply channel ids never take an exchange's", async () => {
+  const producer = (name: string, exchange: string, key: string, extra: object = {}) => ({
+    host: ["amqp://127.0.0.1:5672"],
+    disable_host_sanitize: true,
+    extra_config: { "backend/amqp/producer": { name, exchange, routing_key: key, static_routing_key: true, ...extra } },
+  });
+  const config = {
+    version: 3,
+    endpoints: [
+      { endpoint: "/a", method: "POST", backend: [producer("qa", "shared", "k")] },
+      { endpoint: "/b", method: "POST", backend: [{ ...producer("qb", "shared", "k"), host: ["amqp://other-broker:5672/vh2"] }] },
+      { endpoint: "/c", method: "POST", backend: [producer("qc", "postQuote", "reply")] },
+      { endpoint: "/quote", method: "POST", backend: [producer("quotes", "quotes", "quote", { "@amqp-gen": { reply: { timeout: "2s" } } })] },
+    ],
+  };
+  const { text, doc } = await documentOf(JSON.stringify(config));
+  assert.equal(await problems(text), []);
+  const shared = Object.values(doc.channels as Record<string, Doc>).filter((ch) => ch.bindings.amqp.exchange.name === "shared");
+  assert.is(shared.length, 2, "one channel per broker");
+  assert.equal(shared.map((ch) => ch.bindings.amqp.exchange.vhost).sort(), ["/", "vh2"]);
+  assert.equal(
+    shared.map((ch) => ch.servers.length),
+    [1, 1],
   );
-  assert.ok(claims.length > 0, "the jwt fixture propagates claims as headers");
+  const ids = Object.keys(doc.channels);
+  assert.is(new Set(ids).size, ids.length);
+  assert.ok(ids.some((id) => id.startsWith("postQuote.reply")) && ids.filter((id) => id.startsWith("postQuote.reply")).length === 2, ids.join(" "));
+  assert.is(doc.operations.postQuote.reply.channel.$ref.replace("#/channels/", "") in doc.channels, true);
+  assert.is(doc.channels[doc.operations.postQuote.reply.channel.$ref.replace("#/channels/", "")].address, null);
 });
 
 test("body schemas: local references rewritten into the document, draft-04 bounds made draft-07, $schema left out", async () => {
@@ -228,6 +273,38 @@ test("body schemas: local references rewritten into the document, draft-04 bound
   assert.is(body.$schema, undefined);
   assert.equal(body.properties.task, { $ref: "#/components/schemas/PostTasksQueueBody/definitions/task" });
   assert.equal(body.properties.attempt, { type: "integer", exclusiveMinimum: 0 });
+});
+
+test("body schemas: a container a reference points into is kept; keywords beside a $ref are not carried, as the producer ignores them", async () => {
+  const config = JSON.parse(readFileSync(join(REPO_ROOT, "fixtures/exchange-types/krakend.json"), "utf8"));
+  config.endpoints[0].extra_config["validation/json-schema"] = {
+    $ref: "#/definitions/body",
+    definitions: { body: { type: "object", properties: { n: { $ref: "#/schemas/number", type: "string", description: "kept" } } } },
+    schemas: { number: { type: "integer" }, unused: { type: "string" } },
+  };
+  const result = await generate(JSON.stringify(config, null, 2));
+  const doc = JSON.parse(result.files.find((f) => f.path === "asyncapi.json")?.content ?? "{}") as Doc;
+  const body = doc.components.schemas.PostTasksQueueBody;
+  assert.equal(body, {
+    $ref: "#/components/schemas/PostTasksQueueBody/definitions/body",
+    definitions: { body: { type: "object", properties: { n: { $ref: "#/components/schemas/PostTasksQueueBody/schemas/number", description: "kept" } } } },
+    schemas: { number: { type: "integer" } },
+  });
+  assert.equal(await problems(JSON.stringify(doc)), [], "every reference resolves");
+});
+
+test("a body schema that does not compile (AG225) is not validated: the contract has no payload for it, the consumer reads bytes", async () => {
+  const config = JSON.parse(readFileSync(join(REPO_ROOT, "fixtures/exchange-types/krakend.json"), "utf8"));
+  config.endpoints[0].extra_config["validation/json-schema"] = { type: "strin" };
+  const result = await generate(JSON.stringify(config), { consumers: true });
+  assert.ok(result.diagnostics.some((d) => d.code === "AG225"));
+  const files = new Map(result.files.map((f) => [f.path, f.content]));
+  const doc = JSON.parse(files.get("asyncapi.json") ?? "{}") as Doc;
+  assert.is(doc.components.messages.PostTasksQueueMessage.payload, undefined);
+  assert.is(doc.components.schemas, undefined);
+  assert.equal(await problems(files.get("asyncapi.json") ?? ""), []);
+  assert.not.match(files.get("consumers/post-tasks-queue.ts") ?? "", /\.body\.js/);
+  assert.match(files.get("consumers/post-tasks-queue.ts") ?? "", /DecodedMessage<Buffer, PostTasksQueueHeaders>/);
 });
 
 test("a body keyword AsyncAPI cannot carry is warning AG253 at its place; one the producer does not enforce stays AG222 alone", async () => {

@@ -571,6 +571,7 @@ brokerTest("serve replies to replyTo with the correlationId and the content type
     async (request) => {
       calls++;
       await sleep(5);
+      if (request.body.sku === "boom") throw new Error("the handler failed");
       if (request.body.sku === "text") return { body: `got ${request.body.quantity}` };
       if (request.body.sku === "bytes") return { body: Buffer.from([1, 2, 3]) };
       return { body: JSON.stringify({ ok: request.body.sku }), contentType: "application/json" };
@@ -600,14 +601,27 @@ brokerTest("serve replies to replyTo with the correlationId and the content type
   assert.is(reply("c-bytes").properties.contentType, "application/octet-stream");
 
   await publish(route.exchange.name, "k", order("A"), { headers: { "X-Tenant": ["no-reply-to"] }, properties: { correlationId: "c-lost" } });
-  await publish(route.exchange.name, "k", order("A"), { headers: { "X-Tenant": ["no-correlation"] }, properties: { replyTo: `${P}nowhere` } });
-  await waitFor("two requests dead-lettered", async () => (await broker?.messageCount(DEAD_QUEUE)) === 2);
-  assert.is(calls, 3, "the handler never saw a request it cannot answer");
-  assert.equal(errors.map(({ error, message }) => [tenantOf(message), (error as DecodeError).part, error.message]).sort(), [
+  await publish(route.exchange.name, "k", order("A"), { headers: { "X-Tenant": ["no-correlation"] }, properties: { replyTo: `${DIRECT_REPLY_TO}.forged` } });
+  // An address of the sender's choosing: answering would publish into any queue it names.
+  await publish(route.exchange.name, "k", order("A"), {
+    headers: { "X-Tenant": ["forged-reply-to"] },
+    properties: { replyTo: `${P}nowhere`, correlationId: "c-f" },
+  });
+  // A handler error is not requeued by default: its HTTP client stops waiting at the reply timeout.
+  await publish(route.exchange.name, "k", order("boom"), {
+    channel: requester,
+    headers: { "X-Tenant": ["failed"] },
+    properties: { replyTo: DIRECT_REPLY_TO, correlationId: "c-boom" },
+  });
+  await waitFor("four requests dead-lettered", async () => (await broker?.messageCount(DEAD_QUEUE)) === 4);
+  assert.is(calls, 4, "the handler never saw a request it cannot answer, and saw the failing one once");
+  assert.equal(errors.map(({ error, message }) => [tenantOf(message), error instanceof DecodeError ? error.part : "handler", error.message]).sort(), [
+    ["failed", "handler", "the handler failed"],
+    ["forged-reply-to", "properties", "properties: replyTo is not a direct reply-to address (amq.rabbitmq.reply-to.…)"],
     ["no-correlation", "properties", "properties: correlationId is missing: a reply needs one to be matched"],
     ["no-reply-to", "properties", "properties: replyTo is missing: a request needs a queue to reply to"],
   ]);
-  assert.equal((await deadLetters()).map(tenantOf).sort(), ["no-correlation", "no-reply-to"]);
+  assert.equal((await deadLetters()).map(tenantOf).sort(), ["failed", "forged-reply-to", "no-correlation", "no-reply-to"]);
   await stop(server, channel, `${P}rpc`);
   await requester.close();
 });

@@ -205,6 +205,31 @@ it("serveX: a request-reply route's HTTP request is answered with the handler's 
   });
 });
 
+test("a consumer file imports amqplib, the runtime's consuming modules and its body module: nothing of the HTTP side (no jose for a JWT route)", async () => {
+  const result = await generate(readFileSync(join(ROOT, "fixtures/jwt/krakend.json"), "utf8"), { consumers: true });
+  const consumers = result.files.filter((f) => f.path.startsWith("consumers/"));
+  assert.ok(consumers.length > 0);
+  for (const f of consumers) {
+    const imports = [...f.content.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+    assert.ok(imports.length > 0);
+    for (const from of imports)
+      assert.match(from as string, /^(amqplib|\.\.\/runtime\/(consume|decode|types)\.js|\.\.\/routes\/[a-z0-9-]+\.body\.js)$/, `${f.path} imports ${from}`);
+  }
+});
+
+test("AG254, with --consumers only: a route's queue that can receive other routes' messages", async () => {
+  const showcase = readFileSync(join(ROOT, "fixtures/showcase/krakend.json"), "utf8");
+  const codes = async (consumers: boolean) =>
+    (await generate(showcase, { consumers })).diagnostics.filter((d) => d.code === "AG254").map((d) => `${d.pointer} ${d.line}:${d.column}`);
+  assert.equal(await codes(false), []);
+  assert.equal(await codes(true), [
+    "/endpoints/0/backend/0/extra_config/backend~1amqp~1producer/name 35:23",
+    "/endpoints/1/backend/0/extra_config/backend~1amqp~1producer/name 58:23",
+  ]);
+  const message = (await generate(showcase, { consumers: true })).diagnostics.find((d) => d.code === "AG254")?.message ?? "";
+  assert.match(message, /^Queue "amqpgen\.showcase\.orders" can also receive the messages of DELETE \/orders\/\{region\}\/\{id\}:/);
+});
+
 test("the consumer's types come from the config: removing msg_id_key breaks a build that reads messageId, and only there", async () => {
   const usage = [
     'import { consumePostOrdersRegionId } from "./consumers/post-orders-region-id.js";',

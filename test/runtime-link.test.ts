@@ -176,11 +176,7 @@ test("backoff: KrakenD's schedule, capped at a minute whatever the attempt", () 
   assert.is(backoffDelayMs("exponential", 1000), 60_000);
   assert.is(backoffDelayMs("linear", 1000), 16_000, "attempts count up to 16");
   assert.is(backoffDelayMs("fallback", 7), 1000);
-  assert.is(
-    backoffDelayMs("linear-jitter", 3, () => 0),
-    2000,
-    "jitter: -33 %",
-  );
+  assert.ok(Math.abs(backoffDelayMs("linear-jitter", 3, () => 0) - 2000) < 1e-9, "jitter: -33 %");
 });
 
 test("broker URLs: the option (a URL, a list, a function), else AMQP_URL split before each scheme, else the config's hosts", () => {

@@ -2,13 +2,13 @@
 // Source: krakend.json, endpoint DELETE /orders/{region}/{id}
 //
 // For the services that consume these messages: each one decoded and checked against what the
-// producer writes, and consumed with acks. The types come from the same
-// config as the producer's, so a change to it breaks a consumer's build where it should.
+// producer writes, then consumed with acks. The types come from the same config as
+// the producer's, so a change to it breaks a consumer's build where it should.
 
 import type { Channel, ConsumeMessage } from "amqplib";
 import { consume, type ConsumeOptions, type Consumer } from "../runtime/consume.js";
 import { type DecodedMessage, DecodeError, decodeMessage, type MessageShape } from "../runtime/decode.js";
-import { deleteOrdersRegionId } from "../routes/delete-orders-region-id.js";
+import type { RouteInfo } from "../runtime/types.js";
 
 /** The headers of a `DELETE /orders/{region}/{id}` message: arrays of strings, one item per header line. */
 export interface DeleteOrdersRegionIdHeaders {
@@ -29,6 +29,32 @@ export interface DeleteOrdersRegionIdMessage extends DecodedMessage<Buffer, Dele
   /** From the path param {id}. */
   readonly messageId: string;
 }
+
+/**
+ * What the consumer declares, and names in its errors: the route as `routes/delete-orders-region-id.js`
+ * has it, without the HTTP side (a consuming service needs neither the listener nor the
+ * libraries of its protections).
+ */
+const deleteOrdersRegionId: RouteInfo = {
+  id: "deleteOrdersRegionId",
+  method: "DELETE",
+  path: "/orders/{region}/{id}",
+  params: [
+    { name: "region", key: "Region", segment: 1 },
+    { name: "id", key: "Id", segment: 2 },
+  ],
+  broker: 0,
+  declare: true,
+  exchange: { name: "amqpgen.showcase.orders", type: "topic", durable: true, autoDelete: false },
+  queue: { name: "amqpgen.showcase.cancellations", durable: true, bindingKey: "orders.cancelled" },
+  routingKey: { kind: "static", value: "orders.cancelled" },
+  mandatory: false,
+  persistent: true,
+  timeoutMs: 3000,
+  outputEncoding: "no-op",
+  inputHeaders: ["Content-Type"],
+  hasBodySchema: false,
+};
 
 const DELETE_ORDERS_REGION_ID_SHAPE: MessageShape = {
   requiredHeaders: ["X-Forwarded-For", "X-Forwarded-Host", "User-Agent"],

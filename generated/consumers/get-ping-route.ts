@@ -2,13 +2,13 @@
 // Source: krakend.json, endpoint GET /ping/{route}
 //
 // For the services that consume these messages: each one decoded and checked against what the
-// producer writes, and consumed with acks. The types come from the same
-// config as the producer's, so a change to it breaks a consumer's build where it should.
+// producer writes, then consumed with acks. The types come from the same config as
+// the producer's, so a change to it breaks a consumer's build where it should.
 
 import type { Channel, ConsumeMessage } from "amqplib";
 import { consume, type ConsumeOptions, type Consumer } from "../runtime/consume.js";
 import { type DecodedMessage, DecodeError, decodeMessage, type MessageShape } from "../runtime/decode.js";
-import { getPingRoute } from "../routes/get-ping-route.js";
+import type { RouteInfo } from "../runtime/types.js";
 
 /** The headers of a `GET /ping/{route}` message: arrays of strings, one item per header line. */
 export interface GetPingRouteHeaders {
@@ -25,8 +25,32 @@ export interface GetPingRouteHeaders {
 }
 
 /** A `GET /ping/{route}` message, decoded and checked. */
-export interface GetPingRouteMessage extends DecodedMessage<Buffer, GetPingRouteHeaders> {
-}
+export type GetPingRouteMessage = DecodedMessage<Buffer, GetPingRouteHeaders>;
+
+/**
+ * What the consumer declares, and names in its errors: the route as `routes/get-ping-route.js`
+ * has it, without the HTTP side (a consuming service needs neither the listener nor the
+ * libraries of its protections).
+ */
+const getPingRoute: RouteInfo = {
+  id: "getPingRoute",
+  method: "GET",
+  path: "/ping/{route}",
+  params: [
+    { name: "route", key: "Route", segment: 1 },
+  ],
+  broker: 0,
+  declare: true,
+  exchange: { name: "amqpgen.showcase.pings", type: "topic", durable: false, autoDelete: false },
+  queue: { name: "amqpgen.showcase.pings", durable: false, bindingKey: "#" },
+  routingKey: { kind: "param", param: "Route" },
+  mandatory: false,
+  persistent: false,
+  timeoutMs: 3000,
+  outputEncoding: "string",
+  inputHeaders: ["Content-Type"],
+  hasBodySchema: false,
+};
 
 const GET_PING_ROUTE_SHAPE: MessageShape = {
   requiredHeaders: ["X-Forwarded-For", "X-Forwarded-Host", "User-Agent"],

@@ -2,13 +2,13 @@
 // Source: krakend.json, endpoint POST /orders/{region}/{id}
 //
 // For the services that consume these messages: each one decoded and checked against what the
-// producer writes, and consumed with acks. The types come from the same
-// config as the producer's, so a change to it breaks a consumer's build where it should.
+// producer writes, then consumed with acks. The types come from the same config as
+// the producer's, so a change to it breaks a consumer's build where it should.
 
 import type { Channel, ConsumeMessage } from "amqplib";
 import { consume, type ConsumeOptions, type Consumer } from "../runtime/consume.js";
 import { type DecodedMessage, DecodeError, decodeMessage, type MessageShape } from "../runtime/decode.js";
-import { postOrdersRegionId } from "../routes/post-orders-region-id.js";
+import type { RouteInfo } from "../runtime/types.js";
 import { type PostOrdersRegionIdBody, validatePostOrdersRegionIdBody } from "../routes/post-orders-region-id.body.js";
 
 /** The headers of a `POST /orders/{region}/{id}` message: arrays of strings, one item per header line. */
@@ -32,6 +32,32 @@ export interface PostOrdersRegionIdMessage extends DecodedMessage<PostOrdersRegi
   /** From the path param {id}. */
   readonly messageId: string;
 }
+
+/**
+ * What the consumer declares, and names in its errors: the route as `routes/post-orders-region-id.js`
+ * has it, without the HTTP side (a consuming service needs neither the listener nor the
+ * libraries of its protections).
+ */
+const postOrdersRegionId: RouteInfo = {
+  id: "postOrdersRegionId",
+  method: "POST",
+  path: "/orders/{region}/{id}",
+  params: [
+    { name: "region", key: "Region", segment: 1 },
+    { name: "id", key: "Id", segment: 2 },
+  ],
+  broker: 0,
+  declare: true,
+  exchange: { name: "amqpgen.showcase.orders", type: "topic", durable: true, autoDelete: false },
+  queue: { name: "amqpgen.showcase.orders", durable: true, bindingKey: "#" },
+  routingKey: { kind: "param", param: "Region" },
+  mandatory: true,
+  persistent: true,
+  timeoutMs: 3000,
+  outputEncoding: "json",
+  inputHeaders: ["Content-Type", "X-Request-Id"],
+  hasBodySchema: true,
+};
 
 const POST_ORDERS_REGION_ID_SHAPE: MessageShape = {
   requiredHeaders: ["X-Forwarded-For", "X-Forwarded-Host", "User-Agent"],

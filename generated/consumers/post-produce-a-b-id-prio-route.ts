@@ -2,13 +2,13 @@
 // Source: krakend.json, endpoint POST /produce/{a}/{b}/{id}/{prio}/{route}
 //
 // For the services that consume these messages: each one decoded and checked against what the
-// producer writes, and consumed with acks. The types come from the same
-// config as the producer's, so a change to it breaks a consumer's build where it should.
+// producer writes, then consumed with acks. The types come from the same config as
+// the producer's, so a change to it breaks a consumer's build where it should.
 
 import type { Channel, ConsumeMessage } from "amqplib";
 import { consume, type ConsumeOptions, type Consumer } from "../runtime/consume.js";
 import { type DecodedMessage, DecodeError, decodeMessage, type MessageShape } from "../runtime/decode.js";
-import { postProduceABIdPrioRoute } from "../routes/post-produce-a-b-id-prio-route.js";
+import type { RouteInfo } from "../runtime/types.js";
 
 /** The headers of a `POST /produce/{a}/{b}/{id}/{prio}/{route}` message: arrays of strings, one item per header line. */
 export interface PostProduceABIdPrioRouteHeaders {
@@ -35,6 +35,35 @@ export interface PostProduceABIdPrioRouteMessage extends DecodedMessage<Buffer, 
   /** From the path param {b}. */
   readonly replyTo: string;
 }
+
+/**
+ * What the consumer declares, and names in its errors: the route as `routes/post-produce-a-b-id-prio-route.js`
+ * has it, without the HTTP side (a consuming service needs neither the listener nor the
+ * libraries of its protections).
+ */
+const postProduceABIdPrioRoute: RouteInfo = {
+  id: "postProduceABIdPrioRoute",
+  method: "POST",
+  path: "/produce/{a}/{b}/{id}/{prio}/{route}",
+  params: [
+    { name: "a", key: "A", segment: 1 },
+    { name: "b", key: "B", segment: 2 },
+    { name: "id", key: "Id", segment: 3 },
+    { name: "prio", key: "Prio", segment: 4 },
+    { name: "route", key: "Route", segment: 5 },
+  ],
+  broker: 0,
+  declare: true,
+  exchange: { name: "amqpgen.showcase.produce", type: "topic", durable: true, autoDelete: false },
+  queue: { name: "amqpgen.showcase.produce", durable: true, bindingKey: "#", arguments: { "x-max-priority": 10 } },
+  routingKey: { kind: "param", param: "Route" },
+  mandatory: false,
+  persistent: true,
+  timeoutMs: 3000,
+  outputEncoding: "json",
+  inputHeaders: ["Content-Type"],
+  hasBodySchema: false,
+};
 
 const POST_PRODUCE_ABID_PRIO_ROUTE_SHAPE: MessageShape = {
   requiredHeaders: ["X-Forwarded-For", "X-Forwarded-Host", "User-Agent"],

@@ -2,13 +2,13 @@
 // Source: krakend.json, endpoint PUT /events/{kind}
 //
 // For the services that consume these messages: each one decoded and checked against what the
-// producer writes, and consumed with acks. The types come from the same
-// config as the producer's, so a change to it breaks a consumer's build where it should.
+// producer writes, then consumed with acks. The types come from the same config as
+// the producer's, so a change to it breaks a consumer's build where it should.
 
 import type { Channel, ConsumeMessage } from "amqplib";
 import { consume, type ConsumeOptions, type Consumer } from "../runtime/consume.js";
 import { type DecodedMessage, DecodeError, decodeMessage, type MessageShape } from "../runtime/decode.js";
-import { putEventsKind } from "../routes/put-events-kind.js";
+import type { RouteInfo } from "../runtime/types.js";
 
 /** The headers of a `PUT /events/{kind}` message: arrays of strings, one item per header line. */
 export interface PutEventsKindHeaders {
@@ -29,8 +29,32 @@ export interface PutEventsKindHeaders {
 }
 
 /** A `PUT /events/{kind}` message, decoded and checked. */
-export interface PutEventsKindMessage extends DecodedMessage<Buffer, PutEventsKindHeaders> {
-}
+export type PutEventsKindMessage = DecodedMessage<Buffer, PutEventsKindHeaders>;
+
+/**
+ * What the consumer declares, and names in its errors: the route as `routes/put-events-kind.js`
+ * has it, without the HTTP side (a consuming service needs neither the listener nor the
+ * libraries of its protections).
+ */
+const putEventsKind: RouteInfo = {
+  id: "putEventsKind",
+  method: "PUT",
+  path: "/events/{kind}",
+  params: [
+    { name: "kind", key: "Kind", segment: 1 },
+  ],
+  broker: 0,
+  declare: true,
+  exchange: { name: "amqpgen.showcase.events", type: "topic", durable: false, autoDelete: true },
+  queue: { name: "amqpgen.showcase.events", durable: false, bindingKey: "events.#" },
+  routingKey: { kind: "static", value: "events.#" },
+  mandatory: false,
+  persistent: false,
+  timeoutMs: 1500,
+  outputEncoding: "json-collection",
+  inputHeaders: ["Content-Type", "X-Request-Id", "X-Event-Source"],
+  hasBodySchema: false,
+};
 
 const PUT_EVENTS_KIND_SHAPE: MessageShape = {
   requiredHeaders: ["X-Forwarded-For", "X-Forwarded-Host", "User-Agent"],

@@ -6,6 +6,7 @@
  * publisher.
  */
 import type { Channel, ConsumeMessage } from "amqplib";
+import { DIRECT_REPLY_TO } from "./checks.js";
 import { DecodeError } from "./decode.js";
 import { errorText, stderrLogger } from "./log.js";
 import type { RouteInfo } from "./types.js";
@@ -271,7 +272,8 @@ interface Addressed<M> {
 /**
  * Serves a request-reply route: like `consume`, and the handler's answer is sent to the
  * request's `replyTo` queue (through the default exchange) with its `correlationId`, before the
- * request is acked. A request without `replyTo` or `correlationId` does not decode.
+ * request is acked. A request without `replyTo` (a direct reply-to address) or `correlationId`
+ * does not decode. A handler error rejects the request unless `requeue: true`.
  */
 export function serve<M extends { readonly replyTo: string | undefined; readonly correlationId: string | undefined }>(
   channel: Channel,
@@ -285,6 +287,9 @@ export function serve<M extends { readonly replyTo: string | undefined; readonly
     if (request instanceof DecodeError) return request;
     const { replyTo, correlationId } = request;
     if (replyTo === undefined || replyTo === "") return new DecodeError("properties", "replyTo is missing: a request needs a queue to reply to");
+    // The producer asks with direct reply-to; another address is not its request, and answering
+    // it would publish into a queue the sender chose.
+    if (!replyTo.startsWith(`${DIRECT_REPLY_TO}.`)) return new DecodeError("properties", `replyTo is not a direct reply-to address (${DIRECT_REPLY_TO}.…)`);
     if (correlationId === undefined) return new DecodeError("properties", "correlationId is missing: a reply needs one to be matched");
     return { request, replyTo, correlationId };
   };
@@ -296,5 +301,7 @@ export function serve<M extends { readonly replyTo: string | undefined; readonly
     // false only means the socket's buffer is full: amqplib keeps the frame and writes it later.
     channel.sendToQueue(replyTo, body, { correlationId, contentType });
   };
-  return consume(channel, route, decodeRequest, answer, options);
+  // A request whose handler failed is not requeued by default: its HTTP client stops waiting after
+  // the route's reply timeout, and a retry would answer no one.
+  return consume(channel, route, decodeRequest, answer, { ...options, requeue: options?.requeue ?? false });
 }

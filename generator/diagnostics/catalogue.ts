@@ -755,6 +755,13 @@ export const CATALOGUE = {
         ? 'Refer to the schema by its JSON pointer ("#/definitions/...") and remove "$anchor".'
         : `Remove ${quote(f.keyword)}, or say the same in draft-07 terms.`,
   }),
+  AG254: entry<{ queue: string; route: string; others: readonly string[] }>({
+    severity: "warning",
+    title: "with `--consumers`: a route's queue can also receive other routes' messages",
+    message: (f) =>
+      `Queue ${quote(f.queue)} can also receive the messages of ${f.others.slice(0, 3).join(", ")}${f.others.length > 3 ? ` and ${f.others.length - 3} more` : ""}: the typed consumer of ${f.route} checks each message against its own route, and rejects (or, where they look alike, mistakes) the others'.`,
+    fix: 'Give each route a queue of its own ("name"), bound to its own key ("static_routing_key"), where a consumer should see only its route; or consume the shared queue with a consumer of your own.',
+  }),
 
   /** `folder`: the `--templates` folder; `problem`: the first line of the render error. */
   AG901: entry<{ folder: string; problem: string }>({

@@ -1,5 +1,5 @@
 // Code generated from templates/ by `npm run gen:templates` (Handlebars.precompile). DO NOT EDIT.
-export const fingerprint = "ee7d3f5198d92ce7c5bd078ff1a9460c86f51264306961b702b71f46f6a33b4b";
+export const fingerprint = "253767399202f983cf0ba4a1a3a0e5ae39b192e0fbda326200adf74a4e096a6e";
 export const specs = {
   "adapter-express.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -122,9 +122,9 @@ export const specs = {
     + "\n";
 },"usePartial":true,"useData":true},
   "consumer.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {
-    return "and answered (request-reply)";
+    return "answered (request-reply)";
 },"1":function(container,depth0,helpers,partials,data) {
-    return "and consumed with acks";
+    return "consumed with acks";
 },"2":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -134,11 +134,11 @@ export const specs = {
     };
 
   return "import { type "
-    + ((stack1 = alias2(alias1(lookupProperty(depth0,"body"), "type", {"start":{"line":11,"column":16},"end":{"line":11,"column":25}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"body"), "type", {"start":{"line":10,"column":16},"end":{"line":10,"column":25}} ), depth0)) != null ? stack1 : "")
     + ", "
-    + ((stack1 = alias2(alias1(lookupProperty(depth0,"body"), "validator", {"start":{"line":11,"column":31},"end":{"line":11,"column":45}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"body"), "validator", {"start":{"line":10,"column":31},"end":{"line":10,"column":45}} ), depth0)) != null ? stack1 : "")
     + " } from \"../routes/"
-    + ((stack1 = alias2(alias1(lookupProperty(depth0,"body"), "module", {"start":{"line":11,"column":68},"end":{"line":11,"column":79}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"body"), "module", {"start":{"line":10,"column":68},"end":{"line":10,"column":79}} ), depth0)) != null ? stack1 : "")
     + "\";\n";
 },"3":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -149,14 +149,31 @@ export const specs = {
     };
 
   return "  /** "
-    + ((stack1 = alias2(alias1(depth0, "comment", {"start":{"line":17,"column":8},"end":{"line":17,"column":20}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "comment", {"start":{"line":16,"column":8},"end":{"line":16,"column":20}} ), depth0)) != null ? stack1 : "")
     + " */\n  readonly "
-    + ((stack1 = alias2(alias1(depth0, "key", {"start":{"line":18,"column":13},"end":{"line":18,"column":21}} ), depth0)) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"unless").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"required"),{"name":"unless","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":23},"end":{"line":18,"column":60}}})) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "key", {"start":{"line":17,"column":13},"end":{"line":17,"column":21}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"unless").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"required"),{"name":"unless","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":23},"end":{"line":17,"column":60}}})) != null ? stack1 : "")
     + ": readonly string[];\n";
 },"4":function(container,depth0,helpers,partials,data) {
     return "?";
 },"5":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "export interface "
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":25,"column":19},"end":{"line":25,"column":27}} ), depth0)) != null ? stack1 : "")
+    + "Message extends DecodedMessage<"
+    + ((stack1 = alias2(alias1(depth0, "bodyType", {"start":{"line":25,"column":62},"end":{"line":25,"column":70}} ), depth0)) != null ? stack1 : "")
+    + ", "
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":25,"column":76},"end":{"line":25,"column":84}} ), depth0)) != null ? stack1 : "")
+    + "Headers> {\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"properties"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":29,"column":9}}})) != null ? stack1 : "")
+    + "}\n";
+},"6":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda;
 
   return "  /** "
@@ -166,7 +183,27 @@ export const specs = {
     + ": "
     + ((stack1 = alias2(alias1(depth0, "type", {"start":{"line":28,"column":28},"end":{"line":28,"column":37}} ), depth0)) != null ? stack1 : "")
     + ";\n";
-},"6":function(container,depth0,helpers,partials,data) {
+},"7":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=container.lambda;
+
+  return "export type "
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":32,"column":14},"end":{"line":32,"column":22}} ), depth0)) != null ? stack1 : "")
+    + "Message = DecodedMessage<"
+    + ((stack1 = alias2(alias1(depth0, "bodyType", {"start":{"line":32,"column":51},"end":{"line":32,"column":59}} ), depth0)) != null ? stack1 : "")
+    + ", "
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":32,"column":65},"end":{"line":32,"column":73}} ), depth0)) != null ? stack1 : "")
+    + "Headers>;\n";
+},"8":function(container,depth0,helpers,partials,data) {
+    return "true";
+},"9":function(container,depth0,helpers,partials,data) {
+    return "false";
+},"10":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return "  reply: { timeoutMs: "
+    + ((stack1 = container.lambda(container.strict(depth0, "replyTimeoutMs", {"start":{"line":45,"column":24},"end":{"line":45,"column":38}} ), depth0)) != null ? stack1 : "")
+    + " },\n";
+},"11":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -174,11 +211,11 @@ export const specs = {
         return undefined
     };
 
-  return ((stack1 = container.lambda(container.strict(lookupProperty(depth0,"body"), "validator", {"start":{"line":37,"column":30},"end":{"line":37,"column":44}} ), depth0)) != null ? stack1 : "");
-},"7":function(container,depth0,helpers,partials,data) {
+  return ((stack1 = container.lambda(container.strict(lookupProperty(depth0,"body"), "validator", {"start":{"line":54,"column":30},"end":{"line":54,"column":44}} ), depth0)) != null ? stack1 : "");
+},"12":function(container,depth0,helpers,partials,data) {
     return "null";
-},"8":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=container.lambda, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+},"13":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -186,29 +223,25 @@ export const specs = {
     };
 
   return "/**\n * Answers `"
-    + ((stack1 = alias2(alias1(depth0, "commentPath", {"start":{"line":49,"column":14},"end":{"line":49,"column":25}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "commentPath", {"start":{"line":66,"column":14},"end":{"line":66,"column":25}} ), depth0)) != null ? stack1 : "")
     + "`'s requests: each request's handler result is published to its\n * reply_to with its correlation_id, then the request is acked. The HTTP request waits\n * "
-    + ((stack1 = alias2(alias1(depth0, "replyTimeoutMs", {"start":{"line":51,"column":5},"end":{"line":51,"column":19}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "replyTimeoutMs", {"start":{"line":68,"column":5},"end":{"line":68,"column":19}} ), depth0)) != null ? stack1 : "")
     + " ms for it."
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias3,lookupProperty(depth0,"hasQueue"),{"name":"unless","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":51,"column":32},"end":{"line":51,"column":121}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"unless").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"hasQueue"),{"name":"unless","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":68,"column":32},"end":{"line":68,"column":121}}})) != null ? stack1 : "")
     + "\n */\nexport function serve"
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":53,"column":23},"end":{"line":53,"column":31}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":70,"column":23},"end":{"line":70,"column":31}} ), depth0)) != null ? stack1 : "")
     + "(\n  channel: Channel,\n  handler: (message: "
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":55,"column":23},"end":{"line":55,"column":31}} ), depth0)) != null ? stack1 : "")
-    + "Message) => ServeAnswer | Promise<ServeAnswer>,\n  options"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"hasQueue"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.program(11, data, 0),"data":data,"loc":{"start":{"line":56,"column":9},"end":{"line":56,"column":102}}})) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":72,"column":23},"end":{"line":72,"column":31}} ), depth0)) != null ? stack1 : "")
+    + "Message) => ServeAnswer | Promise<ServeAnswer>,\n  "
+    + ((stack1 = alias2(alias1(depth0, "optionsType", {"start":{"line":73,"column":4},"end":{"line":73,"column":15}} ), depth0)) != null ? stack1 : "")
     + ",\n): Promise<Consumer> {\n  return serve(channel, "
-    + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":58,"column":26},"end":{"line":58,"column":28}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":75,"column":26},"end":{"line":75,"column":28}} ), depth0)) != null ? stack1 : "")
     + ", decode"
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":58,"column":40},"end":{"line":58,"column":48}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":75,"column":40},"end":{"line":75,"column":48}} ), depth0)) != null ? stack1 : "")
     + "Message, handler, options);\n}\n";
-},"9":function(container,depth0,helpers,partials,data) {
+},"14":function(container,depth0,helpers,partials,data) {
     return " The route declares no queue: name one in `options.queue`.";
-},"10":function(container,depth0,helpers,partials,data) {
-    return "?: ConsumeOptions";
-},"11":function(container,depth0,helpers,partials,data) {
-    return ": ConsumeOptions & { readonly queue: string }";
-},"12":function(container,depth0,helpers,partials,data) {
+},"15":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -217,28 +250,28 @@ export const specs = {
     };
 
   return "/**\n * Consumes `"
-    + ((stack1 = alias2(alias1(depth0, "commentPath", {"start":{"line":62,"column":15},"end":{"line":62,"column":26}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "commentPath", {"start":{"line":79,"column":15},"end":{"line":79,"column":26}} ), depth0)) != null ? stack1 : "")
     + "`'s messages"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"hasQueue"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":62,"column":40},"end":{"line":62,"column":91}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"hasQueue"),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":79,"column":40},"end":{"line":79,"column":91}}})) != null ? stack1 : "")
     + ".\n * Each is acked once the handler's promise resolves. One that does not decode is rejected (to\n * the queue's dead-letter exchange, if any; never requeued); a handler error is nacked with\n * requeue, so the message comes back (`requeue: false` dead-letters it instead)."
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias3,lookupProperty(depth0,"hasQueue"),{"name":"unless","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":65,"column":81},"end":{"line":66,"column":71}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias3,lookupProperty(depth0,"hasQueue"),{"name":"unless","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":82,"column":81},"end":{"line":83,"column":71}}})) != null ? stack1 : "")
     + "\n */\nexport function consume"
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":68,"column":25},"end":{"line":68,"column":33}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":85,"column":25},"end":{"line":85,"column":33}} ), depth0)) != null ? stack1 : "")
     + "(\n  channel: Channel,\n  handler: (message: "
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":70,"column":23},"end":{"line":70,"column":31}} ), depth0)) != null ? stack1 : "")
-    + "Message) => unknown,\n  options"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"hasQueue"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.program(11, data, 0),"data":data,"loc":{"start":{"line":71,"column":9},"end":{"line":71,"column":102}}})) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":87,"column":23},"end":{"line":87,"column":31}} ), depth0)) != null ? stack1 : "")
+    + "Message) => unknown,\n  "
+    + ((stack1 = alias2(alias1(depth0, "optionsType", {"start":{"line":88,"column":4},"end":{"line":88,"column":15}} ), depth0)) != null ? stack1 : "")
     + ",\n): Promise<Consumer> {\n  return consume(channel, "
-    + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":73,"column":28},"end":{"line":73,"column":30}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":90,"column":28},"end":{"line":90,"column":30}} ), depth0)) != null ? stack1 : "")
     + ", decode"
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":73,"column":42},"end":{"line":73,"column":50}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":90,"column":42},"end":{"line":90,"column":50}} ), depth0)) != null ? stack1 : "")
     + "Message, handler, options);\n}\n";
-},"13":function(container,depth0,helpers,partials,data) {
+},"16":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return " from queue "
-    + ((stack1 = container.lambda(container.strict(depth0, "queueComment", {"start":{"line":62,"column":70},"end":{"line":62,"column":82}} ), depth0)) != null ? stack1 : "");
-},"14":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = container.lambda(container.strict(depth0, "queueComment", {"start":{"line":79,"column":70},"end":{"line":79,"column":82}} ), depth0)) != null ? stack1 : "");
+},"17":function(container,depth0,helpers,partials,data) {
     return "\n * The route declares no queue: name one in `options.queue`.";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, alias3=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -249,56 +282,58 @@ export const specs = {
     };
 
   return ((stack1 = container.invokePartial(lookupProperty(partials,"header"),depth0,{"name":"header","hash":{"source":lookupProperty(depth0,"source")},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
-    + "//\n// For the services that consume these messages: each one decoded and checked against what the\n// producer writes, "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"serve"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(1, data, 0),"data":data,"loc":{"start":{"line":4,"column":20},"end":{"line":4,"column":98}}})) != null ? stack1 : "")
-    + ". The types come from the same\n// config as the producer's, so a change to it breaks a consumer's build where it should.\n\nimport type { Channel, ConsumeMessage } from \"amqplib\";\n"
+    + "//\n// For the services that consume these messages: each one decoded and checked against what the\n// producer writes, then "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"serve"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(1, data, 0),"data":data,"loc":{"start":{"line":4,"column":25},"end":{"line":4,"column":95}}})) != null ? stack1 : "")
+    + ". The types come from the same config as\n// the producer's, so a change to it breaks a consumer's build where it should.\n\nimport type { Channel, ConsumeMessage } from \"amqplib\";\n"
     + ((stack1 = alias3(alias2(depth0, "runtimeImports", {"start":{"line":8,"column":2},"end":{"line":8,"column":16}} ), depth0)) != null ? stack1 : "")
-    + "\nimport { "
-    + ((stack1 = alias3(alias2(depth0, "id", {"start":{"line":9,"column":11},"end":{"line":9,"column":13}} ), depth0)) != null ? stack1 : "")
-    + " } from \"../routes/"
-    + ((stack1 = alias3(alias2(depth0, "routeModule", {"start":{"line":9,"column":36},"end":{"line":9,"column":47}} ), depth0)) != null ? stack1 : "")
-    + "\";\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":12,"column":7}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":11,"column":7}}})) != null ? stack1 : "")
     + "\n/** The headers of a `"
-    + ((stack1 = alias3(alias2(depth0, "commentPath", {"start":{"line":14,"column":24},"end":{"line":14,"column":35}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias3(alias2(depth0, "commentPath", {"start":{"line":13,"column":24},"end":{"line":13,"column":35}} ), depth0)) != null ? stack1 : "")
     + "` message: arrays of strings, one item per header line. */\nexport interface "
-    + ((stack1 = alias3(alias2(depth0, "typeName", {"start":{"line":15,"column":19},"end":{"line":15,"column":27}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias3(alias2(depth0, "typeName", {"start":{"line":14,"column":19},"end":{"line":14,"column":27}} ), depth0)) != null ? stack1 : "")
     + "Headers {\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"headers"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":19,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"headers"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":18,"column":9}}})) != null ? stack1 : "")
     + "  /** "
-    + ((stack1 = alias3(alias2(depth0, "othersComment", {"start":{"line":20,"column":8},"end":{"line":20,"column":21}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias3(alias2(depth0, "othersComment", {"start":{"line":19,"column":8},"end":{"line":19,"column":21}} ), depth0)) != null ? stack1 : "")
     + " */\n  readonly [name: string]: readonly string[] | string | undefined;\n}\n\n/** A `"
-    + ((stack1 = alias3(alias2(depth0, "commentPath", {"start":{"line":24,"column":9},"end":{"line":24,"column":20}} ), depth0)) != null ? stack1 : "")
-    + "` message, decoded and checked. */\nexport interface "
-    + ((stack1 = alias3(alias2(depth0, "typeName", {"start":{"line":25,"column":19},"end":{"line":25,"column":27}} ), depth0)) != null ? stack1 : "")
-    + "Message extends DecodedMessage<"
-    + ((stack1 = alias3(alias2(depth0, "bodyType", {"start":{"line":25,"column":62},"end":{"line":25,"column":70}} ), depth0)) != null ? stack1 : "")
-    + ", "
-    + ((stack1 = alias3(alias2(depth0, "typeName", {"start":{"line":25,"column":76},"end":{"line":25,"column":84}} ), depth0)) != null ? stack1 : "")
-    + "Headers> {\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"properties"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":29,"column":9}}})) != null ? stack1 : "")
-    + "}\n\nconst "
-    + ((stack1 = alias3(alias2(depth0, "constName", {"start":{"line":32,"column":8},"end":{"line":32,"column":17}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias3(alias2(depth0, "commentPath", {"start":{"line":23,"column":9},"end":{"line":23,"column":20}} ), depth0)) != null ? stack1 : "")
+    + "` message, decoded and checked. */\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"properties"),"length"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.program(7, data, 0),"data":data,"loc":{"start":{"line":24,"column":0},"end":{"line":33,"column":7}}})) != null ? stack1 : "")
+    + "\n/**\n * What the consumer declares, and names in its errors: the route as `routes/"
+    + ((stack1 = alias3(alias2(depth0, "routeModule", {"start":{"line":36,"column":79},"end":{"line":36,"column":90}} ), depth0)) != null ? stack1 : "")
+    + "`\n * has it, without the HTTP side (a consuming service needs neither the listener nor the\n * libraries of its protections).\n */\nconst "
+    + ((stack1 = alias3(alias2(depth0, "id", {"start":{"line":40,"column":8},"end":{"line":40,"column":10}} ), depth0)) != null ? stack1 : "")
+    + ": RouteInfo = {\n"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"route-info"),depth0,{"name":"route-info","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "  inputHeaders: "
+    + ((stack1 = alias3(alias2(depth0, "inputHeaders", {"start":{"line":42,"column":18},"end":{"line":42,"column":30}} ), depth0)) != null ? stack1 : "")
+    + ",\n  hasBodySchema: "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.program(9, data, 0),"data":data,"loc":{"start":{"line":43,"column":17},"end":{"line":43,"column":53}}})) != null ? stack1 : "")
+    + ",\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"replyTimeoutMs"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":44,"column":0},"end":{"line":46,"column":7}}})) != null ? stack1 : "")
+    + "};\n\nconst "
+    + ((stack1 = alias3(alias2(depth0, "constName", {"start":{"line":49,"column":8},"end":{"line":49,"column":17}} ), depth0)) != null ? stack1 : "")
     + ": MessageShape = {\n  requiredHeaders: "
-    + ((stack1 = alias3(alias2(depth0, "requiredHeaders", {"start":{"line":33,"column":21},"end":{"line":33,"column":36}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias3(alias2(depth0, "requiredHeaders", {"start":{"line":50,"column":21},"end":{"line":50,"column":36}} ), depth0)) != null ? stack1 : "")
     + ",\n  optionalHeaders: "
-    + ((stack1 = alias3(alias2(depth0, "optionalHeaders", {"start":{"line":34,"column":21},"end":{"line":34,"column":36}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias3(alias2(depth0, "optionalHeaders", {"start":{"line":51,"column":21},"end":{"line":51,"column":36}} ), depth0)) != null ? stack1 : "")
     + ",\n  otherHeaders: "
-    + ((stack1 = alias3(alias2(depth0, "otherHeaders", {"start":{"line":35,"column":18},"end":{"line":35,"column":30}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias3(alias2(depth0, "otherHeaders", {"start":{"line":52,"column":18},"end":{"line":52,"column":30}} ), depth0)) != null ? stack1 : "")
     + ",\n  requiredProperties: "
-    + ((stack1 = alias3(alias2(depth0, "requiredProperties", {"start":{"line":36,"column":24},"end":{"line":36,"column":42}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias3(alias2(depth0, "requiredProperties", {"start":{"line":53,"column":24},"end":{"line":53,"column":42}} ), depth0)) != null ? stack1 : "")
     + ",\n  validateBody: "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(7, data, 0),"data":data,"loc":{"start":{"line":37,"column":16},"end":{"line":37,"column":65}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.program(12, data, 0),"data":data,"loc":{"start":{"line":54,"column":16},"end":{"line":54,"column":65}}})) != null ? stack1 : "")
     + ",\n};\n\n/** The message as a typed value, or a DecodeError saying what does not match. */\nexport function decode"
-    + ((stack1 = alias3(alias2(depth0, "typeName", {"start":{"line":41,"column":24},"end":{"line":41,"column":32}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias3(alias2(depth0, "typeName", {"start":{"line":58,"column":24},"end":{"line":58,"column":32}} ), depth0)) != null ? stack1 : "")
     + "Message(message: ConsumeMessage): "
-    + ((stack1 = alias3(alias2(depth0, "typeName", {"start":{"line":41,"column":70},"end":{"line":41,"column":78}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias3(alias2(depth0, "typeName", {"start":{"line":58,"column":70},"end":{"line":58,"column":78}} ), depth0)) != null ? stack1 : "")
     + "Message | DecodeError {\n  const decoded = decodeMessage(message, "
-    + ((stack1 = alias3(alias2(depth0, "constName", {"start":{"line":42,"column":43},"end":{"line":42,"column":52}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias3(alias2(depth0, "constName", {"start":{"line":59,"column":43},"end":{"line":59,"column":52}} ), depth0)) != null ? stack1 : "")
     + ");\n  // decodeMessage checked every header and property the type names, and the body.\n  return decoded instanceof DecodeError ? decoded : (decoded as "
-    + ((stack1 = alias3(alias2(depth0, "typeName", {"start":{"line":44,"column":66},"end":{"line":44,"column":74}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias3(alias2(depth0, "typeName", {"start":{"line":61,"column":66},"end":{"line":61,"column":74}} ), depth0)) != null ? stack1 : "")
     + "Message);\n}\n\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"serve"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.program(12, data, 0),"data":data,"loc":{"start":{"line":47,"column":0},"end":{"line":75,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"serve"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.program(15, data, 0),"data":data,"loc":{"start":{"line":64,"column":0},"end":{"line":92,"column":7}}})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
   "header.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -419,6 +454,52 @@ export const specs = {
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"stages"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":142,"column":178},"end":{"line":142,"column":211}}})) != null ? stack1 : "")
     + ");\n}\n";
 },"usePartial":true,"useData":true},
+  "route-info.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=container.lambda;
+
+  return "    { name: "
+    + ((stack1 = alias2(alias1(depth0, "nameLiteral", {"start":{"line":6,"column":14},"end":{"line":6,"column":30}} ), depth0)) != null ? stack1 : "")
+    + ", key: "
+    + ((stack1 = alias2(alias1(depth0, "keyLiteral", {"start":{"line":6,"column":41},"end":{"line":6,"column":56}} ), depth0)) != null ? stack1 : "")
+    + ", segment: "
+    + ((stack1 = alias2(alias1(depth0, "segment", {"start":{"line":6,"column":71},"end":{"line":6,"column":83}} ), depth0)) != null ? stack1 : "")
+    + " },\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  id: "
+    + ((stack1 = alias2(alias1(depth0, "idLiteral", {"start":{"line":1,"column":8},"end":{"line":1,"column":17}} ), depth0)) != null ? stack1 : "")
+    + ",\n  method: "
+    + ((stack1 = alias2(alias1(depth0, "methodLiteral", {"start":{"line":2,"column":12},"end":{"line":2,"column":25}} ), depth0)) != null ? stack1 : "")
+    + ",\n  path: "
+    + ((stack1 = alias2(alias1(depth0, "pathLiteral", {"start":{"line":3,"column":10},"end":{"line":3,"column":21}} ), depth0)) != null ? stack1 : "")
+    + ",\n  params: [\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"params"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":7,"column":9}}})) != null ? stack1 : "")
+    + "  ],\n  broker: "
+    + ((stack1 = alias2(alias1(depth0, "broker", {"start":{"line":9,"column":12},"end":{"line":9,"column":18}} ), depth0)) != null ? stack1 : "")
+    + ",\n  declare: "
+    + ((stack1 = alias2(alias1(depth0, "declare", {"start":{"line":10,"column":13},"end":{"line":10,"column":20}} ), depth0)) != null ? stack1 : "")
+    + ",\n  exchange: "
+    + ((stack1 = alias2(alias1(depth0, "exchange", {"start":{"line":11,"column":14},"end":{"line":11,"column":22}} ), depth0)) != null ? stack1 : "")
+    + ",\n  queue: "
+    + ((stack1 = alias2(alias1(depth0, "queue", {"start":{"line":12,"column":11},"end":{"line":12,"column":16}} ), depth0)) != null ? stack1 : "")
+    + ",\n  routingKey: "
+    + ((stack1 = alias2(alias1(depth0, "routingKey", {"start":{"line":13,"column":16},"end":{"line":13,"column":26}} ), depth0)) != null ? stack1 : "")
+    + ",\n  mandatory: "
+    + ((stack1 = alias2(alias1(depth0, "mandatory", {"start":{"line":14,"column":15},"end":{"line":14,"column":24}} ), depth0)) != null ? stack1 : "")
+    + ",\n  persistent: "
+    + ((stack1 = alias2(alias1(depth0, "persistent", {"start":{"line":15,"column":16},"end":{"line":15,"column":26}} ), depth0)) != null ? stack1 : "")
+    + ",\n  timeoutMs: "
+    + ((stack1 = alias2(alias1(depth0, "timeoutMs", {"start":{"line":16,"column":15},"end":{"line":16,"column":24}} ), depth0)) != null ? stack1 : "")
+    + ",\n  outputEncoding: "
+    + ((stack1 = alias2(alias1(depth0, "outputEncoding", {"start":{"line":17,"column":20},"end":{"line":17,"column":34}} ), depth0)) != null ? stack1 : "")
+    + ",\n";
+},"useData":true},
   "route.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -560,36 +641,26 @@ export const specs = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"rateLimit"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":98,"column":0},"end":{"line":100,"column":9}}})) != null ? stack1 : "")
     + "});\n\n";
 },"15":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=container.lambda;
-
-  return "    { name: "
-    + ((stack1 = alias2(alias1(depth0, "nameLiteral", {"start":{"line":111,"column":14},"end":{"line":111,"column":30}} ), depth0)) != null ? stack1 : "")
-    + ", key: "
-    + ((stack1 = alias2(alias1(depth0, "keyLiteral", {"start":{"line":111,"column":41},"end":{"line":111,"column":56}} ), depth0)) != null ? stack1 : "")
-    + ", segment: "
-    + ((stack1 = alias2(alias1(depth0, "segment", {"start":{"line":111,"column":71},"end":{"line":111,"column":83}} ), depth0)) != null ? stack1 : "")
-    + " },\n";
-},"16":function(container,depth0,helpers,partials,data) {
     return "true";
-},"17":function(container,depth0,helpers,partials,data) {
+},"16":function(container,depth0,helpers,partials,data) {
     return "false";
-},"18":function(container,depth0,helpers,partials,data) {
+},"17":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "  reply: { timeoutMs: "
-    + ((stack1 = container.lambda(container.strict(depth0, "replyTimeoutMs", {"start":{"line":126,"column":24},"end":{"line":126,"column":38}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "replyTimeoutMs", {"start":{"line":110,"column":24},"end":{"line":110,"column":38}} ), depth0)) != null ? stack1 : "")
     + " },\n";
-},"19":function(container,depth0,helpers,partials,data) {
+},"18":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "  isBot: "
-    + ((stack1 = container.lambda(container.strict(depth0, "isBot", {"start":{"line":129,"column":11},"end":{"line":129,"column":16}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "isBot", {"start":{"line":113,"column":11},"end":{"line":113,"column":16}} ), depth0)) != null ? stack1 : "")
     + ",\n";
-},"20":function(container,depth0,helpers,partials,data) {
+},"19":function(container,depth0,helpers,partials,data) {
     return "  authenticate: AUTHENTICATE,\n";
-},"21":function(container,depth0,helpers,partials,data) {
+},"20":function(container,depth0,helpers,partials,data) {
     return "  limit: LIMIT,\n";
-},"22":function(container,depth0,helpers,partials,data) {
+},"21":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -597,8 +668,8 @@ export const specs = {
         return undefined
     };
 
-  return ((stack1 = container.lambda(container.strict(lookupProperty(depth0,"body"), "validator", {"start":{"line":138,"column":30},"end":{"line":138,"column":44}} ), depth0)) != null ? stack1 : "");
-},"23":function(container,depth0,helpers,partials,data) {
+  return ((stack1 = container.lambda(container.strict(lookupProperty(depth0,"body"), "validator", {"start":{"line":122,"column":30},"end":{"line":122,"column":44}} ), depth0)) != null ? stack1 : "");
+},"22":function(container,depth0,helpers,partials,data) {
     return "null";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -646,45 +717,21 @@ export const specs = {
     + ((stack1 = alias2(alias1(depth0, "commentExchange", {"start":{"line":104,"column":36},"end":{"line":104,"column":51}} ), depth0)) != null ? stack1 : "")
     + "`. */\nexport const "
     + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":105,"column":15},"end":{"line":105,"column":17}} ), depth0)) != null ? stack1 : "")
-    + ": Route = {\n  id: "
-    + ((stack1 = alias2(alias1(depth0, "idLiteral", {"start":{"line":106,"column":8},"end":{"line":106,"column":17}} ), depth0)) != null ? stack1 : "")
-    + ",\n  method: "
-    + ((stack1 = alias2(alias1(depth0, "methodLiteral", {"start":{"line":107,"column":12},"end":{"line":107,"column":25}} ), depth0)) != null ? stack1 : "")
-    + ",\n  path: "
-    + ((stack1 = alias2(alias1(depth0, "pathLiteral", {"start":{"line":108,"column":10},"end":{"line":108,"column":21}} ), depth0)) != null ? stack1 : "")
-    + ",\n  params: [\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,lookupProperty(depth0,"params"),{"name":"each","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":110,"column":0},"end":{"line":112,"column":9}}})) != null ? stack1 : "")
-    + "  ],\n  broker: "
-    + ((stack1 = alias2(alias1(depth0, "broker", {"start":{"line":114,"column":12},"end":{"line":114,"column":18}} ), depth0)) != null ? stack1 : "")
-    + ",\n  declare: "
-    + ((stack1 = alias2(alias1(depth0, "declare", {"start":{"line":115,"column":13},"end":{"line":115,"column":20}} ), depth0)) != null ? stack1 : "")
-    + ",\n  exchange: "
-    + ((stack1 = alias2(alias1(depth0, "exchange", {"start":{"line":116,"column":14},"end":{"line":116,"column":22}} ), depth0)) != null ? stack1 : "")
-    + ",\n  queue: "
-    + ((stack1 = alias2(alias1(depth0, "queue", {"start":{"line":117,"column":11},"end":{"line":117,"column":16}} ), depth0)) != null ? stack1 : "")
-    + ",\n  routingKey: "
-    + ((stack1 = alias2(alias1(depth0, "routingKey", {"start":{"line":118,"column":16},"end":{"line":118,"column":26}} ), depth0)) != null ? stack1 : "")
-    + ",\n  mandatory: "
-    + ((stack1 = alias2(alias1(depth0, "mandatory", {"start":{"line":119,"column":15},"end":{"line":119,"column":24}} ), depth0)) != null ? stack1 : "")
-    + ",\n  persistent: "
-    + ((stack1 = alias2(alias1(depth0, "persistent", {"start":{"line":120,"column":16},"end":{"line":120,"column":26}} ), depth0)) != null ? stack1 : "")
-    + ",\n  timeoutMs: "
-    + ((stack1 = alias2(alias1(depth0, "timeoutMs", {"start":{"line":121,"column":15},"end":{"line":121,"column":24}} ), depth0)) != null ? stack1 : "")
-    + ",\n  outputEncoding: "
-    + ((stack1 = alias2(alias1(depth0, "outputEncoding", {"start":{"line":122,"column":20},"end":{"line":122,"column":34}} ), depth0)) != null ? stack1 : "")
-    + ",\n  inputHeaders: INPUT_HEADERS,\n  hasBodySchema: "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.program(17, data, 0),"data":data,"loc":{"start":{"line":124,"column":17},"end":{"line":124,"column":53}}})) != null ? stack1 : "")
+    + ": Route = {\n"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"route-info"),depth0,{"name":"route-info","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "  inputHeaders: INPUT_HEADERS,\n  hasBodySchema: "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.program(16, data, 0),"data":data,"loc":{"start":{"line":108,"column":17},"end":{"line":108,"column":53}}})) != null ? stack1 : "")
     + ",\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"replyTimeoutMs"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":125,"column":0},"end":{"line":127,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"isBot"),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":128,"column":0},"end":{"line":130,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"jwt"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":131,"column":0},"end":{"line":133,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"rateLimit"),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":134,"column":0},"end":{"line":136,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"replyTimeoutMs"),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":109,"column":0},"end":{"line":111,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"isBot"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":112,"column":0},"end":{"line":114,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"jwt"),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":115,"column":0},"end":{"line":117,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"rateLimit"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":118,"column":0},"end":{"line":120,"column":7}}})) != null ? stack1 : "")
     + "  prepare: (segments, request) => build"
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":137,"column":41},"end":{"line":137,"column":49}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":121,"column":41},"end":{"line":121,"column":49}} ), depth0)) != null ? stack1 : "")
     + "Message(extract"
-    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":137,"column":68},"end":{"line":137,"column":76}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "typeName", {"start":{"line":121,"column":68},"end":{"line":121,"column":76}} ), depth0)) != null ? stack1 : "")
     + "Params(segments), request),\n  validateBody: "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.program(23, data, 0),"data":data,"loc":{"start":{"line":138,"column":16},"end":{"line":138,"column":65}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"body"),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.program(22, data, 0),"data":data,"loc":{"start":{"line":122,"column":16},"end":{"line":122,"column":65}}})) != null ? stack1 : "")
     + ",\n};\n";
 },"usePartial":true,"useData":true},
 };

@@ -8,6 +8,7 @@
  * of the content.
  */
 import { createHash } from "node:crypto";
+import { unescape as unescapeQuery } from "node:querystring";
 import type { BrokerIR, ProgramIR, RouteIR } from "./ir.js";
 import { messageHeaders, messageProperties, paramText } from "./message.js";
 import { payloadSchema } from "./payload-schema.js";
@@ -34,8 +35,11 @@ export interface AsyncApiResult {
   readonly notCarried: readonly NotCarried[];
 }
 
-/** What the body compiler found each route's schema not to enforce. */
-export type UnsupportedByRoute = ReadonlyMap<RoutePlan, readonly string[]>;
+/**
+ * The body schemas that compiled (a route without one here is not validated: AG225), each with
+ * the pointers of the keywords the producer does not enforce.
+ */
+export type CompiledBodies = ReadonlyMap<RoutePlan, { readonly unsupported: readonly string[] }>;
 
 const ARRAY_OF_STRINGS = { type: "array", items: { type: "string" } } as const;
 
@@ -71,7 +75,8 @@ function routingKeyText(route: RouteIR): string {
 function vhostOf(url: string): string {
   try {
     const path = new URL(url).pathname.slice(1);
-    return path === "" ? "/" : decodeURIComponent(path);
+    // As amqplib reads it (querystring's unescape keeps a malformed `%` as it is).
+    return path === "" ? "/" : unescapeQuery(path);
   } catch {
     return "/";
   }
@@ -103,7 +108,9 @@ function server(url: string, position: string): JsonObject {
 function headersSchema(route: RouteIR): JsonObject {
   const headers = messageHeaders(route);
   const properties: JsonObject = {};
-  for (const h of headers.known) properties[h.name] = { ...ARRAY_OF_STRINGS, minItems: 1, ...(h.single ? { maxItems: 1 } : {}), description: h.description };
+  for (const h of headers.known) {
+    properties[h.name] = { ...ARRAY_OF_STRINGS, ...(h.mayBeEmpty ? {} : { minItems: 1 }), ...(h.single ? { maxItems: 1 } : {}), description: h.description };
+  }
   // A tracing subscriber (the OpenTelemetry adapter) adds its trace context as plain strings.
   const traceContext = {
     type: "string",
@@ -142,10 +149,11 @@ function propertiesSchema(route: RouteIR): JsonObject {
     };
     if (p.required) required.push(p.name);
   }
-  return { type: "object", properties, required };
+  // Nothing else: amqplib's other properties (type, userId, appId) are never set.
+  return { type: "object", properties, required, additionalProperties: false };
 }
 
-export function asyncapiDocument(program: ProgramIR, plans: readonly RoutePlan[], unsupported: UnsupportedByRoute): AsyncApiResult {
+export function asyncapiDocument(program: ProgramIR, plans: readonly RoutePlan[], bodies: CompiledBodies): AsyncApiResult {
   const notCarried: NotCarried[] = [];
   const ids = serverIds(program.brokers);
   const servers: JsonObject = {};
@@ -155,37 +163,65 @@ export function asyncapiDocument(program: ProgramIR, plans: readonly RoutePlan[]
       servers[ids[b]?.[u] as string] = server(url, position);
     });
   });
-  const serverRefs = (brokers: Iterable<number>) => [...new Set(brokers)].sort().flatMap((b) => (ids[b] ?? []).map((id) => ({ $ref: `#/servers/${id}` })));
+  const serverRefs = (broker: number) => (ids[broker] ?? []).map((id) => ({ $ref: `#/servers/${id}` }));
 
-  // Channels: routes publishing to the same exchange with the same key template share one.
-  const channelOf = new Map<RoutePlan, string>();
-  const byIdentity = new Map<string, RoutePlan[]>();
-  for (const p of plans) {
-    const identity = `${p.route.exchange.name}\u0000${address(p.route) ?? routingKeyText(p.route)}`;
-    byIdentity.set(identity, [...(byIdentity.get(identity) ?? []), p]);
-  }
-  const taken = new Map<string, number>();
-  // Named for a reader: `orders.by-region` for `{region}`, `events.all` for `events.#`.
+  // Channel ids: named for a reader (`orders.by-region` for `{region}`, `events.all` for
+  // `events.#`), and unique across the document: a name two channels would share gets a short hash
+  // of what tells them apart, on every channel that has it.
+  const wanted = new Map<string, string[]>();
+  const channelId = (base: string, identity: string) => {
+    wanted.set(base, [...(wanted.get(base) ?? []), identity]);
+  };
+  const finalId = (base: string, identity: string) => ((wanted.get(base)?.length ?? 0) > 1 ? `${base}-${shortHash(identity)}` : base);
   const keyName = (route: RouteIR) =>
     (address(route) ?? "")
       .replace(/\{([^}]*)\}/g, "by-$1")
       .replace(/#/g, "all")
       .replace(/\*/g, "any") || (route.routingKey.kind === "empty" ? "empty-key" : "key");
-  const baseOf = (plan: RoutePlan) => safeKey(`${plan.route.exchange.name}.${keyName(plan.route)}`);
-  for (const group of byIdentity.values()) taken.set(baseOf(group[0] as RoutePlan), (taken.get(baseOf(group[0] as RoutePlan)) ?? 0) + 1);
+
+  // Routes share a channel when they publish to the same exchange (same broker, same settings)
+  // with the same key template.
+  const byIdentity = new Map<string, RoutePlan[]>();
+  for (const p of plans) {
+    const { exchange } = p.route;
+    const identity = [p.route.broker, exchange.name, exchange.type, exchange.durable, exchange.autoDelete, address(p.route) ?? routingKeyText(p.route)].join(
+      "\u0000",
+    );
+    byIdentity.set(identity, [...(byIdentity.get(identity) ?? []), p]);
+  }
+  const groups = [...byIdentity].map(([identity, group]) => ({
+    identity,
+    group,
+    base: safeKey(`${(group[0] as RoutePlan).route.exchange.name}.${keyName((group[0] as RoutePlan).route)}`),
+  }));
+  for (const g of groups) channelId(g.base, g.identity);
+  const replying = plans.filter((p) => p.route.reply);
+  for (const p of replying) channelId(safeKey(`${p.id}.reply`), `reply\u0000${p.id}`);
+
+  const channelOf = new Map<RoutePlan, string>();
   const channels: JsonObject = {};
   const messages: JsonObject = {};
   const schemas: JsonObject = {};
-  for (const [identity, group] of byIdentity) {
-    const first = group[0] as RoutePlan;
-    const base = baseOf(first);
-    const id = (taken.get(base) ?? 0) > 1 ? `${base}-${shortHash(identity)}` : base;
-    const route = first.route;
+  for (const { identity, group, base } of groups) {
+    const id = finalId(base, identity);
+    const route = (group[0] as RoutePlan).route;
     const key = address(route);
     const channelMessages: JsonObject = {};
     for (const p of group) {
       channelOf.set(p, id);
       channelMessages[`${p.typeName}Message`] = { $ref: `#/components/messages/${p.typeName}Message` };
+    }
+    // Every queue the producer declares and binds for these routes.
+    const queues = new Map<string, Json>();
+    for (const { route: r } of group) {
+      if (!r.queue || queues.has(r.queue.name)) continue;
+      queues.set(r.queue.name, {
+        name: r.queue.name,
+        durable: r.queue.durable,
+        bindingKey: r.queue.bindingKey,
+        ...(Object.keys(r.queue.arguments).length > 0 ? { arguments: { ...r.queue.arguments } } : {}),
+        declaredByProducer: r.declare,
+      });
     }
     const exchange = route.exchange;
     channels[id] = {
@@ -200,7 +236,7 @@ export function asyncapiDocument(program: ProgramIR, plans: readonly RoutePlan[]
           }
         : {}),
       messages: channelMessages,
-      ...(program.brokers.length > 1 ? { servers: serverRefs(group.map((p) => p.route.broker)) } : {}),
+      ...(program.brokers.length > 1 ? { servers: serverRefs(route.broker) } : {}),
       bindings: {
         amqp: {
           is: "routingKey",
@@ -214,17 +250,7 @@ export function asyncapiDocument(program: ProgramIR, plans: readonly RoutePlan[]
           bindingVersion: AMQP_BINDING_VERSION,
         },
       },
-      ...(route.queue
-        ? {
-            "x-amqp-queue": {
-              name: route.queue.name,
-              durable: route.queue.durable,
-              bindingKey: route.queue.bindingKey,
-              ...(Object.keys(route.queue.arguments).length > 0 ? { arguments: { ...route.queue.arguments } } : {}),
-              declaredByProducer: route.declare,
-            },
-          }
-        : {}),
+      ...(queues.size > 0 ? { "x-amqp-queues": [...queues.values()] } : {}),
       ...(Object.keys(exchange.arguments).length > 0 ? { "x-amqp-exchange-arguments": { ...exchange.arguments } } : {}),
     };
   }
@@ -235,9 +261,10 @@ export function asyncapiDocument(program: ProgramIR, plans: readonly RoutePlan[]
     const channel = channelOf.get(p) as string;
     const messageId = `${p.typeName}Message`;
     let payload: Json | undefined;
-    if (route.bodySchema) {
+    const compiled = bodies.get(p);
+    if (route.bodySchema && compiled) {
       const name = `${p.typeName}Body`;
-      const carried = payloadSchema(route.bodySchema.schema, `#/components/schemas/${name}`, unsupported.get(p) ?? []);
+      const carried = payloadSchema(route.bodySchema.schema, `#/components/schemas/${name}`, compiled.unsupported);
       for (const pointer of carried.notCarried) notCarried.push({ plan: p, pointer });
       schemas[name] = carried.schema as Json;
       payload = { $ref: `#/components/schemas/${name}` };
@@ -245,8 +272,8 @@ export function asyncapiDocument(program: ProgramIR, plans: readonly RoutePlan[]
     messages[messageId] = {
       name: messageId,
       title: `${route.method} ${route.path}`,
-      summary: `The body of a ${route.method} ${route.path} request${route.bodySchema ? ", validated against the endpoint's JSON Schema" : ", byte for byte (the endpoint does not validate it)"}.`,
-      contentType: route.bodySchema ? "application/json" : "application/octet-stream",
+      summary: `The body of a ${route.method} ${route.path} request${payload ? ", validated against the endpoint's JSON Schema" : ", byte for byte (the endpoint does not validate it)"}.`,
+      contentType: payload ? "application/json" : "application/octet-stream",
       headers: headersSchema(route),
       ...(payload === undefined ? {} : { payload }),
       "x-amqp-properties": propertiesSchema(route),
@@ -268,7 +295,7 @@ export function asyncapiDocument(program: ProgramIR, plans: readonly RoutePlan[]
       "x-http": { method: route.method, path: route.path },
     };
     if (route.reply) {
-      const replyChannel = safeKey(`${p.id}.reply`);
+      const replyChannel = finalId(safeKey(`${p.id}.reply`), `reply\u0000${p.id}`);
       const replyMessage = `${p.typeName}Reply`;
       channels[replyChannel] = {
         address: null,
@@ -301,7 +328,11 @@ export function asyncapiDocument(program: ProgramIR, plans: readonly RoutePlan[]
         'Request-reply. The responder publishes its reply to the default exchange ("") with the request\'s reply_to as the routing key and its correlation_id copied, ' +
         `within ${route.reply.timeoutMs} ms; a reply that comes later, or with another correlation_id, is dropped.`;
       operation["reply"] = {
-        address: { location: "$message.header#/replyTo", description: "The request's reply_to property." },
+        address: {
+          location: "$message.header#/replyTo",
+          description: "The request's reply_to: an AMQP property, not a header (AsyncAPI's runtime expressions name only headers and payload).",
+          "x-amqp-property": "replyTo",
+        },
         channel: { $ref: `#/channels/${replyChannel}` },
         messages: [{ $ref: `#/channels/${replyChannel}/messages/${replyMessage}` }],
       };

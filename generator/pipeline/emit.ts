@@ -78,7 +78,7 @@ export function emit(
   add({ path: "index.ts", content: normalised(templates.index(indexView(program, plans))) });
   if (consumers) {
     // Beside the routes they read their types and validators from: `consumers/<route>.ts`.
-    for (const p of plans) add(withImports(p.file.replace(/^routes\//, "consumers/"), templates.consumer(consumerView(program, p))));
+    for (const p of plans) add(withImports(p.file.replace(/^routes\//, "consumers/"), templates.consumer(consumerView(program, p, bodies.has(p)))));
   }
   if (adapters.length > 0) {
     // Adapters route through index.ts's dispatch tree: they only need to say what they serve.

@@ -14,6 +14,8 @@ export interface HeaderFact {
   readonly required: boolean;
   /** At most one item. */
   readonly single: boolean;
+  /** May be an empty list (a claim that is an empty list); else at least one item. */
+  readonly mayBeEmpty?: boolean;
   readonly description: string;
 }
 
@@ -69,14 +71,25 @@ export function messageHeaders(route: RouteIR): MessageHeaders {
       : `Always ${quoted(USER_AGENT)}: the client's User-Agent is not forwarded.`,
   });
   if (userAgentForwarded) {
-    add({ name: "X-Forwarded-Via", required: false, single: true, description: `${quoted(USER_AGENT)}, when the client's User-Agent is forwarded.` });
+    // The client's own X-Forwarded-Via, when forwarded and it sent no User-Agent, may have several lines.
+    const clientVia = all || listed.includes("X-Forwarded-Via");
+    add({
+      name: "X-Forwarded-Via",
+      required: false,
+      single: !clientVia,
+      description: `${quoted(USER_AGENT)}, when the client's User-Agent is forwarded${clientVia ? "; else the client's own, when it sent one" : ""}.`,
+    });
   }
+  // A claim reaches the message only when the endpoint forwards its header (runtime/http.ts
+  // withHeaders; AG241 says so at generation).
   for (const [claim, header] of route.jwt?.propagate ?? []) {
-    const list = route.jwt?.preserveArrays ? " (one item per element when the claim is a list)" : "";
+    if (!all && !listed.includes(header)) continue;
+    const list = route.jwt?.preserveArrays ? " (one item per element when the claim is a list, none for an empty one)" : "";
     add({
       name: header,
       required: true,
       single: !route.jwt?.preserveArrays,
+      mayBeEmpty: route.jwt?.preserveArrays === true,
       description: `The token's claim ${quoted(claim.join("."))}${list}; replaces a client header of the same name.`,
     });
   }

@@ -7,9 +7,11 @@
  *   references by pointer only (as the producer's validator does);
  * - draft-04's boolean `exclusiveMinimum`/`exclusiveMaximum` become draft-07's numbers;
  * - keywords the producer does not enforce (already reported as AG222) are left out, so that the
- *   contract says what is checked, no more;
- * - a keyword that is neither draft-07 nor an unknown extension (`$anchor`, draft 2019's
- *   vocabulary) is left out and reported: the caller turns it into a warning.
+ *   contract says what is checked, no more; so are the keywords beside a `$ref`, which draft-07
+ *   and the producer ignore (annotations aside);
+ * - a container a reference points into is kept, whatever its name;
+ * - a `$` keyword that is not draft-07's (`$anchor`, `$dynamicRef`) is left out and reported:
+ *   the caller turns it into warning AG253.
  */
 
 /** Keywords of a draft-07 schema, and those AsyncAPI 3.0 adds: carried as they are. */
@@ -64,6 +66,34 @@ const DRAFT_07 = new Set([
   "externalDocs",
 ]);
 
+/** What may stand beside a `$ref`: annotations, which change no validation. */
+const ANNOTATIONS = new Set(["title", "description", "$comment", "default", "examples", "deprecated", "readOnly", "writeOnly"]);
+
+/** A reference's fragment as a pointer (`%25` → `%`); as written when it is not valid percent-encoding. */
+function unescapeUri(fragment: string): string {
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return fragment;
+  }
+}
+
+/** The pointers (within the schema) that its local `$ref`s name. */
+function refTargets(schema: unknown): string[] {
+  const found = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (isObject(node)) {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === "$ref" && typeof value === "string" && value.startsWith("#")) found.add(unescapeUri(value.slice(1)));
+        else visit(value);
+      }
+    }
+  };
+  visit(schema);
+  return [...found].sort();
+}
+
 /** Identifiers and the draft: the document carries neither (see above). */
 const LEFT_OUT = new Set(["$schema", "$id", "id"]);
 
@@ -92,6 +122,20 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 export function payloadSchema(schema: unknown, home: string, unsupported: readonly string[]): PayloadSchema {
   const skipped = new Set(unsupported);
   const notCarried: string[] = [];
+  // Where local references point (as pointers within the schema): a container the document would
+  // otherwise leave out (`"schemas": {…}`, not a keyword) stays on the way to them.
+  const targets = refTargets(schema);
+  const leadsToTarget = (at: string) => targets.some((t) => t === at || t.startsWith(`${at}/`));
+  /** What lies on the way to a reference's target: kept as it is, the targets walked as schemas. */
+  const container = (node: unknown, at: string): unknown => {
+    if (targets.includes(at)) return walk(node, at, true);
+    if (!isObject(node)) return structuredClone(node);
+    return Object.fromEntries(
+      Object.entries(node)
+        .filter(([key]) => leadsToTarget(`${at}/${escapePointer(key)}`))
+        .map(([key, v]) => [key, container(v, `${at}/${escapePointer(key)}`)]),
+    );
+  };
 
   const walk = (node: unknown, pointer: string, isSchema: boolean): unknown => {
     if (Array.isArray(node)) return node.map((item, i) => walk(item, `${pointer}/${i}`, false));
@@ -101,9 +145,21 @@ export function payloadSchema(schema: unknown, home: string, unsupported: readon
       return structuredClone(node);
     }
     const out: Record<string, unknown> = {};
+    // Beside a `$ref`, draft-07 (and the producer's validator) read nothing but annotations.
+    const hasRef = typeof node["$ref"] === "string";
     for (const [key, value] of Object.entries(node)) {
       const at = `${pointer}/${escapePointer(key)}`;
-      if (skipped.has(at) || LEFT_OUT.has(key)) continue;
+      if (hasRef && key !== "$ref" && !ANNOTATIONS.has(key)) {
+        // Still, a reference may point into it (`"definitions"` beside a root `$ref`).
+        if (leadsToTarget(at)) out[key] = container(value, at);
+        continue;
+      }
+      if (LEFT_OUT.has(key)) continue;
+      if (skipped.has(at) || (key.startsWith("$") && !DRAFT_07.has(key) && !SCHEMA_MAPS.has(key))) {
+        if (leadsToTarget(at)) out[key] = container(value, at);
+        else if (!skipped.has(at)) notCarried.push(at);
+        continue;
+      }
       if (key === "$ref" && typeof value === "string" && value.startsWith("#")) {
         out[key] = home + value.slice(1);
       } else if ((key === "exclusiveMinimum" || key === "exclusiveMaximum") && typeof value === "boolean") {
@@ -126,8 +182,6 @@ export function payloadSchema(schema: unknown, home: string, unsupported: readon
         out[key] = value.map((item, i) => walk(item, `${at}/${i}`, true));
       } else if (DRAFT_07.has(key) || key.startsWith("x-")) {
         out[key] = walk(value, at, false);
-      } else if (key.startsWith("$")) {
-        notCarried.push(at);
       } else {
         // An unknown keyword: an annotation to every draft, carried as it is.
         out[key] = walk(value, at, false);

@@ -71,14 +71,31 @@ export interface RouteView {
   readonly isBot: string | null;
 }
 
+/** The fields of a route's `RouteInfo` literal, as `route-info.hbs` writes them (route and consumer files alike). */
+type RouteInfoFields =
+  | "idLiteral"
+  | "methodLiteral"
+  | "pathLiteral"
+  | "params"
+  | "broker"
+  | "declare"
+  | "exchange"
+  | "queue"
+  | "routingKey"
+  | "mandatory"
+  | "persistent"
+  | "timeoutMs"
+  | "outputEncoding"
+  | "inputHeaders";
+
 /** What `consumer.ts.hbs` receives. */
-export interface ConsumerView {
+export interface ConsumerView extends Pick<RouteView, RouteInfoFields> {
   readonly source: string;
   /** Where the runtime import lines go (filled in from the rendered code). */
   readonly runtimeImports: string;
   readonly commentPath: string;
   readonly typeName: string;
-  /** The route constant, and its module from `consumers/`. */
+  /** The route's `RouteInfo` constant in the consumer file, and the route file's module (for comments). */
   readonly id: string;
   readonly routeModule: string;
   readonly body: { readonly module: string; readonly type: string; readonly validator: string } | null;
@@ -97,6 +114,8 @@ export interface ConsumerView {
   readonly serve: boolean;
   readonly replyTimeoutMs: number | null;
   readonly hasQueue: boolean;
+  /** The consumer's `options` parameter: optional, or with what the route cannot say (a queue, binding keys). */
+  readonly optionsType: string;
   readonly queueComment: string;
 }
 
@@ -141,15 +160,15 @@ export interface AdapterView {
  */
 export const RUNTIME_IMPORTS_SLOT = "\u0000runtime imports\u0000";
 
-/**
- * Source line of generated files: the config's base name and the endpoint (`METHOD path`, unique
- * among routes), never an absolute path nor an array index that would change with endpoint order.
- */
 /** The config's file name without its folders: generated files never carry a path of the machine. */
 export function configFileName(program: ProgramIR): string {
   return program.source.split(/[\\/]/).pop() || "krakend.json";
 }
 
+/**
+ * Source line of generated files: the config's base name and the endpoint (`METHOD path`, unique
+ * among routes), never an absolute path nor an array index that would change with endpoint order.
+ */
 export function sourceLine(program: ProgramIR, route?: RouteIR, part?: string): string {
   const base = configFileName(program);
   if (!route) return commentText(base, 200);
@@ -341,20 +360,46 @@ export function bodyView(
   };
 }
 
-export function consumerView(program: ProgramIR, p: RoutePlan): ConsumerView {
+/**
+ * What a consumer must be told: the queue when the route declares none; binding keys when no one
+ * key matches all of its messages (a direct exchange keyed by a path param).
+ */
+function consumerOptionsType(route: RouteIR): string {
+  const needsKeys = route.queue ? route.queue.bindingKey === null : route.exchange.type === "direct" && route.routingKey.kind === "param";
+  const needed = [route.queue ? null : "readonly queue: string", needsKeys ? "readonly bindingKeys: readonly string[]" : null].filter((n) => n !== null);
+  return needed.length === 0 ? "options?: ConsumeOptions" : `options: ConsumeOptions & { ${needed.join("; ")} }`;
+}
+
+/** `validated`: the route's body schema compiled (its `.body.ts` exists). */
+export function consumerView(program: ProgramIR, p: RoutePlan, validated: boolean): ConsumerView {
   const route = p.route;
   const headers = messageHeaders(route);
   const required = messageProperties(route).filter((fact) => fact.required);
   const module = (file: string) => file.replace(/^routes\//, "").replace(/\.ts$/, ".js");
+  const r = routeView(program, p, null);
   return {
+    idLiteral: r.idLiteral,
+    methodLiteral: r.methodLiteral,
+    pathLiteral: r.pathLiteral,
+    params: r.params,
+    broker: r.broker,
+    declare: r.declare,
+    exchange: r.exchange,
+    queue: r.queue,
+    routingKey: r.routingKey,
+    mandatory: r.mandatory,
+    persistent: r.persistent,
+    timeoutMs: r.timeoutMs,
+    outputEncoding: r.outputEncoding,
+    inputHeaders: r.inputHeaders,
     source: sourceLine(program, route),
     runtimeImports: RUNTIME_IMPORTS_SLOT,
     commentPath: commentText(`${route.method} ${route.path}`),
     typeName: p.typeName,
     id: p.id,
     routeModule: module(p.file),
-    body: p.bodyFile ? { module: module(p.bodyFile), type: `${p.typeName}Body`, validator: `validate${p.typeName}Body` } : null,
-    bodyType: p.bodyFile ? `${p.typeName}Body` : "Buffer",
+    body: p.bodyFile && validated ? { module: module(p.bodyFile), type: `${p.typeName}Body`, validator: `validate${p.typeName}Body` } : null,
+    bodyType: p.bodyFile && validated ? `${p.typeName}Body` : "Buffer",
     headers: headers.known.map((h) => ({ key: typeKey(h.name), required: h.required, comment: commentText(h.description, 200) })),
     othersComment:
       headers.others === "forwarded"
@@ -369,6 +414,7 @@ export function consumerView(program: ProgramIR, p: RoutePlan): ConsumerView {
     serve: route.reply !== null,
     replyTimeoutMs: route.reply?.timeoutMs ?? null,
     hasQueue: route.queue !== null,
+    optionsType: consumerOptionsType(route),
     queueComment: route.queue ? `\`${commentText(route.queue.name)}\`` : "",
   };
 }

@@ -2,13 +2,13 @@
 // Source: krakend.json, endpoint POST /quote
 //
 // For the services that consume these messages: each one decoded and checked against what the
-// producer writes, and answered (request-reply). The types come from the same
-// config as the producer's, so a change to it breaks a consumer's build where it should.
+// producer writes, then answered (request-reply). The types come from the same config as
+// the producer's, so a change to it breaks a consumer's build where it should.
 
 import type { Channel, ConsumeMessage } from "amqplib";
 import { type ConsumeOptions, type Consumer, serve, type ServeAnswer } from "../runtime/consume.js";
 import { type DecodedMessage, DecodeError, decodeMessage, type MessageShape } from "../runtime/decode.js";
-import { postQuote } from "../routes/post-quote.js";
+import type { RouteInfo } from "../runtime/types.js";
 
 /** The headers of a `POST /quote` message: arrays of strings, one item per header line. */
 export interface PostQuoteHeaders {
@@ -31,6 +31,31 @@ export interface PostQuoteMessage extends DecodedMessage<Buffer, PostQuoteHeader
   /** Copy it into the reply's correlation_id. */
   readonly correlationId: string;
 }
+
+/**
+ * What the consumer declares, and names in its errors: the route as `routes/post-quote.js`
+ * has it, without the HTTP side (a consuming service needs neither the listener nor the
+ * libraries of its protections).
+ */
+const postQuote: RouteInfo = {
+  id: "postQuote",
+  method: "POST",
+  path: "/quote",
+  params: [
+  ],
+  broker: 0,
+  declare: true,
+  exchange: { name: "amqpgen.example-rpc.quotes", type: "topic", durable: false, autoDelete: false },
+  queue: { name: "amqpgen.example-rpc.quotes", durable: false, bindingKey: "quote" },
+  routingKey: { kind: "static", value: "quote" },
+  mandatory: true,
+  persistent: false,
+  timeoutMs: 3000,
+  outputEncoding: "json",
+  inputHeaders: ["Content-Type"],
+  hasBodySchema: false,
+  reply: { timeoutMs: 2000 },
+};
 
 const POST_QUOTE_SHAPE: MessageShape = {
   requiredHeaders: ["X-Forwarded-For", "X-Forwarded-Host", "User-Agent"],
