@@ -13,9 +13,11 @@ import type {
   BrokerInfo,
   BrokerStats,
   DispatchNode,
+  DurationStats,
   HttpAnswer,
   ListenerOptions,
   Logger,
+  Outcome,
   Outgoing,
   ProbeOptions,
   Publisher,
@@ -26,6 +28,7 @@ import type {
   Route,
   RouteInfo,
   RouteMatch,
+  RouteStats,
 } from "./runtime/types.js";
 import { putEventsKind } from "./routes/put-events-kind.js";
 import { deleteOrdersRegionId } from "./routes/delete-orders-region-id.js";
@@ -37,9 +40,11 @@ export type {
   AnswerOptions,
   BrokerInfo,
   BrokerStats,
+  DurationStats,
   HttpAnswer,
   ListenerOptions,
   Logger,
+  Outcome,
   Outgoing,
   ProbeOptions,
   Publisher,
@@ -49,8 +54,9 @@ export type {
   Reply,
   RouteInfo,
   RouteMatch,
+  RouteStats,
 };
-export { DURATION_BUCKETS_SECONDS, OUTCOMES, outcomeOf, type DurationStats, type Outcome, type RouteStats } from "./runtime/stats.js";
+export { DURATION_BUCKETS_SECONDS, OUTCOMES, outcomeOf } from "./runtime/stats.js";
 export { PUBLISH_CHANNEL, PublishError, type PublishContext } from "./runtime/tracing.js";
 export * from "./routes/put-events-kind.js";
 export * from "./routes/delete-orders-region-id.js";

@@ -47,7 +47,7 @@ import {
   readTree,
   rewriteGolden,
   matchesSharedRuntime,
-  sharedRuntime,
+  templateRuntime,
   splitSharedRuntime,
   UPDATE_GOLDEN,
 } from "./helpers/golden.js";
@@ -183,7 +183,7 @@ test("typecheck: the generated adapters, strict, against the installed framework
   const project = await strictProject();
   const dirs = [OUT, FIXTURE_EXPECTED];
   for (const dir of dirs) for (const path of readTree(dir).keys()) if (path.endsWith(".ts")) project.addSourceFileAtPath(join(dir, path));
-  for (const [path, content] of sharedRuntime()) project.createSourceFile(join(FIXTURE_EXPECTED, path), content, { overwrite: true }); // kept once, in generated/
+  for (const [path, content] of templateRuntime()) project.createSourceFile(join(FIXTURE_EXPECTED, path), content, { overwrite: true }); // kept once, in templates/
   const diagnostics = project.getPreEmitDiagnostics();
   if (diagnostics.length > 0) console.error(project.formatDiagnosticsWithColorAndContext(diagnostics.slice(0, 50)));
   assert.is(diagnostics.length, 0, `${diagnostics.length} TypeScript diagnostic(s) in the generated adapters (printed above)`);

@@ -22,7 +22,7 @@ import {
   REPO_ROOT,
   rewriteGolden,
   matchesSharedRuntime,
-  sharedRuntime,
+  templateRuntime,
   splitSharedRuntime,
   UPDATE_GOLDEN,
   type ExpectedDiagnostic,
@@ -287,10 +287,11 @@ test("typecheck: every golden output and generated/ in one strict program", asyn
     "generated/ holds no file: run `npm run generate`",
   );
   for (const f of files) project.addSourceFileAtPath(join(REPO_ROOT, f.path));
-  // The shared runtime/ stands, in memory, in every fixture folder that imports it.
+  // The runtime (its one copy, every module) stands, in memory, in every fixture folder that imports it.
   const fixtureDirs = validCases.filter((c) => c.name !== "showcase").map((c) => c.expectedDir as string);
-  for (const dir of fixtureDirs) for (const [path, content] of sharedRuntime()) project.createSourceFile(join(dir, path), content, { overwrite: true });
-  assert.is(project.getSourceFiles().length, files.length + fixtureDirs.length * sharedRuntime().size);
+  const runtime = templateRuntime();
+  for (const dir of fixtureDirs) for (const [path, content] of runtime) project.createSourceFile(join(dir, path), content, { overwrite: true });
+  assert.is(project.getSourceFiles().length, files.length + fixtureDirs.length * runtime.size);
   const diagnostics = project.getPreEmitDiagnostics();
   if (diagnostics.length > 0) console.error(project.formatDiagnosticsWithColorAndContext(diagnostics.slice(0, 50)));
   assert.is(diagnostics.length, 0, `${diagnostics.length} TypeScript diagnostic(s) in golden output (printed above)`);

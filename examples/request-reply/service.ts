@@ -1,5 +1,5 @@
 /**
- * A request-reply service on the committed `generated/` handlers: `npm run example:rpc`, with
+ * A request-reply service on the `generated/` handlers (written by `npm run example:rpc` first), with
  * `npm run example:rpc:responder` running beside it. Each POST /quote is published with a
  * direct reply-to address and a fresh correlation id; the HTTP answer is the responder's reply
  * (200, its body, its content type), or 504 when none comes within the config's 2 s.

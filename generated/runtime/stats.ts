@@ -5,16 +5,7 @@
  * by the publisher and read through `publisher.stats()`, so that the runtime needs no metrics
  * library: the Prometheus and OpenTelemetry adapters read or follow them.
  */
-import type { RouteInfo } from "./types.js";
-
-/**
- * How a routed request ended, by its answer: `published` (2xx), `unauthorized` (401: no valid
- * credentials), `forbidden` (403: credentials without the rights), `rejected` (another 4xx:
- * refused before the broker), `refused` (502: the broker refused or returned it), `unavailable`
- * (503), `timeout` (504), `error` (500: a fault of the service), `aborted` (the client went away
- * first); and `limited`: refused by a rate limit (429 for a client, 503 for the endpoint).
- */
-export type Outcome = "published" | "unauthorized" | "forbidden" | "limited" | "rejected" | "refused" | "unavailable" | "timeout" | "error" | "aborted";
+import type { Outcome, RouteInfo, RouteStats } from "./types.js";
 
 export const OUTCOMES: readonly Outcome[] = [
   "published",
@@ -48,24 +39,6 @@ export function outcomeOf(status: number | null): Outcome {
  * `messaging.client.operation.duration`, so that both adapters bucket alike.
  */
 export const DURATION_BUCKETS_SECONDS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
-
-/** A histogram's state: `buckets[i]` counts the observations ≤ `DURATION_BUCKETS_SECONDS[i]` (cumulative, as Prometheus has it). */
-export interface DurationStats {
-  readonly buckets: readonly number[];
-  readonly count: number;
-  readonly sum: number;
-}
-
-/** One route's counters. */
-export interface RouteStats {
-  readonly id: string;
-  readonly method: string;
-  readonly path: string;
-  /** Requests answered, by outcome. */
-  readonly outcomes: Readonly<Record<Outcome, number>>;
-  /** Published messages: seconds from the request received to the broker's confirm. */
-  readonly duration: DurationStats;
-}
 
 /** Counts one route's answers. Recording is a few additions: it is on every request's path. */
 export class RouteMeter {

@@ -7,7 +7,6 @@
 import type { Options } from "amqplib";
 import type { IncomingMessage } from "node:http";
 import type { BlockList } from "node:net";
-import type { RouteStats } from "./stats.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type BackoffStrategy = "linear" | "linear-jitter" | "exponential" | "exponential-jitter" | "fallback";
@@ -335,6 +334,33 @@ export interface PublisherOptions {
 export type PublishResult =
   | { readonly ok: true; readonly reply?: Reply }
   | { readonly ok: false; readonly status: 400 | 413 | 502 | 503 | 504; readonly message: string; readonly retryAfter?: number };
+
+/**
+ * How a routed request ended, by its answer: `published` (2xx), `unauthorized` (401: no valid
+ * credentials), `forbidden` (403: credentials without the rights), `rejected` (another 4xx:
+ * refused before the broker), `refused` (502: the broker refused or returned it), `unavailable`
+ * (503), `timeout` (504), `error` (500: a fault of the service), `aborted` (the client went away
+ * first); and `limited`: refused by a rate limit (429 for a client, 503 for the endpoint).
+ */
+export type Outcome = "published" | "unauthorized" | "forbidden" | "limited" | "rejected" | "refused" | "unavailable" | "timeout" | "error" | "aborted";
+
+/** A histogram's state: `buckets[i]` counts the observations ≤ `DURATION_BUCKETS_SECONDS[i]` (cumulative, as Prometheus has it). */
+export interface DurationStats {
+  readonly buckets: readonly number[];
+  readonly count: number;
+  readonly sum: number;
+}
+
+/** One route's counters. */
+export interface RouteStats {
+  readonly id: string;
+  readonly method: string;
+  readonly path: string;
+  /** Requests answered, by outcome. */
+  readonly outcomes: Readonly<Record<Outcome, number>>;
+  /** Published messages: seconds from the request received to the broker's confirm. */
+  readonly duration: DurationStats;
+}
 
 /** A snapshot of one broker link, for probes, metrics and tests. Plain numbers: no dependency. */
 export interface BrokerStats {

@@ -10,8 +10,10 @@
  * Facts are what the call site knows (a key, a field, a count); phrases that name a place or a
  * value in the config ("item 2 of "host"", "an array") are facts too. Sentences and fixes are not.
  */
-import type { Severity } from "./diagnostics.js";
 import { quote } from "../pipeline/text.js";
+
+/** How bad a diagnostic is: an error stops the output; a warning or a note does not. */
+export type Severity = "error" | "warning" | "info";
 
 interface Entry<Facts> {
   readonly severity: Severity;

@@ -3,9 +3,9 @@
  * Codes are stable (catalogue.ts, and the README table made from it) so CI annotations and tests
  * can rely on them.
  */
-import type { Finding } from "./catalogue.js";
+import type { Finding, Severity } from "./catalogue.js";
 
-export type Severity = "error" | "warning" | "info";
+export type { Severity } from "./catalogue.js";
 
 export interface Diagnostic {
   /**

@@ -1,5 +1,5 @@
 // Code generated from templates/ by `npm run gen:templates` (Handlebars.precompile). DO NOT EDIT.
-export const fingerprint = "253767399202f983cf0ba4a1a3a0e5ae39b192e0fbda326200adf74a4e096a6e";
+export const fingerprint = "c94b04336c20dfc086479d66483c8e54dd46efe53c041f32c34237659f28b5b6";
 export const specs = {
   "adapter-express.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -360,21 +360,21 @@ export const specs = {
     var stack1, alias1=container.strict, alias2=container.lambda;
 
   return "import { "
-    + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":36,"column":11},"end":{"line":36,"column":18}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "id", {"start":{"line":39,"column":11},"end":{"line":39,"column":18}} ), depth0)) != null ? stack1 : "")
     + " } from \""
-    + ((stack1 = alias2(alias1(depth0, "module", {"start":{"line":36,"column":31},"end":{"line":36,"column":42}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "module", {"start":{"line":39,"column":31},"end":{"line":39,"column":42}} ), depth0)) != null ? stack1 : "")
     + "\";\n";
 },"3":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "export * from \""
-    + ((stack1 = container.lambda(container.strict(depth0, "module", {"start":{"line":59,"column":17},"end":{"line":59,"column":28}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "module", {"start":{"line":65,"column":17},"end":{"line":65,"column":28}} ), depth0)) != null ? stack1 : "")
     + "\";\n";
 },"4":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "  "
-    + ((stack1 = container.lambda(container.strict(depth0, "id", {"start":{"line":64,"column":4},"end":{"line":64,"column":11}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "id", {"start":{"line":70,"column":4},"end":{"line":70,"column":11}} ), depth0)) != null ? stack1 : "")
     + ",\n";
 },"5":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -386,7 +386,7 @@ export const specs = {
     var stack1;
 
   return "/** The config's `router.trusted_proxies`: the proxies believed unless the listener is given its own `trustedProxies`. */\nconst TRUSTED_PROXIES: readonly string[] = "
-    + ((stack1 = container.lambda(container.strict(depth0, "trustedProxies", {"start":{"line":80,"column":45},"end":{"line":80,"column":59}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "trustedProxies", {"start":{"line":86,"column":45},"end":{"line":86,"column":59}} ), depth0)) != null ? stack1 : "")
     + ";\n\n";
 },"7":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -397,7 +397,7 @@ export const specs = {
     };
 
   return "\n/**\n * The service's `security/cors`: preflights answered before routing, and the Access-Control\n * headers on the answers to allowed origins, as KrakenD sends them.\n */\nconst CORS = createCors({\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"cors"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":92,"column":0},"end":{"line":94,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"cors"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":98,"column":0},"end":{"line":100,"column":9}}})) != null ? stack1 : "")
     + "});\n";
 },"8":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -408,7 +408,7 @@ export const specs = {
     };
 
   return "\n/**\n * The service's `security/http`, around every request, as KrakenD applies it: a Host not allowed\n * is 400, plain HTTP is redirected to HTTPS when asked, and every answer gets the security headers.\n */\nconst HTTP_SECURITY = createHttpSecurity({\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"httpSecurity"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":104,"column":0},"end":{"line":106,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"httpSecurity"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":110,"column":0},"end":{"line":112,"column":9}}})) != null ? stack1 : "")
     + "});\n";
 },"9":function(container,depth0,helpers,partials,data) {
     return "{ ...options, trustedProxies: options?.trustedProxies ?? TRUSTED_PROXIES }";
@@ -418,7 +418,7 @@ export const specs = {
     var stack1;
 
   return ", "
-    + ((stack1 = container.lambda(container.strict(depth0, "stages", {"start":{"line":132,"column":188},"end":{"line":132,"column":194}} ), depth0)) != null ? stack1 : "");
+    + ((stack1 = container.lambda(container.strict(depth0, "stages", {"start":{"line":138,"column":188},"end":{"line":138,"column":194}} ), depth0)) != null ? stack1 : "");
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -431,27 +431,27 @@ export const specs = {
     + "//\n// The stable entry point: `routes`, `brokers`, `createPublisher`, `createRequestListener`,\n// `answerRequest`.\n\nimport type { IncomingMessage, ServerResponse } from \"node:http\";\nimport { matchRoute } from \"./runtime/dispatch.js\";\nimport { answerRequestFor, createListenerFor } from \"./runtime/http.js\";\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"cors"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":11,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"httpSecurity"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":14,"column":7}}})) != null ? stack1 : "")
-    + "import { createPublisherFor } from \"./runtime/publisher.js\";\nimport type {\n  AnswerOptions,\n  BrokerInfo,\n  BrokerStats,\n  DispatchNode,\n  HttpAnswer,\n  ListenerOptions,\n  Logger,\n  Outgoing,\n  ProbeOptions,\n  Publisher,\n  PublisherOptions,\n  PublisherStats,\n  PublishResult,\n  Reply,\n  Route,\n  RouteInfo,\n  RouteMatch,\n} from \"./runtime/types.js\";\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":0},"end":{"line":37,"column":9}}})) != null ? stack1 : "")
-    + "\nexport type {\n  AnswerOptions,\n  BrokerInfo,\n  BrokerStats,\n  HttpAnswer,\n  ListenerOptions,\n  Logger,\n  Outgoing,\n  ProbeOptions,\n  Publisher,\n  PublisherOptions,\n  PublisherStats,\n  PublishResult,\n  Reply,\n  RouteInfo,\n  RouteMatch,\n};\nexport { DURATION_BUCKETS_SECONDS, OUTCOMES, outcomeOf, type DurationStats, type Outcome, type RouteStats } from \"./runtime/stats.js\";\nexport { PUBLISH_CHANNEL, PublishError, type PublishContext } from \"./runtime/tracing.js\";\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":58,"column":0},"end":{"line":60,"column":9}}})) != null ? stack1 : "")
+    + "import { createPublisherFor } from \"./runtime/publisher.js\";\nimport type {\n  AnswerOptions,\n  BrokerInfo,\n  BrokerStats,\n  DispatchNode,\n  DurationStats,\n  HttpAnswer,\n  ListenerOptions,\n  Logger,\n  Outcome,\n  Outgoing,\n  ProbeOptions,\n  Publisher,\n  PublisherOptions,\n  PublisherStats,\n  PublishResult,\n  Reply,\n  Route,\n  RouteInfo,\n  RouteMatch,\n  RouteStats,\n} from \"./runtime/types.js\";\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":38,"column":0},"end":{"line":40,"column":9}}})) != null ? stack1 : "")
+    + "\nexport type {\n  AnswerOptions,\n  BrokerInfo,\n  BrokerStats,\n  DurationStats,\n  HttpAnswer,\n  ListenerOptions,\n  Logger,\n  Outcome,\n  Outgoing,\n  ProbeOptions,\n  Publisher,\n  PublisherOptions,\n  PublisherStats,\n  PublishResult,\n  Reply,\n  RouteInfo,\n  RouteMatch,\n  RouteStats,\n};\nexport { DURATION_BUCKETS_SECONDS, OUTCOMES, outcomeOf } from \"./runtime/stats.js\";\nexport { PUBLISH_CHANNEL, PublishError, type PublishContext } from \"./runtime/tracing.js\";\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":64,"column":0},"end":{"line":66,"column":9}}})) != null ? stack1 : "")
     + "\nconst ROUTES: readonly Route[] = [\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":63,"column":0},"end":{"line":65,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":69,"column":0},"end":{"line":71,"column":9}}})) != null ? stack1 : "")
     + "];\n\n/** Every generated route, sorted by path, then method. */\nexport const routes: readonly RouteInfo[] = ROUTES;\n\n/** The brokers routes publish to (credentials removed): one connection each. */\nexport const brokers: readonly BrokerInfo[] = [\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"brokers"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":73,"column":0},"end":{"line":75,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"brokers"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":79,"column":0},"end":{"line":81,"column":9}}})) != null ? stack1 : "")
     + "];\n\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"trustedProxies"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":78,"column":0},"end":{"line":82,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"trustedProxies"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":84,"column":0},"end":{"line":88,"column":7}}})) != null ? stack1 : "")
     + "/** Dispatch tree, built at generation time; leaves index into `routes`. */\nconst TREE: DispatchNode = "
-    + ((stack1 = container.lambda(container.strict(depth0, "tree", {"start":{"line":84,"column":29},"end":{"line":84,"column":33}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "tree", {"start":{"line":90,"column":29},"end":{"line":90,"column":33}} ), depth0)) != null ? stack1 : "")
     + ";\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"cors"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":85,"column":0},"end":{"line":96,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"httpSecurity"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":97,"column":0},"end":{"line":108,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"cors"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":91,"column":0},"end":{"line":102,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"httpSecurity"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":103,"column":0},"end":{"line":114,"column":7}}})) != null ? stack1 : "")
     + "\n/**\n * Routing alone: the route a method and request target (`/path?query`) select, with the path's\n * segments percent-decoded (the route's params sit at its `params[].segment` positions), or the\n * 404/405/400 answer the listener would give.\n */\nexport function matchRequest(method: string, target: string): RouteMatch | HttpAnswer {\n  return matchRoute(ROUTES, TREE, method, target);\n}\n\n/**\n * Connects to the brokers. `options.url` (a URL or a failover list) overrides the default:\n * `AMQP_URL` (comma-separated), then the config's `host` list without credentials.\n */\nexport function createPublisher(options?: PublisherOptions): Publisher {\n  return createPublisherFor(brokers, ROUTES, options);\n}\n\n/** A `node:http` request listener serving every route (404 unknown path, 405 other method). */\nexport function createRequestListener(\n  publisher: Publisher,\n  options?: ListenerOptions,\n): (request: IncomingMessage, response: ServerResponse) => void {\n  return createListenerFor(ROUTES, TREE, publisher, "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"trustedProxies"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.program(10, data, 0),"data":data,"loc":{"start":{"line":132,"column":52},"end":{"line":132,"column":170}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"stages"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":132,"column":170},"end":{"line":132,"column":203}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"trustedProxies"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.program(10, data, 0),"data":data,"loc":{"start":{"line":138,"column":52},"end":{"line":138,"column":170}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"stages"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":138,"column":170},"end":{"line":138,"column":203}}})) != null ? stack1 : "")
     + ");\n}\n\n/**\n * The answer to one request, independent of any HTTP framework: what `createRequestListener`\n * and the adapters send (status, headers, body). Never rejects; null when the client went away.\n * `options.path` is the target relative to where the routes are mounted; `options.body` a body\n * a framework has already read.\n */\nexport function answerRequest(publisher: Publisher, request: IncomingMessage, options?: AnswerOptions): Promise<HttpAnswer | null> {\n  return answerRequestFor(ROUTES, TREE, publisher, request, "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"trustedProxies"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.program(10, data, 0),"data":data,"loc":{"start":{"line":142,"column":60},"end":{"line":142,"column":178}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"stages"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":142,"column":178},"end":{"line":142,"column":211}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"trustedProxies"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.program(10, data, 0),"data":data,"loc":{"start":{"line":148,"column":60},"end":{"line":148,"column":178}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"stages"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":148,"column":178},"end":{"line":148,"column":211}}})) != null ? stack1 : "")
     + ");\n}\n";
 },"usePartial":true,"useData":true},
   "route-info.hbs": {"0":function(container,depth0,helpers,partials,data) {

@@ -81,12 +81,32 @@ export function sharedRuntime(): Map<string, string> {
 }
 
 /**
- * Whether an output's runtime/ files are the shared copy's: the same files, less the optional
- * modules (consume.ts, jwt.ts, …) that this output does not use.
+ * The runtime as every output gets it: templates/runtime/*.ts behind the generated-code header.
+ * The one copy of the optional modules the showcase does not use (jwt.ts, ratelimit.ts, …): the
+ * fixtures that use them are compared with it, not with golden copies of their own.
+ */
+export function templateRuntime(): Map<string, string> {
+  const dir = join(REPO_ROOT, "templates", "runtime");
+  return new Map(
+    readdirSync(dir)
+      .filter((name) => name.endsWith(".ts"))
+      .sort()
+      .map((name) => [`${SHARED_RUNTIME}${name}`, `${HEADER}\n${readFileSync(join(dir, name), "utf8").replace(/\r\n?/g, "\n")}`]),
+  );
+}
+
+/**
+ * Whether an output's runtime/ files are the shared copy's (generated/runtime/, or the template
+ * source for an optional module the showcase does not use): every module but the optional ones it
+ * does not use, each the same.
  */
 export function matchesSharedRuntime(runtime: ReadonlyMap<string, string>): boolean {
-  const used = [...sharedRuntime()].filter(([path]) => runtime.has(path) || !isOptionalRuntimeModule(path.slice(SHARED_RUNTIME.length)));
-  return sameFiles(runtime, new Map(used));
+  const shared = sharedRuntime();
+  const source = templateRuntime();
+  const expected = [...source.keys()]
+    .filter((path) => runtime.has(path) || !isOptionalRuntimeModule(path.slice(SHARED_RUNTIME.length)))
+    .map((path): [string, string] => [path, shared.get(path) ?? (source.get(path) as string)]);
+  return sameFiles(runtime, new Map(expected));
 }
 
 /** Whether two file maps hold the same paths with the same contents. */
@@ -95,15 +115,13 @@ export function sameFiles(a: ReadonlyMap<string, string>, b: ReadonlyMap<string,
 }
 
 /**
- * What a fixture's expected/ folder holds of `files`: all but the runtime files that generated/
- * has too, which are returned apart so that the caller can compare them with that shared copy.
+ * What a fixture's expected/ folder holds of `files`: all but its runtime files, which are
+ * returned apart so that the caller can compare them with the shared copy (matchesSharedRuntime).
  */
 export function splitSharedRuntime(files: ReadonlyMap<string, string>): { rest: Map<string, string>; runtime: Map<string, string> } {
   const rest = new Map<string, string>();
   const runtime = new Map<string, string>();
-  // An optional runtime module (jwt.ts) that the showcase does not use stays with its fixture's golden files.
-  const shared = sharedRuntime();
-  for (const [path, content] of files) (shared.has(path) ? runtime : rest).set(path, content);
+  for (const [path, content] of files) (path.startsWith(SHARED_RUNTIME) ? runtime : rest).set(path, content);
   return { rest, runtime };
 }
 
