@@ -76,7 +76,7 @@ const NO_BROKER = new Set([
 const LATER = new Set(["package"]);
 
 /** Files known to take long, started first so that they do not end the run alone. */
-const LONG_FIRST = ["package", "hostile", "cli", "user-project", "json-schema-compiler"];
+const LONG_FIRST = ["package", "hostile", "cli", "asyncapi", "user-project", "json-schema-compiler", "golden"];
 
 /** A file that has not finished by then is killed and counted as a failure. */
 const FILE_TIMEOUT_MS = 10 * 60_000;

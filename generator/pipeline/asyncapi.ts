@@ -170,7 +170,9 @@ export function asyncapiDocument(program: ProgramIR, plans: readonly RoutePlan[]
   // of what tells them apart, on every channel that has it.
   const wanted = new Map<string, string[]>();
   const channelId = (base: string, identity: string) => {
-    wanted.set(base, [...(wanted.get(base) ?? []), identity]);
+    const identities = wanted.get(base);
+    if (identities) identities.push(identity);
+    else wanted.set(base, [identity]);
   };
   const finalId = (base: string, identity: string) => ((wanted.get(base)?.length ?? 0) > 1 ? `${base}-${shortHash(identity)}` : base);
   const keyName = (route: RouteIR) =>
@@ -187,7 +189,9 @@ export function asyncapiDocument(program: ProgramIR, plans: readonly RoutePlan[]
     const identity = [p.route.broker, exchange.name, exchange.type, exchange.durable, exchange.autoDelete, address(p.route) ?? routingKeyText(p.route)].join(
       "\u0000",
     );
-    byIdentity.set(identity, [...(byIdentity.get(identity) ?? []), p]);
+    const group = byIdentity.get(identity);
+    if (group) group.push(p);
+    else byIdentity.set(identity, [p]);
   }
   const groups = [...byIdentity].map(([identity, group]) => ({
     identity,
@@ -352,9 +356,11 @@ export function asyncapiDocument(program: ProgramIR, plans: readonly RoutePlan[]
     operations,
     components: { messages, ...(Object.keys(schemas).length > 0 ? { schemas } : {}) },
   };
-  const hashed = JSON.stringify(document);
-  (document["info"] as JsonObject)["version"] = createHash("sha256").update(hashed).digest("hex").slice(0, 12);
+  // One serialisation: the version is the hash of the text with the version empty, put in after.
   // JSON allows U+2028 and U+2029 raw, JavaScript before ES2019 did not: escaped, as in every generated file.
-  const text = JSON.stringify(document, null, 2).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
-  return { text: `${text}\n`, notCarried };
+  let text = JSON.stringify(document, null, 2);
+  if (/[\u2028\u2029]/.test(text)) text = text.replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  const version = createHash("sha256").update(text).digest("hex").slice(0, 12);
+  // The first `"version": ""` is info's: `asyncapi` and `info` come first in the document.
+  return { text: `${text.replace('"version": ""', `"version": "${version}"`)}\n`, notCarried };
 }
