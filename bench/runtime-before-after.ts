@@ -80,7 +80,7 @@ try {
 const before = { rps: median(figures.before.rps), p99: median(figures.before.p99) };
 const after = { rps: median(figures.after.rps), p99: median(figures.after.p99) };
 console.log(
-  `Runtime before (${REV}, ${beforeFiles} modules) and after (working tree, ${afterFiles} modules): median of ${RUNS} × ${SECONDS} s, concurrency 50`,
+  `Runtime before (templates/runtime at ${REV}: ${beforeFiles} files) and after (the working tree's, as generated: ${afterFiles} files): median of ${RUNS} × ${SECONDS} s, concurrency 50`,
 );
 console.log("runtime | req/s | p99 ms | non-2xx");
 console.log(`before | ${before.rps.toFixed(0)} | ${before.p99.toFixed(1)} | ${figures.before.failures}`);
