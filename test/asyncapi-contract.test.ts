@@ -10,18 +10,7 @@ import { Ajv } from "ajv";
 import type { Channel, GetMessage } from "amqplib";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import {
-  brokerTests,
-  type Generated,
-  generateAndImport,
-  probeBroker,
-  ROOT,
-  rawRequest,
-  sleep,
-  TestBroker,
-  topologyOf,
-  withListener,
-} from "./helpers/broker.js";
+import { type Generated, generateAndImport, ROOT, rawRequest, sleep, topologyOf, withListener, brokerSuite } from "./helpers/broker.js";
 
 /** A parsed asyncapi.json, read by the paths the checks name. */
 // biome-ignore lint/suspicious/noExplicitAny: a parsed JSON document.
@@ -53,28 +42,7 @@ const BODIES: Record<string, unknown> = {
   postTasksQueue: { task: { name: "resize", args: ["a"] }, attempt: 1 },
 };
 
-const probe = await probeBroker();
-const noBroker = probe instanceof Error;
-if (!noBroker) await probe.close();
-const skipAll = noBroker && !process.env["CI"];
-if (skipAll) console.log("SKIPPED: no RabbitMQ at 127.0.0.1:5672; asyncapi.json contract tests not run");
-
-let broker: TestBroker | null = null;
-let setupError: Error | null = null;
-if (!skipAll) {
-  try {
-    if (noBroker) throw new Error("CI is set but RabbitMQ is not reachable");
-    const model = await probeBroker();
-    if (model instanceof Error) throw model;
-    broker = await TestBroker.open(model);
-  } catch (err) {
-    setupError = err instanceof Error ? err : new Error(String(err));
-  }
-}
-const it = brokerTests(skipAll, () => setupError);
-test.after(async () => {
-  await broker?.close();
-});
+const { it, broker } = await brokerSuite("asyncapi.json contract tests");
 
 const ref = (doc: Doc, pointer: string): Doc =>
   pointer
@@ -178,8 +146,8 @@ async function runFixture(dir: string): Promise<void> {
   const ajv = new Ajv({ strict: false, allErrors: true });
   ajv.addSchema(doc, "asyncapi");
   const { queues, exchanges } = topologyOf(generated.mod);
-  const model = (broker as TestBroker).model;
-  await (broker as TestBroker).remove(queues, exchanges);
+  const model = broker().model;
+  await broker().remove(queues, exchanges);
   const channel = await model.createChannel();
   try {
     await withListener(generated, {}, async (port) => {
@@ -217,7 +185,7 @@ async function runFixture(dir: string): Promise<void> {
     });
   } finally {
     await channel.close().catch(() => undefined);
-    await (broker as TestBroker).remove(queues, [...exchanges, "amqpgen.contract.types.dead"]);
+    await broker().remove(queues, [...exchanges, "amqpgen.contract.types.dead"]);
   }
 }
 
@@ -235,7 +203,7 @@ it("the check can fail: a document that lies about a header, the key, or a prope
   const ajv = new Ajv({ strict: false, allErrors: true });
   ajv.addSchema(doc, "asyncapi");
   const { queues, exchanges } = topologyOf(generated.mod);
-  const model = (broker as TestBroker).model;
+  const model = broker().model;
   const channel = await model.createChannel();
   try {
     await withListener(generated, {}, async (port) => {
@@ -251,7 +219,7 @@ it("the check can fail: a document that lies about a header, the key, or a prope
     });
   } finally {
     await channel.close().catch(() => undefined);
-    await (broker as TestBroker).remove(queues, exchanges);
+    await broker().remove(queues, exchanges);
   }
 });
 

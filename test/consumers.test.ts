@@ -10,18 +10,7 @@ import { Project } from "ts-morph";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { generate } from "../generator/index.js";
-import {
-  brokerTests,
-  type Generated,
-  type GeneratedModule,
-  probeBroker,
-  ROOT,
-  rawRequest,
-  sleep,
-  TestBroker,
-  topologyOf,
-  withListener,
-} from "./helpers/broker.js";
+import { type Generated, type GeneratedModule, ROOT, rawRequest, sleep, topologyOf, withListener, brokerSuite } from "./helpers/broker.js";
 
 const P = '"amqpgen.consumers.';
 const configOf = (path: string) => readFileSync(join(ROOT, path), "utf8").replaceAll('"amqpgen.', P);
@@ -48,31 +37,11 @@ async function generateWithConsumers(
   };
 }
 
-const probe = await probeBroker();
-const noBroker = probe instanceof Error;
-if (!noBroker) await probe.close();
-const skipAll = noBroker && !process.env["CI"];
-if (skipAll) console.log("SKIPPED: no RabbitMQ at 127.0.0.1:5672; typed consumer tests not run");
-let broker: TestBroker | null = null;
-let setupError: Error | null = null;
-if (!skipAll) {
-  try {
-    if (noBroker) throw new Error("CI is set but RabbitMQ is not reachable");
-    const model = await probeBroker();
-    if (model instanceof Error) throw model;
-    broker = await TestBroker.open(model);
-  } catch (err) {
-    setupError = err instanceof Error ? err : new Error(String(err));
-  }
-}
-const it = brokerTests(skipAll, () => setupError);
-test.after(async () => {
-  await broker?.close();
-});
+const { it, broker } = await brokerSuite("typed consumer tests");
 
 /** A channel of the test's own for `fn`, closed after; its topology removed before and after. */
 async function withChannel(generated: Generated, extraExchanges: string[], fn: (channel: Channel) => Promise<void>): Promise<void> {
-  const b = broker as TestBroker;
+  const b = broker();
   const { queues, exchanges } = topologyOf(generated.mod);
   await b.remove(queues, [...exchanges, ...extraExchanges]);
   const channel = await b.model.createChannel();

@@ -77,7 +77,8 @@ const ANNOTATIONS = new Set([
   "$defs",
 ]);
 
-const KEYWORDS = new Set([
+/** The validation keywords the compiler enforces: draft-07's (draft-04's and -06's forms included). */
+export const KEYWORDS: ReadonlySet<string> = new Set([
   "type",
   "enum",
   "const",

@@ -13,43 +13,14 @@
  * - a `$` keyword that is not draft-07's (`$anchor`, `$dynamicRef`) is left out and reported:
  *   the caller turns it into warning AG253.
  */
+import { KEYWORDS } from "../json-schema/compiler.js";
 
-/** Keywords of a draft-07 schema, and those AsyncAPI 3.0 adds: carried as they are. */
+/**
+ * Keywords of a draft-07 schema, and those AsyncAPI 3.0 adds: carried as they are. The validation
+ * keywords are the producer's validator's own, so that the two lists cannot drift.
+ */
 const DRAFT_07 = new Set([
-  "type",
-  "enum",
-  "const",
-  "properties",
-  "required",
-  "additionalProperties",
-  "patternProperties",
-  "propertyNames",
-  "minProperties",
-  "maxProperties",
-  "dependencies",
-  "items",
-  "additionalItems",
-  "minItems",
-  "maxItems",
-  "uniqueItems",
-  "contains",
-  "minimum",
-  "maximum",
-  "exclusiveMinimum",
-  "exclusiveMaximum",
-  "multipleOf",
-  "minLength",
-  "maxLength",
-  "pattern",
-  "format",
-  "allOf",
-  "anyOf",
-  "oneOf",
-  "not",
-  "if",
-  "then",
-  "else",
-  "$ref",
+  ...KEYWORDS,
   "$comment",
   "title",
   "description",
