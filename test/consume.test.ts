@@ -20,7 +20,8 @@ import {
 } from "amqplib";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type ConsumeOptions, type Consumer, consume, serve } from "../templates/runtime/consume.js";
+import { type ConsumeOptions, type Consumer, consume } from "../templates/runtime/consume.js";
+import { serve } from "../templates/runtime/serve.js";
 import { DecodeError, type DecodedMessage, decodeMessage, type MessageShape } from "../templates/runtime/decode.js";
 import type { RouteInfo } from "../templates/runtime/types.js";
 import { AMQP_URL, TestBroker, brokerTests, probeBroker, sleep } from "./helpers/broker.js";

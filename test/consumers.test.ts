@@ -182,7 +182,11 @@ test("a consumer file imports amqplib, the runtime's consuming modules and its b
     const imports = [...f.content.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
     assert.ok(imports.length > 0);
     for (const from of imports)
-      assert.match(from as string, /^(amqplib|\.\.\/runtime\/(consume|decode|types)\.js|\.\.\/routes\/[a-z0-9-]+\.body\.js)$/, `${f.path} imports ${from}`);
+      assert.match(
+        from as string,
+        /^(amqplib|\.\.\/runtime\/(consume|decode|serve|types)\.js|\.\.\/routes\/[a-z0-9-]+\.body\.js)$/,
+        `${f.path} imports ${from}`,
+      );
   }
 });
 

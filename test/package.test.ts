@@ -217,7 +217,7 @@ test("npm pack: the current build and the files the installed CLI needs, nothing
 /** Unique per run, so that runs on one broker never meet; deleted after. */
 const PREFIX = `amqpgen.package.${process.pid}.${Date.now().toString(36)}`;
 const Q = (name: string) => `${PREFIX}.${name}`;
-const QUEUES = [Q("orders"), Q("events"), Q("pings")];
+const QUEUES = [Q("orders"), Q("events"), Q("pings"), Q("quotes")];
 /** Each route's exchange has its queue's name. */
 const EXCHANGES = QUEUES;
 
@@ -275,6 +275,14 @@ const CONFIG = {
         "security/bot-detector": { patterns: ["(?i)bot"] },
       },
       backend: [producer({ name: Q("orders"), exchange: Q("orders"), durable: true, routing_key: "Id", msg_id_key: "Id" })],
+    },
+    {
+      // Request-reply: its typed consumer serves it (runtime/serve.ts), compiled with the rest.
+      endpoint: "/quote",
+      method: "POST",
+      backend: [
+        producer({ name: Q("quotes"), exchange: Q("quotes"), routing_key: "quote", static_routing_key: true, "@amqp-gen": { reply: { timeout: "2s" } } }),
+      ],
     },
   ],
 };
@@ -541,7 +549,7 @@ brokerTest("the compiled service (node dist/server.js) publishes one POST to the
   const started = JSON.parse(await withTimeout(out.next(), SERVICE_TIMEOUT_MS, "the service's start")) as { port: number; routes: string[] };
   assert.equal(
     [...started.routes].sort(),
-    ["GET /ping/{route}", "POST /orders/{region}/{id}", "POST /secure/{id}", "PUT /events/{kind}"],
+    ["GET /ping/{route}", "POST /orders/{region}/{id}", "POST /quote", "POST /secure/{id}", "PUT /events/{kind}"],
     "the service's routes",
   );
 

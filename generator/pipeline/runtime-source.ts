@@ -38,7 +38,7 @@ interface RuntimeSource {
  * only into an output whose routes import them, so that a service without them carries none of
  * their code, and installs `jose` only when a route validates JWTs.
  */
-const OPTIONAL_MODULES = new Set(["botdetector.ts", "consume.ts", "cors.ts", "decode.ts", "httpsecure.ts", "jwt.ts", "ratelimit.ts"]);
+const OPTIONAL_MODULES = new Set(["botdetector.ts", "consume.ts", "cors.ts", "decode.ts", "httpsecure.ts", "jwt.ts", "ratelimit.ts", "serve.ts"]);
 /** Whether a runtime module (`jwt.ts`) is emitted only into outputs that use it. */
 export const isOptionalRuntimeModule = (file: string) => OPTIONAL_MODULES.has(file);
 const EXPORT = /^export (?:declare )?(?:async )?(function|class|const|let|interface|type|enum) ([A-Za-z_$][\w$]*)/gm;

@@ -1,11 +1,10 @@
 /**
  * The consuming side of a route's messages: consuming the route's queue with acks after the
- * handler, and serving the requests of request-reply routes (decode.ts decodes each message).
+ * handler (decode.ts decodes each message; serve.ts answers request-reply routes' requests).
  * Generated consumer files wrap these with typed names; a service that only consumes needs no
  * publisher.
  */
 import type { Channel, ConsumeMessage } from "amqplib";
-import { DIRECT_REPLY_TO } from "./checks.js";
 import { DecodeError } from "./decode.js";
 import { errorText, stderrLogger } from "./log.js";
 import type { RouteInfo } from "./types.js";
@@ -130,21 +129,18 @@ function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-/**
- * Consumes a route's queue: declares it (see ConsumeOptions), then hands each message that
- * decodes to `handler`, up to `prefetch` at a time, and acks it once the handler's promise
- * resolves. A message that does not decode is rejected without requeue (dead-lettered when the
- * queue has a dead-letter exchange); a handler error nacks it (see `requeue`). Rejects with a
- * TypeError on bad options before touching the broker, and with an Error that says what to fix
- * when the broker refuses a declaration (which closes the channel).
- */
-export async function consume<M>(
-  channel: Channel,
-  route: RouteInfo,
-  decode: (message: ConsumeMessage) => M | DecodeError,
-  handler: (message: M) => unknown,
-  options: ConsumeOptions = {},
-): Promise<Consumer> {
+/** What consume() makes of its options: checked before anything reaches the broker. */
+interface ConsumeSettings {
+  readonly queue: string;
+  readonly declare: boolean;
+  readonly bindingKeys: readonly string[];
+  readonly prefetch: number;
+  readonly requeue: boolean;
+  readonly report: (error: DecodeError | Error, message: ConsumeMessage) => void;
+}
+
+/** The options, completed from the route; a TypeError for what cannot work. */
+function consumeSettings(route: RouteInfo, options: ConsumeOptions): ConsumeSettings {
   const where = `route ${route.method} ${route.path}`;
   const queue = options.queue ?? route.queue?.name;
   if (queue === undefined || queue === "") throw new TypeError(`${where} has no queue of its own: pass options.queue`);
@@ -166,141 +162,140 @@ export async function consume<M>(
       if (error instanceof DecodeError) stderrLogger.error(`queue "${queue}": ${name} rejected, not requeued: ${error.message}`);
       else stderrLogger.error(`queue "${queue}": the handler failed on ${name} (${requeue ? "requeued" : "rejected, not requeued"}): ${errorText(error)}`);
     });
+  return { queue, declare, bindingKeys: bindingKeys ?? [], prefetch, requeue, report };
+}
 
-  let inFlight = 0;
-  let idle: (() => void)[] = [];
+/** The messages of one consumer: each decoded, handled and settled; those in flight counted. */
+class Deliveries<M> {
+  private inFlight = 0;
+  private idle: (() => void)[] = [];
+  private readonly channel: Channel;
+  private readonly decode: (message: ConsumeMessage) => M | DecodeError;
+  private readonly handler: (message: M) => unknown;
+  private readonly settings: ConsumeSettings;
+
+  constructor(channel: Channel, decode: (message: ConsumeMessage) => M | DecodeError, handler: (message: M) => unknown, settings: ConsumeSettings) {
+    this.channel = channel;
+    this.decode = decode;
+    this.handler = handler;
+    this.settings = settings;
+  }
+
+  /** amqplib's consumer callback. */
+  readonly onMessage = (message: ConsumeMessage | null): void => {
+    // null: the broker cancelled the consumer (its queue was deleted); nothing more comes.
+    if (message === null) return;
+    this.inFlight++;
+    void this.handle(message).finally(() => {
+      if (--this.inFlight > 0) return;
+      const waiting = this.idle;
+      this.idle = [];
+      for (const resolve of waiting) resolve();
+    });
+  };
+
+  /** Resolves once no message is being handled. */
+  settled(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  private async handle(message: ConsumeMessage): Promise<void> {
+    let decoded: M | DecodeError;
+    try {
+      decoded = this.decode(message);
+    } catch (err) {
+      // A decoder that throws would throw again: not requeued.
+      this.settle(message, "reject", asError(err));
+      return;
+    }
+    if (decoded instanceof DecodeError) {
+      this.settle(message, "reject", decoded);
+      return;
+    }
+    try {
+      await this.handler(decoded);
+    } catch (err) {
+      if (err instanceof DecodeError) this.settle(message, "reject", err);
+      else this.settle(message, this.settings.requeue ? "requeue" : "reject", asError(err));
+      return;
+    }
+    this.settle(message, "ack", null);
+  }
 
   /** Acks or nacks; on a channel closed meanwhile, nothing: the broker redelivers its unacked messages. */
-  const settle = (message: ConsumeMessage, outcome: "ack" | "requeue" | "reject", error: DecodeError | Error | null): void => {
+  private settle(message: ConsumeMessage, outcome: "ack" | "requeue" | "reject", error: DecodeError | Error | null): void {
     try {
-      if (outcome === "ack") channel.ack(message);
-      else channel.nack(message, false, outcome === "requeue");
+      if (outcome === "ack") this.channel.ack(message);
+      else this.channel.nack(message, false, outcome === "requeue");
     } catch {
       // amqplib throws IllegalOperationError once the channel is closed.
     }
     if (error === null) return;
     try {
-      report(error, message);
+      this.settings.report(error, message);
     } catch {
       // A throwing onError must not escape into amqplib's delivery loop.
     }
-  };
+  }
+}
 
-  const handle = async (message: ConsumeMessage): Promise<void> => {
-    let decoded: M | DecodeError;
-    try {
-      decoded = decode(message);
-    } catch (err) {
-      // A decoder that throws would throw again: not requeued.
-      settle(message, "reject", asError(err));
-      return;
-    }
-    if (decoded instanceof DecodeError) {
-      settle(message, "reject", decoded);
-      return;
-    }
-    try {
-      await handler(decoded);
-    } catch (err) {
-      if (err instanceof DecodeError) settle(message, "reject", err);
-      else settle(message, requeue ? "requeue" : "reject", asError(err));
-      return;
-    }
-    settle(message, "ack", null);
-  };
-
-  const onMessage = (message: ConsumeMessage | null): void => {
-    // null: the broker cancelled the consumer (its queue was deleted); nothing more comes.
-    if (message === null) return;
-    inFlight++;
-    void handle(message).finally(() => {
-      if (--inFlight > 0) return;
-      const waiting = idle;
-      idle = [];
-      for (const resolve of waiting) resolve();
-    });
-  };
-
+/** Declares (or checks) the queue, sets the prefetch and starts consuming; the consumer's tag. */
+async function startConsumer(
+  channel: Channel,
+  route: RouteInfo,
+  settings: ConsumeSettings,
+  onMessage: (message: ConsumeMessage | null) => void,
+): Promise<string> {
+  const { queue, prefetch } = settings;
   // A refusal closes the channel, and amqplib emits `error` on it besides rejecting: without a
   // listener that would be thrown (and take the connection down) instead of the explained rejection.
   const ignore = (): void => undefined;
   channel.on("error", ignore);
-  let ok: { readonly consumerTag: string };
   try {
-    await prepareQueue(channel, route, queue, declare, bindingKeys ?? []);
+    await prepareQueue(channel, route, queue, settings.declare, settings.bindingKeys);
     // Issued together: prefetch applies to the channel's next consumer, which must be this one.
     const started = Promise.all([channel.prefetch(prefetch, false), channel.consume(queue, onMessage, { noAck: false })]);
-    [, ok] = await declaring(
+    const [, ok] = await declaring(
       () => started,
       (code) =>
         code === 403
           ? `the broker refused to let this channel consume queue "${queue}" (another connection consumes it exclusively, or it is exclusive to one)`
           : `the broker refused to consume queue "${queue}"`,
     );
+    return ok.consumerTag;
   } finally {
     channel.off("error", ignore);
   }
+}
+
+/**
+ * Consumes a route's queue: declares it (see ConsumeOptions), then hands each message that
+ * decodes to `handler`, up to `prefetch` at a time, and acks it once the handler's promise
+ * resolves. A message that does not decode is rejected without requeue (dead-lettered when the
+ * queue has a dead-letter exchange); a handler error nacks it (see `requeue`). Rejects with a
+ * TypeError on bad options before touching the broker, and with an Error that says what to fix
+ * when the broker refuses a declaration (which closes the channel).
+ */
+export async function consume<M>(
+  channel: Channel,
+  route: RouteInfo,
+  decode: (message: ConsumeMessage) => M | DecodeError,
+  handler: (message: M) => unknown,
+  options: ConsumeOptions = {},
+): Promise<Consumer> {
+  const settings = consumeSettings(route, options);
+  const deliveries = new Deliveries(channel, decode, handler, settings);
+  const consumerTag = await startConsumer(channel, route, settings, deliveries.onMessage);
   let cancelled: Promise<void> | null = null;
   return {
-    consumerTag: ok.consumerTag,
+    consumerTag,
     cancel(): Promise<void> {
       cancelled ??= (async () => {
         // Fails only on a closed channel (or one the broker cancelled): the consumer is gone then.
-        await channel.cancel(ok.consumerTag).catch(() => undefined);
-        if (inFlight > 0) await new Promise<void>((resolve) => idle.push(resolve));
+        await channel.cancel(consumerTag).catch(() => undefined);
+        await deliveries.settled();
       })();
       return cancelled;
     },
   };
-}
-
-/** The answer to a request of a request-reply route: the reply's body and content type. */
-export interface ServeAnswer {
-  readonly body: Buffer | string;
-  /** Default: `application/octet-stream` for bytes, `text/plain; charset=utf-8` for a string. */
-  readonly contentType?: string;
-}
-
-/** A decoded request with the two properties a reply needs. */
-interface Addressed<M> {
-  readonly request: M;
-  readonly replyTo: string;
-  readonly correlationId: string;
-}
-
-/**
- * Serves a request-reply route: like `consume`, and the handler's answer is sent to the
- * request's `replyTo` queue (through the default exchange) with its `correlationId`, before the
- * request is acked. A request without `replyTo` (a direct reply-to address) or `correlationId`
- * does not decode. A handler error rejects the request unless `requeue: true`.
- */
-export function serve<M extends { readonly replyTo: string | undefined; readonly correlationId: string | undefined }>(
-  channel: Channel,
-  route: RouteInfo,
-  decode: (message: ConsumeMessage) => M | DecodeError,
-  handler: (message: M) => ServeAnswer | Promise<ServeAnswer>,
-  options?: ConsumeOptions,
-): Promise<Consumer> {
-  const decodeRequest = (message: ConsumeMessage): Addressed<M> | DecodeError => {
-    const request = decode(message);
-    if (request instanceof DecodeError) return request;
-    const { replyTo, correlationId } = request;
-    if (replyTo === undefined || replyTo === "") return new DecodeError("properties", "replyTo is missing: a request needs a queue to reply to");
-    // The producer asks with direct reply-to; another address is not its request, and answering
-    // it would publish into a queue the sender chose.
-    if (!replyTo.startsWith(`${DIRECT_REPLY_TO}.`)) return new DecodeError("properties", `replyTo is not a direct reply-to address (${DIRECT_REPLY_TO}.…)`);
-    if (correlationId === undefined) return new DecodeError("properties", "correlationId is missing: a reply needs one to be matched");
-    return { request, replyTo, correlationId };
-  };
-  const answer = async ({ request, replyTo, correlationId }: Addressed<M>): Promise<void> => {
-    const reply = await handler(request);
-    const isText = typeof reply.body === "string";
-    const body = typeof reply.body === "string" ? Buffer.from(reply.body, "utf8") : reply.body;
-    const contentType = reply.contentType ?? (isText ? "text/plain; charset=utf-8" : "application/octet-stream");
-    // false only means the socket's buffer is full: amqplib keeps the frame and writes it later.
-    channel.sendToQueue(replyTo, body, { correlationId, contentType });
-  };
-  // A request whose handler failed is not requeued by default: its HTTP client stops waiting after
-  // the route's reply timeout, and a retry would answer no one.
-  return consume(channel, route, decodeRequest, answer, { ...options, requeue: options?.requeue ?? false });
 }
