@@ -9,10 +9,10 @@ import { asyncapiDocument } from "./pipeline/asyncapi.js";
 import { Diagnostics } from "./diagnostics/catalogue.js";
 import { diagnosticAt, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostics.js";
 import { emit, type BodyCode, type GeneratedFile } from "./pipeline/emit.js";
-import { load } from "./pipeline/load.js";
-import type { ProgramIR, RouteIR } from "./pipeline/ir.js";
+import { load, type SourceMap } from "./pipeline/load.js";
+import type { ProgramIR } from "./pipeline/ir.js";
 import { plan, type RoutePlan } from "./pipeline/plan.js";
-import { sharedQueues } from "./pipeline/queues.js";
+import { sharedQueueDiagnostics } from "./pipeline/queues.js";
 import { terminalSafe } from "./diagnostics/format.js";
 import { ADAPTERS, loadTemplates, TemplateError, type Adapter, type Templates } from "./pipeline/templates.js";
 import { validate } from "./pipeline/validate.js";
@@ -116,20 +116,7 @@ export async function generate(config: string | object, options: GenerateOptions
   lap("plan");
   const bodies = await compileBodies(plans, file, loaded.source, diagnostics);
   lap("bodies");
-  if (options.consumers === true) {
-    for (const { route, others } of sharedQueues(program.routes)) {
-      const pointer = `${route.pointer}/name`;
-      const name = (r: RouteIR) => `${r.method} ${r.path}`;
-      diagnostics.push(
-        diagnosticAt(
-          Diagnostics.AG254({ queue: route.queue?.name ?? "", route: name(route), others: others.map(name) }),
-          file,
-          loaded.source.locate(pointer),
-          pointer,
-        ),
-      );
-    }
-  }
+  if (options.consumers === true) diagnostics.push(...sharedQueueDiagnostics(program, file, loaded.source));
   let asyncapi: string | null = null;
   if (options.asyncapi !== false) {
     asyncapi = contract(program, plans, bodies, file, loaded.source, diagnostics);
@@ -161,7 +148,7 @@ function contract(
   plans: readonly RoutePlan[],
   bodies: ReadonlyMap<RoutePlan, BodyCode>,
   file: string,
-  source: ReturnType<typeof load>["source"],
+  source: SourceMap,
   diagnostics: Diagnostic[],
 ): string {
   const { text, notCarried } = asyncapiDocument(program, plans, bodies);
@@ -174,12 +161,7 @@ function contract(
 }
 
 /** Body types (json-schema-to-typescript) and validators, only for endpoints that validate. */
-async function compileBodies(
-  plans: readonly RoutePlan[],
-  file: string,
-  source: ReturnType<typeof load>["source"],
-  diagnostics: Diagnostic[],
-): Promise<Map<RoutePlan, BodyCode>> {
+async function compileBodies(plans: readonly RoutePlan[], file: string, source: SourceMap, diagnostics: Diagnostic[]): Promise<Map<RoutePlan, BodyCode>> {
   const out = new Map<RoutePlan, BodyCode>();
   const wanted = plans.filter((p) => p.route.bodySchema);
   if (wanted.length === 0) return out;

@@ -140,10 +140,10 @@ function cachedCanonicalHeader(lowerName: string): string {
   return name;
 }
 
-/** Adds one header's values; `__proto__` (a valid header name) as an own property, never as the object's prototype. */
-function setHeader(headers: Record<string, string[]>, name: string, values: string[]): void {
-  if (name === "__proto__") Object.defineProperty(headers, name, { value: values, enumerable: true, writable: true, configurable: true });
-  else headers[name] = values;
+/** Adds one header; `__proto__` (a valid header name) as an own property, never as the object's prototype. */
+export function setHeader<T>(headers: Record<string, T>, name: string, value: T): void {
+  if (name === "__proto__") Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
+  else headers[name] = value;
 }
 
 /**

@@ -8,6 +8,7 @@
 import type { Channel, ConsumeMessage } from "amqplib";
 import { DecodeError } from "./decode.js";
 import { errorText, stderrLogger } from "./log.js";
+import { exchangeDeclaration, queueDeclaration } from "./topology.js";
 import type { RouteInfo } from "./types.js";
 
 export interface ConsumeOptions {
@@ -89,24 +90,21 @@ async function prepareQueue(channel: Channel, route: RouteInfo, queue: string, d
   }
   const { exchange } = route;
   if (route.declare) {
-    const exchangeArgs = exchange.arguments ? { arguments: exchange.arguments } : {};
     await declaring(
-      () => channel.assertExchange(exchange.name, exchange.type, { durable: exchange.durable, autoDelete: exchange.autoDelete, ...exchangeArgs }),
+      () => channel.assertExchange(exchange.name, exchange.type, exchangeDeclaration(exchange)),
       (code) =>
         code === 406
           ? `exchange "${exchange.name}" exists with other settings than the route's (${exchange.type}, durable ${exchange.durable}): delete it, or make the config match`
           : `the broker refused to declare exchange "${exchange.name}"`,
     );
   }
-  const args = route.queue?.arguments;
-  // Quorum queues and streams are always durable (as the publisher declares them).
-  const replicated = args?.["x-queue-type"] === "quorum" || args?.["x-queue-type"] === "stream";
-  const durable = replicated || (route.queue?.durable ?? true);
+  // As the publisher declares it (topology.ts).
+  const declaration = queueDeclaration(route.queue);
   await declaring(
-    () => channel.assertQueue(queue, { durable, ...(args && Object.keys(args).length > 0 ? { arguments: args } : {}) }),
+    () => channel.assertQueue(queue, declaration),
     (code) =>
       code === 406
-        ? `queue "${queue}" exists with other settings than the route's (durable ${durable}, arguments ${JSON.stringify(args ?? {})}; a publisher with queueType "quorum" declares it quorum): delete it, or consume it as it is with declare: false`
+        ? `queue "${queue}" exists with other settings than the route's (durable ${declaration.durable}, arguments ${JSON.stringify(declaration.arguments ?? {})}; a publisher with queueType "quorum" declares it quorum): delete it, or consume it as it is with declare: false`
         : `the broker refused to declare queue "${queue}"`,
   );
   for (const key of bindingKeys) {

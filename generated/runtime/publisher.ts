@@ -114,7 +114,7 @@ class BrokerLink {
     const lanes = this.lanes;
     if (this.confirms.drained || route.reply || !this.options.confirm || lanes.length === 0) return this.publishWaiting(route, outgoing, body, deadline);
     // The usual case, without an async function around it: the confirm's own promise, released when it settles.
-    return this.confirms.publishConfirmed(this.takeTurn(lanes), route, outgoing, body, deadline, () => this.release());
+    return this.confirms.publishConfirmed(this.takeTurn(lanes), route, outgoing, body, deadline, this.release);
   }
 
   /** A publish that may wait for room in the socket, for a reply, or for nothing (no confirms). */
@@ -151,11 +151,11 @@ class BrokerLink {
     return lanes[this.nextLane++ % lanes.length] as Lane;
   }
 
-  /** A publish counted in `inFlight` is over. */
-  private release(): void {
+  /** A publish counted in `inFlight` is over. A bound field: the confirm path takes it with no closure per publish. */
+  private readonly release = (): void => {
     this.inFlight--;
     if (this.inFlight === 0) for (const wake of this.idle) wake();
-  }
+  };
 
   /**
    * Request-reply: publishes with RabbitMQ's direct reply-to and a fresh correlation id, then

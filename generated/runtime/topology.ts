@@ -7,7 +7,7 @@
  */
 import type { Channel, ChannelModel } from "amqplib";
 import { errorText } from "./log.js";
-import type { Logger, RouteInfo } from "./types.js";
+import type { DeclareArguments, ExchangeSpec, Logger, QueueSpec, RouteInfo } from "./types.js";
 
 export interface TopologySettings {
   /** False: the queues are not declared (KrakenD's exchange-only behaviour). */
@@ -15,6 +15,24 @@ export interface TopologySettings {
   /** The type of the queues declared, unless a route's `x-queue-type` says otherwise. */
   readonly queueType: "classic" | "quorum";
   readonly logger: Logger;
+}
+
+/** How a route's exchange is declared (the publisher and the typed consumers alike). */
+export function exchangeDeclaration(exchange: ExchangeSpec): { durable: boolean; autoDelete: boolean; arguments?: DeclareArguments } {
+  return { durable: exchange.durable, autoDelete: exchange.autoDelete, ...(exchange.arguments ? { arguments: exchange.arguments } : {}) };
+}
+
+/**
+ * How a route's queue is declared: the publisher's `queueType` unless the route names its own
+ * `x-queue-type`; quorum queues and streams always durable. No queue spec: a durable classic queue.
+ */
+export function queueDeclaration(
+  queue: Pick<QueueSpec, "durable" | "arguments"> | null,
+  queueType: TopologySettings["queueType"] = "classic",
+): { durable: boolean; arguments?: Record<string, unknown> } {
+  const args: Record<string, unknown> = { ...(queueType === "quorum" ? { "x-queue-type": "quorum" } : {}), ...queue?.arguments };
+  const replicated = args["x-queue-type"] === "quorum" || args["x-queue-type"] === "stream";
+  return { durable: replicated || (queue?.durable ?? true), ...(Object.keys(args).length > 0 ? { arguments: args } : {}) };
 }
 
 /** Refused routes (by route id) and why, as their 503 says it. */
@@ -55,20 +73,15 @@ export async function declareTopology(model: ChannelModel, routes: readonly Rout
       continue;
     }
     try {
-      const exchangeArgs = exchange.arguments ? { arguments: exchange.arguments } : {};
-      await (await fresh()).assertExchange(exchange.name, exchange.type, { durable: exchange.durable, autoDelete: exchange.autoDelete, ...exchangeArgs });
+      await (await fresh()).assertExchange(exchange.name, exchange.type, exchangeDeclaration(exchange));
     } catch (err) {
       refuse(route, `the broker refused to declare exchange "${exchange.name}"`, err);
       channel = null; // the broker closed it; the next declaration gets a fresh one
       continue;
     }
     if (queue && settings.declareQueues) {
-      // The route's own x-queue-type wins over the publisher's queueType.
-      const args: Record<string, unknown> = { ...(settings.queueType === "quorum" ? { "x-queue-type": "quorum" } : {}), ...queue.arguments };
-      const replicated = args["x-queue-type"] === "quorum" || args["x-queue-type"] === "stream";
       try {
-        // Quorum queues and streams are always durable.
-        await (await fresh()).assertQueue(queue.name, { durable: replicated || queue.durable, ...(Object.keys(args).length > 0 ? { arguments: args } : {}) });
+        await (await fresh()).assertQueue(queue.name, queueDeclaration(queue, settings.queueType));
       } catch (err) {
         channel = null;
         // A queue that already exists with other arguments (a TTL, a max length, another type)

@@ -1,5 +1,5 @@
 // Code generated from templates/ by `npm run gen:templates` (Handlebars.precompile). DO NOT EDIT.
-export const fingerprint = "c94b04336c20dfc086479d66483c8e54dd46efe53c041f32c34237659f28b5b6";
+export const fingerprint = "18cd5f85eb03d2a9be3e4a814c09476d40bce71338a1d6687893c70035a5e136";
 export const specs = {
   "adapter-express.ts.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -283,7 +283,7 @@ export const specs = {
 
   return ((stack1 = container.invokePartial(lookupProperty(partials,"header"),depth0,{"name":"header","hash":{"source":lookupProperty(depth0,"source")},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "//\n// For the services that consume these messages: each one decoded and checked against what the\n// producer writes, then "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"serve"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(1, data, 0),"data":data,"loc":{"start":{"line":4,"column":25},"end":{"line":4,"column":95}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"replyTimeoutMs"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(1, data, 0),"data":data,"loc":{"start":{"line":4,"column":25},"end":{"line":4,"column":104}}})) != null ? stack1 : "")
     + ". The types come from the same config as\n// the producer's, so a change to it breaks a consumer's build where it should.\n\nimport type { Channel, ConsumeMessage } from \"amqplib\";\n"
     + ((stack1 = alias3(alias2(depth0, "runtimeImports", {"start":{"line":8,"column":2},"end":{"line":8,"column":16}} ), depth0)) != null ? stack1 : "")
     + "\n"
@@ -333,7 +333,7 @@ export const specs = {
     + ");\n  // decodeMessage checked every header and property the type names, and the body.\n  return decoded instanceof DecodeError ? decoded : (decoded as "
     + ((stack1 = alias3(alias2(depth0, "typeName", {"start":{"line":61,"column":66},"end":{"line":61,"column":74}} ), depth0)) != null ? stack1 : "")
     + "Message);\n}\n\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"serve"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.program(15, data, 0),"data":data,"loc":{"start":{"line":64,"column":0},"end":{"line":92,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"replyTimeoutMs"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.program(15, data, 0),"data":data,"loc":{"start":{"line":64,"column":0},"end":{"line":92,"column":7}}})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
   "header.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;

@@ -58,7 +58,7 @@ const TYPE_NAMES = ["array", "boolean", "integer", "null", "number", "object", "
 type TypeName = (typeof TYPE_NAMES)[number];
 
 /** Keywords that carry no validation and are ignored silently. */
-const ANNOTATIONS = new Set([
+export const ANNOTATIONS: ReadonlySet<string> = new Set([
   "$schema",
   "$id",
   "id",

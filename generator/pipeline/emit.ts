@@ -7,7 +7,7 @@ import { ADAPTERS, TemplateError, type Adapter, type Templates } from "./templat
 import type { ProgramIR } from "./ir.js";
 import type { RoutePlan } from "./plan.js";
 import { GENERATED_HEADER, runtimeFiles, runtimeImportLines } from "./runtime-source.js";
-import { adapterView, bodyView, consumerView, indexView, RUNTIME_IMPORTS_SLOT, routeView } from "./views.js";
+import { adapterView, bodyView, consumerView, indexView, RUNTIME_IMPORTS_SLOT, type RouteView, routeView } from "./views.js";
 
 export interface GeneratedFile {
   /** Relative to the output folder, with `/` separators. */
@@ -67,10 +67,13 @@ export function emit(
     const lines = runtimeImportLines(code, path.split("/").length - 1);
     return { path, content: normalised(text.slice(0, slot) + lines + text.slice(slot + RUNTIME_IMPORTS_SLOT.length)) };
   };
+  const routeViews = new Map<RoutePlan, RouteView>();
   for (const p of plans) {
     const body = bodies.get(p);
     const bodyModule = p.bodyFile && body ? p.bodyFile.replace(/^routes\//, "").replace(/\.ts$/, ".js") : null;
-    add(withImports(p.file, templates.route(routeView(program, p, bodyModule))));
+    const view = routeView(program, p, bodyModule);
+    routeViews.set(p, view);
+    add(withImports(p.file, templates.route(view)));
     if (p.bodyFile && body) {
       add({ path: p.bodyFile, content: normalised(templates.body(bodyView(program, p, body))) });
     }
@@ -78,7 +81,9 @@ export function emit(
   add({ path: "index.ts", content: normalised(templates.index(indexView(program, plans))) });
   if (consumers) {
     // Beside the routes they read their types and validators from: `consumers/<route>.ts`.
-    for (const p of plans) add(withImports(p.file.replace(/^routes\//, "consumers/"), templates.consumer(consumerView(program, p, bodies.has(p)))));
+    for (const p of plans) {
+      add(withImports(p.file.replace(/^routes\//, "consumers/"), templates.consumer(consumerView(program, p, routeViews.get(p) as RouteView))));
+    }
   }
   if (adapters.length > 0) {
     // Adapters route through index.ts's dispatch tree: they only need to say what they serve.

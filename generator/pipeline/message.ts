@@ -4,7 +4,7 @@
  * properties it sets. One place, read by asyncapi.json (the contract) and by the typed
  * consumers (which check it), so that the two cannot disagree.
  */
-import { USER_AGENT } from "../../templates/runtime/checks.js";
+import { DIRECT_REPLY_TO, USER_AGENT } from "../../templates/runtime/checks.js";
 import type { ParamRef, RouteIR } from "./ir.js";
 
 export interface HeaderFact {
@@ -41,9 +41,6 @@ export interface PropertyFact {
   /** A pattern every value matches, when there is one. */
   readonly pattern: string | null;
 }
-
-/** The AMQP `reply_to` of request-reply routes: RabbitMQ's direct reply-to pseudo-queue. */
-export const DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
 
 /** A path param, as a reader is told of it. */
 export const paramText = (ref: ParamRef) => `the path param {${ref.param.name}}`;

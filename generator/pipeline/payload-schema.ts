@@ -13,7 +13,7 @@
  * - a `$` keyword that is not draft-07's (`$anchor`, `$dynamicRef`) is left out and reported:
  *   the caller turns it into warning AG253.
  */
-import { KEYWORDS } from "../json-schema/compiler.js";
+import { ANNOTATIONS as COMPILER_ANNOTATIONS, KEYWORDS } from "../json-schema/compiler.js";
 
 /**
  * Keywords of a draft-07 schema, and those AsyncAPI 3.0 adds: carried as they are. The validation
@@ -21,18 +21,9 @@ import { KEYWORDS } from "../json-schema/compiler.js";
  */
 const DRAFT_07 = new Set([
   ...KEYWORDS,
-  "$comment",
-  "title",
-  "description",
-  "default",
-  "examples",
-  "readOnly",
-  "writeOnly",
-  "contentMediaType",
-  "contentEncoding",
-  "definitions",
+  // The compiler's annotations but the identifiers (LEFT_OUT) and the later drafts' `$anchor` and `$defs`.
+  ...[...COMPILER_ANNOTATIONS].filter((keyword) => !["$schema", "$id", "id", "$anchor", "$defs"].includes(keyword)),
   // AsyncAPI's own schema fields.
-  "deprecated",
   "discriminator",
   "externalDocs",
 ]);

@@ -3,10 +3,13 @@
  * exchange takes every message whose routing key its binding matches, whichever route published
  * it. A typed consumer of one route would reject the others' messages as not its own (AG254).
  */
-import type { RouteIR } from "./ir.js";
+import { Diagnostics } from "../diagnostics/catalogue.js";
+import { type Diagnostic, diagnosticAt } from "../diagnostics/diagnostics.js";
+import type { ProgramIR, RouteIR } from "./ir.js";
+import type { SourceMap } from "./load.js";
 
 /** Whether a topic binding (`orders.*`, `#`) matches a routing key, as RabbitMQ matches them. */
-export function topicMatches(binding: string, key: string): boolean {
+function topicMatches(binding: string, key: string): boolean {
   const pattern = binding.split(".");
   const words = key.split(".");
   const match = (p: number, w: number): boolean => {
@@ -34,7 +37,7 @@ function reaches(binding: RouteIR, other: RouteIR): boolean {
 }
 
 /** For each route with a queue: the other routes whose messages may reach that queue. */
-export function sharedQueues(routes: readonly RouteIR[]): { route: RouteIR; others: RouteIR[] }[] {
+function sharedQueues(routes: readonly RouteIR[]): { route: RouteIR; others: RouteIR[] }[] {
   const out: { route: RouteIR; others: RouteIR[] }[] = [];
   for (const route of routes) {
     const queue = route.queue;
@@ -45,4 +48,18 @@ export function sharedQueues(routes: readonly RouteIR[]): { route: RouteIR; othe
     if (others.length > 0) out.push({ route, others });
   }
   return out;
+}
+
+/** AG254 (with --consumers): each route whose queue can receive other routes' messages, at its queue's `name`. */
+export function sharedQueueDiagnostics(program: ProgramIR, file: string, source: SourceMap): Diagnostic[] {
+  const name = (r: RouteIR) => `${r.method} ${r.path}`;
+  return sharedQueues(program.routes).map(({ route, others }) => {
+    const pointer = `${route.pointer}/name`;
+    return diagnosticAt(
+      Diagnostics.AG254({ queue: route.queue?.name ?? "", route: name(route), others: others.map(name) }),
+      file,
+      source.locate(pointer),
+      pointer,
+    );
+  });
 }

@@ -72,21 +72,23 @@ export interface RouteView {
 }
 
 /** The fields of a route's `RouteInfo` literal, as `route-info.hbs` writes them (route and consumer files alike). */
-type RouteInfoFields =
-  | "idLiteral"
-  | "methodLiteral"
-  | "pathLiteral"
-  | "params"
-  | "broker"
-  | "declare"
-  | "exchange"
-  | "queue"
-  | "routingKey"
-  | "mandatory"
-  | "persistent"
-  | "timeoutMs"
-  | "outputEncoding"
-  | "inputHeaders";
+const ROUTE_INFO_FIELDS = [
+  "idLiteral",
+  "methodLiteral",
+  "pathLiteral",
+  "params",
+  "broker",
+  "declare",
+  "exchange",
+  "queue",
+  "routingKey",
+  "mandatory",
+  "persistent",
+  "timeoutMs",
+  "outputEncoding",
+  "inputHeaders",
+] as const satisfies readonly (keyof RouteView)[];
+type RouteInfoFields = (typeof ROUTE_INFO_FIELDS)[number];
 
 /** What `consumer.ts.hbs` receives. */
 export interface ConsumerView extends Pick<RouteView, RouteInfoFields> {
@@ -110,8 +112,7 @@ export interface ConsumerView extends Pick<RouteView, RouteInfoFields> {
   readonly optionalHeaders: string;
   readonly otherHeaders: string;
   readonly requiredProperties: string;
-  /** Request-reply: a serve function instead of consume. */
-  readonly serve: boolean;
+  /** Request-reply routes (a serve function instead of consume): how long the HTTP request waits; null otherwise. */
   readonly replyTimeoutMs: number | null;
   readonly hasQueue: boolean;
   /** The consumer's `options` parameter: optional, or with what the route cannot say (a queue, binding keys). */
@@ -370,28 +371,17 @@ function consumerOptionsType(route: RouteIR): string {
   return needed.length === 0 ? "options?: ConsumeOptions" : `options: ConsumeOptions & { ${needed.join("; ")} }`;
 }
 
-/** `validated`: the route's body schema compiled (its `.body.ts` exists). */
-export function consumerView(program: ProgramIR, p: RoutePlan, validated: boolean): ConsumerView {
+/** `routeFile`: the route file's own view, whose `RouteInfo` literal the consumer writes too (and whose body, when it has one, it reads). */
+export function consumerView(program: ProgramIR, p: RoutePlan, routeFile: RouteView): ConsumerView {
   const route = p.route;
   const headers = messageHeaders(route);
   const required = messageProperties(route).filter((fact) => fact.required);
   const module = (file: string) => file.replace(/^routes\//, "").replace(/\.ts$/, ".js");
-  const r = routeView(program, p, null);
+  // The body schema compiled: the route file imports its module.
+  const validated = routeFile.body !== null;
+  const info = Object.fromEntries(ROUTE_INFO_FIELDS.map((field) => [field, routeFile[field]])) as Pick<RouteView, RouteInfoFields>;
   return {
-    idLiteral: r.idLiteral,
-    methodLiteral: r.methodLiteral,
-    pathLiteral: r.pathLiteral,
-    params: r.params,
-    broker: r.broker,
-    declare: r.declare,
-    exchange: r.exchange,
-    queue: r.queue,
-    routingKey: r.routingKey,
-    mandatory: r.mandatory,
-    persistent: r.persistent,
-    timeoutMs: r.timeoutMs,
-    outputEncoding: r.outputEncoding,
-    inputHeaders: r.inputHeaders,
+    ...info,
     source: sourceLine(program, route),
     runtimeImports: RUNTIME_IMPORTS_SLOT,
     commentPath: commentText(`${route.method} ${route.path}`),
@@ -411,8 +401,7 @@ export function consumerView(program: ProgramIR, p: RoutePlan, validated: boolea
     optionalHeaders: tsLiteral(headers.known.filter((h) => !h.required).map((h) => h.name)),
     otherHeaders: tsString(headers.others),
     requiredProperties: tsLiteral(required.map((fact) => fact.name)),
-    serve: route.reply !== null,
-    replyTimeoutMs: route.reply?.timeoutMs ?? null,
+    replyTimeoutMs: routeFile.replyTimeoutMs,
     hasQueue: route.queue !== null,
     optionsType: consumerOptionsType(route),
     queueComment: route.queue ? `\`${commentText(route.queue.name)}\`` : "",

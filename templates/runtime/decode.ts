@@ -5,6 +5,7 @@
  * part and how, never quoting the body.
  */
 import type { ConsumeMessage } from "amqplib";
+import { setHeader } from "./checks.js";
 
 /** What a message of a route looks like, as the generator knows it. */
 export interface MessageShape {
@@ -75,12 +76,6 @@ function kindOf(value: unknown): string {
 
 function isStrings(value: unknown): value is readonly string[] {
   return Array.isArray(value) && value.every((item) => typeof item === "string");
-}
-
-/** Adds one header; `__proto__` (a valid header name) as an own property, never as the object's prototype. */
-function setHeader(headers: Record<string, readonly string[] | string>, name: string, value: readonly string[] | string): void {
-  if (name === "__proto__") Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
-  else headers[name] = value;
 }
 
 /**

@@ -70,8 +70,17 @@ export function listCases(): FixtureCase[] {
  */
 export const SHARED_RUNTIME = "runtime/";
 
-/** generated/runtime/'s files, keyed as generate() names them (`runtime/checks.ts` …). */
+/**
+ * generated/runtime/'s files, keyed as generate() names them (`runtime/checks.ts` …). Read once per
+ * test process: only runs without UPDATE_GOLDEN compare with it, and those do not rewrite it.
+ */
+let shared: Map<string, string> | null = null;
 export function sharedRuntime(): Map<string, string> {
+  shared ??= readSharedRuntime();
+  return shared;
+}
+
+function readSharedRuntime(): Map<string, string> {
   const dir = join(REPO_ROOT, "generated", SHARED_RUNTIME);
   return new Map(
     readdirSync(dir)
@@ -85,7 +94,13 @@ export function sharedRuntime(): Map<string, string> {
  * The one copy of the optional modules the showcase does not use (jwt.ts, ratelimit.ts, …): the
  * fixtures that use them are compared with it, not with golden copies of their own.
  */
+let source: Map<string, string> | null = null;
 export function templateRuntime(): Map<string, string> {
+  source ??= readTemplateRuntime();
+  return source;
+}
+
+function readTemplateRuntime(): Map<string, string> {
   const dir = join(REPO_ROOT, "templates", "runtime");
   return new Map(
     readdirSync(dir)
@@ -101,11 +116,11 @@ export function templateRuntime(): Map<string, string> {
  * does not use, each the same.
  */
 export function matchesSharedRuntime(runtime: ReadonlyMap<string, string>): boolean {
-  const shared = sharedRuntime();
-  const source = templateRuntime();
-  const expected = [...source.keys()]
+  const copy = sharedRuntime();
+  const templates = templateRuntime();
+  const expected = [...templates.keys()]
     .filter((path) => runtime.has(path) || !isOptionalRuntimeModule(path.slice(SHARED_RUNTIME.length)))
-    .map((path): [string, string] => [path, shared.get(path) ?? (source.get(path) as string)]);
+    .map((path): [string, string] => [path, copy.get(path) ?? (templates.get(path) as string)]);
   return sameFiles(runtime, new Map(expected));
 }
 
