@@ -91,4 +91,14 @@ test("router.trusted_proxies: addresses and ranges, else AG251; the listener's d
   assert.ok(index.includes("trustedProxies: options?.trustedProxies ?? TRUSTED_PROXIES"), "the listener's own option wins");
 });
 
+test("the output carries the runtime modules the rate limit imports in turn (cache.ts), and none without a limit", async () => {
+  const paths = async (text: string) => (await generate(text)).files.map((f) => f.path).filter((p) => p.startsWith("runtime/"));
+  const limited = await paths(config({ max_rate: 10, client_max_rate: 2, strategy: "ip" }));
+  assert.ok(limited.includes("runtime/ratelimit.ts") && limited.includes("runtime/cache.ts"), limited.join(" "));
+  const plain = JSON.parse(config({}));
+  delete plain.endpoints[0].extra_config;
+  const none = await paths(JSON.stringify(plain));
+  assert.not.ok(none.includes("runtime/ratelimit.ts") || none.includes("runtime/cache.ts"), none.join(" "));
+});
+
 test.run();

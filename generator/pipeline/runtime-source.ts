@@ -38,7 +38,7 @@ interface RuntimeSource {
  * only into an output whose routes import them, so that a service without them carries none of
  * their code, and installs `jose` only when a route validates JWTs.
  */
-const OPTIONAL_MODULES = new Set(["botdetector.ts", "consume.ts", "cors.ts", "decode.ts", "httpsecure.ts", "jwt.ts", "ratelimit.ts", "serve.ts"]);
+const OPTIONAL_MODULES = new Set(["botdetector.ts", "cache.ts", "consume.ts", "cors.ts", "decode.ts", "httpsecure.ts", "jwt.ts", "ratelimit.ts", "serve.ts"]);
 /** Whether a runtime module (`jwt.ts`) is emitted only into outputs that use it. */
 export const isOptionalRuntimeModule = (file: string) => OPTIONAL_MODULES.has(file);
 const EXPORT = /^export (?:declare )?(?:async )?(function|class|const|let|interface|type|enum) ([A-Za-z_$][\w$]*)/gm;
@@ -70,13 +70,25 @@ function runtimeSource(): RuntimeSource {
 
 /**
  * The runtime's files for the output folder, as they are in this project, the header first: every
- * module, except an optional one that none of `generated` imports.
+ * module, except an optional one that neither `generated` nor a module emitted imports.
  */
 export function runtimeFiles(generated: readonly { readonly content: string }[]): { path: string; content: string }[] {
   const { modules, optional } = runtimeSource();
   const imported = (file: string) => generated.some((g) => g.content.includes(`/${RUNTIME_OUT_DIR}/${file.replace(/\.ts$/, ".js")}"`));
+  const emitted = new Set([...modules.keys()].filter((file) => !optional.has(file) || imported(file)));
+  // And what those import in turn (ratelimit.ts imports cache.ts), until nothing more is needed.
+  const pending = [...emitted];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    for (const [, name] of (modules.get(file) ?? "").matchAll(/from "\.\/([\w-]+)\.js"/g)) {
+      const needed = `${name}.ts`;
+      if (modules.has(needed) && !emitted.has(needed)) {
+        emitted.add(needed);
+        pending.push(needed);
+      }
+    }
+  }
   return [...modules]
-    .filter(([file]) => !optional.has(file) || imported(file))
+    .filter(([file]) => emitted.has(file))
     .map(([file, text]) => ({ path: `${RUNTIME_OUT_DIR}/${file}`, content: `${GENERATED_HEADER}\n${text}` }));
 }
 

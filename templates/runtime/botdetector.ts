@@ -6,6 +6,7 @@
  * Verdicts are remembered per User-Agent, in a bounded cache (`cacheSize`).
  */
 import type { IncomingMessage } from "node:http";
+import { GenerationCache } from "./cache.js";
 import type { BotDetectorSettings } from "./types.js";
 
 /** The longest User-Agent whose verdict is remembered. */
@@ -17,9 +18,7 @@ export function createBotDetector(settings: BotDetectorSettings): (request: Inco
   const deny = new Set(settings.deny);
   const patterns = settings.patterns.map(([source, flags]) => new RegExp(source, flags));
   const limit = Math.max(0, settings.cacheSize);
-  // Two generations of at most `limit / 2` verdicts: a full one becomes the old one, dropped next time.
-  let current = new Map<string, boolean>();
-  let previous = new Map<string, boolean>();
+  const verdicts = new GenerationCache<boolean>(limit);
 
   const judge = (agent: string): boolean => {
     if (allow.has(agent)) return false;
@@ -33,15 +32,6 @@ export function createBotDetector(settings: BotDetectorSettings): (request: Inco
     if (limit === 0) return judge(agent);
     // A User-Agent longer than any real one is judged every time, never kept: the cache stays small.
     if (agent.length > MAX_CACHED_AGENT) return judge(agent);
-    let verdict = current.get(agent) ?? previous.get(agent);
-    if (verdict === undefined) verdict = judge(agent);
-    if (!current.has(agent)) {
-      if (current.size >= limit / 2) {
-        previous = current;
-        current = new Map();
-      }
-      current.set(agent, verdict);
-    }
-    return verdict;
+    return verdicts.get(agent, judge, agent);
   };
 }

@@ -11,6 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { GenerationCache } from "./cache.js";
 import { type BlockList, isIP } from "node:net";
 import { isTrustedProxy, plainAddress } from "./checks.js";
 import type { LimitRefusal, RateLimitSettings } from "./types.js";
@@ -20,34 +21,6 @@ const MAX_KEY_LENGTH = 64;
 
 /** The most client buckets kept at once. Those not used for longest go first: they would be full again soon anyway. */
 export const MAX_CLIENTS = 100_000;
-
-/**
- * Client buckets in two generations of at most MAX_CLIENTS / 2 each: a bucket used again moves to
- * the current one, and when the current one is full the older one is dropped whole. Every step is
- * O(1), where a least-recently-used Map pays for the holes its deletions leave.
- */
-class ClientBuckets {
-  private current = new Map<string, Bucket>();
-  private previous = new Map<string, Bucket>();
-  private readonly make: (now: number) => Bucket;
-  // Fields declared apart, not as parameter properties: services' strictest tsconfigs turn on `erasableSyntaxOnly`.
-  constructor(make: (now: number) => Bucket) {
-    this.make = make;
-  }
-  get(key: string, now: number): Bucket {
-    let bucket = this.current.get(key);
-    if (bucket) return bucket;
-    bucket = this.previous.get(key);
-    if (bucket) this.previous.delete(key);
-    else bucket = this.make(now);
-    if (this.current.size >= MAX_CLIENTS / 2) {
-      this.previous = this.current;
-      this.current = new Map();
-    }
-    this.current.set(key, bucket);
-    return bucket;
-  }
-}
 
 /** One token bucket, refilled lazily when it is read. */
 class Bucket {
@@ -101,7 +74,10 @@ export function createRateLimit(
   const start = performance.now();
   const endpoint = settings.endpoint ? new Bucket(settings.endpoint.perSecond / 1000, settings.endpoint.capacity, start) : null;
   const client = settings.client;
-  const clients = client ? new ClientBuckets((now) => new Bucket(client.perSecond / 1000, client.capacity, now)) : null;
+  // The buckets not used for longest go first (cache.ts): they would be full again soon anyway.
+  const clients = client
+    ? { buckets: new GenerationCache<Bucket>(MAX_CLIENTS), make: (now: number) => new Bucket(client.perSecond / 1000, client.capacity, now) }
+    : null;
 
   const clientKey = (request: IncomingMessage, segments: readonly string[], proxies: BlockList | null): string | undefined => {
     const by = client?.by;
@@ -119,7 +95,8 @@ export function createRateLimit(
       // KrakenD answers 429 to a request it cannot tell the client of.
       if (key === undefined || key === "") return { status: 429, message: "the request does not say which client it is from", retryAfter: 1 };
       // A long key (a header or a param the client writes) is kept as its hash: the memory bound holds whatever clients send.
-      const wait = clients.get(key.length > MAX_KEY_LENGTH ? createHash("sha256").update(key).digest("base64") : key, now).take(now);
+      const stored = key.length > MAX_KEY_LENGTH ? createHash("sha256").update(key).digest("base64") : key;
+      const wait = clients.buckets.get(stored, clients.make, now).take(now);
       if (wait > 0) return { status: 429, message: "too many requests from this client", retryAfter: Math.ceil(wait / 1000) };
     }
     if (endpoint) {
