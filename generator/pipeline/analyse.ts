@@ -37,7 +37,7 @@ import { CORS_NAMESPACES, CORS_RULES, corsSettings, type CorsBlock } from "./cor
 import { HTTP_SECURITY_NAMESPACES, HTTP_SECURITY_RULES, httpSecuritySettings, type HttpSecurityBlock } from "./httpsecure.js";
 import { BOT_DETECTOR_NAMESPACES, BOT_DETECTOR_RULES, botDetectorSettings, type BotDetectorBlock } from "./botdetector.js";
 import { RATE_LIMIT_NAMESPACE, RATE_LIMIT_RULES, rateLimitSettings, type RateLimitBlock } from "./ratelimit.js";
-import { AMQP_GEN_KEY, ENFORCED_UPSTREAM, classifyNamespace, type NamespaceLevel } from "./namespaces.js";
+import { AMQP_GEN_KEY, ENFORCED_UPSTREAM, classifyNamespace, type NamespaceLevel, spellingsOf } from "./namespaces.js";
 import { HOP_BY_HOP_HEADERS } from "../../templates/runtime/checks.js";
 import { DEFAULT_PROBES } from "../../templates/runtime/answers.js";
 import { canonicalHeader, closest, krakendParamKey, parseGoDuration } from "./text.js";
@@ -46,7 +46,7 @@ import type { AmqpProducerConfig, KrakendBackend, KrakendConfig, KrakendEndpoint
 export const PRODUCER_NAMESPACE = "backend/amqp/producer";
 export const LEGACY_PRODUCER_NAMESPACE = "github.com/devopsfaith/krakend-amqp/produce";
 type AmqpGenSettings = NonNullable<AmqpProducerConfig[typeof AMQP_GEN_KEY]>;
-export const CONSUMER_NAMESPACES = ["backend/amqp/consumer", "github.com/devopsfaith/krakend-amqp/consume"];
+export const CONSUMER_NAMESPACES = spellingsOf("backend/amqp/consumer");
 export const VALIDATION_NAMESPACE = "validation/json-schema";
 
 /** The schema has already checked the types of everything the analyser reads. */

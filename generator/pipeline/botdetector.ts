@@ -11,8 +11,9 @@ import type { BotDetectorSettings } from "../../templates/runtime/types.js";
 import type { BotDetector } from "../generated/producer-config.js";
 import { fieldsNotRead, type Rule } from "./rules.js";
 import { closest } from "./text.js";
+import { spellingsOf } from "./namespaces.js";
 
-export const BOT_DETECTOR_NAMESPACES = ["security/bot-detector", "github_com/devopsfaith/krakend-botdetector"] as const;
+export const BOT_DETECTOR_NAMESPACES = spellingsOf("security/bot-detector");
 
 export type BotDetectorBlock = BotDetector;
 

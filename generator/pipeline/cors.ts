@@ -10,8 +10,9 @@ import type { CorsSettings } from "../../templates/runtime/types.js";
 import type { Cors } from "../generated/producer-config.js";
 import { fieldsNotRead, type Rule } from "./rules.js";
 import { closest, parseGoDuration } from "./text.js";
+import { spellingsOf } from "./namespaces.js";
 
-export const CORS_NAMESPACES = ["security/cors", "github_com/devopsfaith/krakend-cors"] as const;
+export const CORS_NAMESPACES = spellingsOf("security/cors");
 
 export type CorsBlock = Cors;
 

@@ -10,8 +10,9 @@ import type { HttpSecurity } from "../generated/producer-config.js";
 import { fieldsNotRead, type Rule } from "./rules.js";
 import { mayBacktrack } from "./botdetector.js";
 import { closest } from "./text.js";
+import { spellingsOf } from "./namespaces.js";
 
-export const HTTP_SECURITY_NAMESPACES = ["security/http", "github_com/devopsfaith/krakend-httpsecure"] as const;
+export const HTTP_SECURITY_NAMESPACES = spellingsOf("security/http");
 
 export type HttpSecurityBlock = HttpSecurity;
 

@@ -11,8 +11,9 @@ import type { JwtSettings } from "../../templates/runtime/types.js";
 import type { JwtValidator } from "../generated/producer-config.js";
 import { fieldsNotRead, type Rule } from "./rules.js";
 import { canonicalHeader, closest, parseGoDuration } from "./text.js";
+import { spellingsOf } from "./namespaces.js";
 
-export const JWT_NAMESPACES = ["auth/validator", "github.com/devopsfaith/krakend-jose/validator"] as const;
+export const JWT_NAMESPACES = spellingsOf("auth/validator");
 
 /** The block as the schema let it through (types checked there). */
 export type JwtBlock = JwtValidator;

@@ -343,6 +343,13 @@ for (const entry of NAMESPACES) {
 }
 const KNOWN_NAMES = [...byName.keys()];
 
+/** A namespace's spellings, the current one first: what the analyser looks its block up by. */
+export function spellingsOf(namespace: string): readonly [string, ...string[]] {
+  const entry = NAMESPACES.find((e) => e.namespace === namespace);
+  if (!entry) throw new Error(`${namespace} is not in the namespace table`);
+  return [entry.namespace, ...(entry.aliases ?? [])];
+}
+
 export function classifyNamespace(key: string, level: NamespaceLevel): NamespaceVerdict {
   if (isCommentKey(key)) return { kind: "comment" };
   const entries = byName.get(key);

@@ -40,6 +40,7 @@ export function createCors(settings: CorsSettings): Cors {
       .filter((h) => h !== "")
       .every((h) => headers.has(h));
 
+  const exposeHeaders = settings.exposeHeaders.length > 0 ? settings.exposeHeaders.join(", ") : null;
   return {
     preflight(request) {
       if (request.method !== "OPTIONS" || request.headers["access-control-request-method"] === undefined) return null;
@@ -64,7 +65,7 @@ export function createCors(settings: CorsSettings): Cors {
       if (origin === "" || !originAllowed(origin) || !methodAllowed(request.method ?? "GET")) return { Vary: "Origin" };
       const out: Record<string, string> = { Vary: "Origin", "Access-Control-Allow-Origin": allowOrigin(origin) };
       if (settings.allowCredentials) out["Access-Control-Allow-Credentials"] = "true";
-      if (settings.exposeHeaders.length > 0) out["Access-Control-Expose-Headers"] = settings.exposeHeaders.join(", ");
+      if (exposeHeaders) out["Access-Control-Expose-Headers"] = exposeHeaders;
       return out;
     },
   };

@@ -26,15 +26,18 @@ export function createHttpSecurity(settings: HttpSecuritySettings): HttpSecurity
     settings.stsSeconds > 0 && !settings.isDevelopment ? `max-age=${settings.stsSeconds}${settings.stsIncludeSubdomains ? "; includeSubDomains" : ""}` : null;
   const withSts = sts ? { ...fixed, "Strict-Transport-Security": sts } : fixed;
 
+  // Header names as Node keys them (lower case), once.
+  const sslProxyHeaders = Object.entries(settings.sslProxyHeaders).map(([name, value]) => [name.toLowerCase(), value] as const);
+  const hostProxyHeaders = settings.hostProxyHeaders.map((name) => name.toLowerCase());
   const isHttps = (request: IncomingMessage, proxies: BlockList | null): boolean => {
     if ((request.socket as TLSSocket).encrypted === true) return true;
     if (!fromTrustedProxy(request, proxies)) return false;
-    return Object.entries(settings.sslProxyHeaders).some(([name, value]) => firstHeader(request, name.toLowerCase()) === value);
+    return sslProxyHeaders.some(([name, value]) => firstHeader(request, name) === value);
   };
   const hostOf = (request: IncomingMessage, proxies: BlockList | null): string => {
     if (fromTrustedProxy(request, proxies)) {
-      for (const name of settings.hostProxyHeaders) {
-        const value = firstHeader(request, name.toLowerCase());
+      for (const name of hostProxyHeaders) {
+        const value = firstHeader(request, name);
         if (value) return value;
       }
     }

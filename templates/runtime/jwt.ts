@@ -46,7 +46,7 @@ const forbidden = (message: string): AuthOutcome => ({
 });
 
 /** The token of a request: from the header (a `Bearer ` prefix taken off), else the cookie; null when there is none. */
-export function tokenOf(request: IncomingMessage, settings: Pick<JwtSettings, "header" | "cookie">): string | null {
+function tokenOf(request: IncomingMessage, settings: Pick<JwtSettings, "header" | "cookie">): string | null {
   const value = request.headers[settings.header];
   const raw = Array.isArray(value) ? value[0] : value;
   // A header that is there decides, even when it is malformed: no falling back to the cookie.

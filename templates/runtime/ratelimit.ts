@@ -11,9 +11,9 @@
  */
 import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { GenerationCache } from "./cache.js";
 import { type BlockList, isIP } from "node:net";
-import { isTrustedProxy, plainAddress } from "./checks.js";
+import { GenerationCache } from "./cache.js";
+import { firstHeader, isTrustedProxy, plainAddress } from "./checks.js";
 import type { LimitRefusal, RateLimitSettings } from "./types.js";
 
 /** Client keys longer than this are kept as a hash. */
@@ -52,7 +52,7 @@ class Bucket {
  * address in `X-Forwarded-For` that is not one (a client can write the left of that header, never
  * the right, which its proxies append).
  */
-export function clientAddress(request: IncomingMessage, proxies: BlockList | null): string {
+function clientAddress(request: IncomingMessage, proxies: BlockList | null): string {
   const peer = plainAddress(request.socket.remoteAddress ?? "");
   if (!isTrustedProxy(proxies, peer)) return peer;
   const header = request.headers["x-forwarded-for"];
@@ -79,14 +79,15 @@ export function createRateLimit(
     ? { buckets: new GenerationCache<Bucket>(MAX_CLIENTS), make: (now: number) => new Bucket(client.perSecond / 1000, client.capacity, now) }
     : null;
 
-  const clientKey = (request: IncomingMessage, segments: readonly string[], proxies: BlockList | null): string | undefined => {
-    const by = client?.by;
-    if (!by) return undefined;
-    if (by.kind === "ip") return clientAddress(request, proxies);
-    if (by.kind === "param") return segments[by.segment];
-    const value = request.headers[by.header];
-    return Array.isArray(value) ? value[0] : value;
-  };
+  // Which key tells the clients apart, chosen once. An absent one (undefined or "") is answered 429.
+  const by = client?.by;
+  const clientKey: (request: IncomingMessage, segments: readonly string[], proxies: BlockList | null) => string | undefined = !by
+    ? () => undefined
+    : by.kind === "ip"
+      ? (request, _segments, proxies) => clientAddress(request, proxies)
+      : by.kind === "param"
+        ? (_request, segments) => segments[by.segment]
+        : (request) => firstHeader(request, by.header);
 
   return (request, segments, proxies) => {
     const now = performance.now();

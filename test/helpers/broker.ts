@@ -413,32 +413,23 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 }
 
 /**
- * Registers broker tests: skipped without a broker (outside CI), failing if the set-up failed,
- * each bounded by TEST_TIMEOUT_MS. `first` runs before the bound starts (a wait for the broker's
- * turn, say).
- */
-/**
  * The usual start of a broker test file: probe the broker (one SKIPPED line naming `what` when
  * there is none, unless CI is set), open the test's own connection, close it after the file.
  * Returns the `it` of brokerTests and a getter for the connection (throws before it is open).
  */
 export async function brokerSuite(what: string): Promise<{ it: (name: string, fn: () => Promise<void>) => void; broker: () => TestBroker }> {
+  // The probe's connection is the test's own when the broker answers.
   const probe = await probeBroker();
   const noBroker = probe instanceof Error;
-  if (!noBroker) await probe.close();
   const skipAll = noBroker && !process.env["CI"];
   if (skipAll) console.log(`SKIPPED: no RabbitMQ at 127.0.0.1:5672; ${what} not run`);
   let opened: TestBroker | null = null;
   let setupError: Error | null = null;
-  if (!skipAll) {
-    try {
-      if (noBroker) throw new Error("CI is set but RabbitMQ is not reachable");
-      const model = await probeBroker();
-      if (model instanceof Error) throw model;
-      opened = await TestBroker.open(model);
-    } catch (err) {
-      setupError = err instanceof Error ? err : new Error(String(err));
-    }
+  try {
+    if (!noBroker) opened = await TestBroker.open(probe);
+    else if (!skipAll) throw new Error("CI is set but RabbitMQ is not reachable");
+  } catch (err) {
+    setupError = err instanceof Error ? err : new Error(String(err));
   }
   test.after(async () => {
     await opened?.close();
@@ -450,6 +441,11 @@ export async function brokerSuite(what: string): Promise<{ it: (name: string, fn
   return { it: brokerTests(skipAll, () => setupError), broker };
 }
 
+/**
+ * Registers broker tests: skipped without a broker (outside CI), failing if the set-up failed,
+ * each bounded by TEST_TIMEOUT_MS. `first` runs before the bound starts (a wait for the broker's
+ * turn, say).
+ */
 export function brokerTests(
   skipAll: boolean,
   setupError: () => Error | null,
