@@ -151,8 +151,9 @@ async function runOnce(configPath: string, options: CliOptions, out: Output): Pr
   // absent. The handlers are in place before the folder exists, and until it is committed or gone.
   const signals = ["SIGINT", "SIGTERM"] as const;
   const interrupted = (signal: NodeJS.Signals) => {
-    staged?.abandon();
-    process.exit(signal === "SIGINT" ? 130 : 143);
+    // Exits as soon as the folder is gone: this reaction is registered before the run's own
+    // wait on the same removal, so nothing the interrupted run would report is printed.
+    void (staged?.discard() ?? Promise.resolve()).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
   };
   const unlisten = () => {
     for (const signal of signals) process.removeListener(signal, interrupted);

@@ -159,6 +159,8 @@ export class StagedFolder {
   private readonly written = new Set<string>();
   private readonly folders = new Set<string>();
   private done = false;
+  /** The removal discard() started, if it did. */
+  private discarded: Promise<void> | null = null;
   /** The first failed write in the calling thread (the writer thread keeps its own). */
   private failure: WriteFailure | null = null;
 
@@ -220,19 +222,19 @@ export class StagedFolder {
     }
   }
 
-  /** Stops the writer and removes the temporary folder. Safe to call more than once, and after commit(). */
-  async discard(): Promise<void> {
-    if (this.done) return;
-    await this.writer?.stop(); // first: no write lands in the folder while it is removed
-    this.abandon();
-  }
-
-  /** discard() for a process about to exit (Ctrl-C): the folder is removed now, the thread dies with the process. */
-  abandon(): void {
-    if (this.done) return;
-    this.done = true;
-    void this.writer?.stop();
-    rmSync(this.root, { recursive: true, force: true, maxRetries: 3 });
+  /**
+   * Stops the writer, then removes the temporary folder: in that order, so that no file the
+   * writer is still writing lands in a folder being removed (Ctrl-C on a big config). Safe to
+   * call more than once, and after commit(); every call waits for the same removal.
+   */
+  discard(): Promise<void> {
+    if (this.done) return this.discarded ?? Promise.resolve();
+    this.done = true; // add() writes nothing more
+    this.discarded = (async () => {
+      await this.writer?.stop();
+      rmSync(this.root, { recursive: true, force: true, maxRetries: 3 });
+    })();
+    return this.discarded;
   }
 
   /** A file-system error names the temporary folder, gone by now: name the output folder instead. */
