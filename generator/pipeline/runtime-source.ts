@@ -72,10 +72,13 @@ function runtimeSource(): RuntimeSource {
  * The runtime's files for the output folder, as they are in this project, the header first: every
  * module, except an optional one that neither `generated` nor a module emitted imports.
  */
-export function runtimeFiles(generated: readonly { readonly content: string }[]): { path: string; content: string }[] {
+export function runtimeFiles(generated: readonly { readonly path: string; readonly content: string }[]): { path: string; content: string }[] {
   const { modules, optional } = runtimeSource();
-  const imported = (file: string) => generated.some((g) => g.content.includes(`/${RUNTIME_OUT_DIR}/${file.replace(/\.ts$/, ".js")}"`));
-  const emitted = new Set([...modules.keys()].filter((file) => !optional.has(file) || imported(file)));
+  // One pass over each file, not one per optional module: a big config has thousands of files.
+  const imported = new Set<string>();
+  const specifier = new RegExp(`/${RUNTIME_OUT_DIR}/([\\w-]+)\\.js"`, "g");
+  for (const g of generated) if (g.path.endsWith(".ts")) for (const [, name] of g.content.matchAll(specifier)) imported.add(`${name}.ts`);
+  const emitted = new Set([...modules.keys()].filter((file) => !optional.has(file) || imported.has(file)));
   // And what those import in turn (ratelimit.ts imports cache.ts), until nothing more is needed.
   const pending = [...emitted];
   for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
