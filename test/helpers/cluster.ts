@@ -118,16 +118,25 @@ async function stopNode(node: ExtraNode): Promise<void> {
   if (existsSync(node.dir)) rmSync(node.dir, { recursive: true, force: true });
 }
 
-/** Takes the node out of the cluster and stops it; the main node forgets it if it cannot leave by itself. */
-export async function removeNode(node: ExtraNode): Promise<void> {
-  await stopNode(node);
-  await forgetNode(node);
+/**
+ * Takes the nodes out of the cluster and stops them; the machine's broker forgets any it still
+ * lists (a node that could not leave by itself). Returns the cluster's members afterwards.
+ */
+export async function removeNodes(nodes: readonly ExtraNode[]): Promise<string[]> {
+  await Promise.all(nodes.map((node) => stopNode(node)));
+  return forgetNodes(nodes);
 }
 
-/** The machine's broker forgets a node that is still listed as a member (one left by a run that died). */
-export async function forgetNode(node: ExtraNode): Promise<void> {
-  const members = await ctlAsync(["cluster_status", "--formatter", "json"], 30_000).catch(() => "");
-  if (members.includes(node.name)) await quietly(["forget_cluster_node", node.name]);
+/**
+ * The machine's broker forgets those of the nodes it still lists as members (left by a run that
+ * died, or unable to leave): one `cluster_status` for all of them, since each rabbitmqctl starts
+ * an Erlang VM. Returns the cluster's members afterwards.
+ */
+export async function forgetNodes(nodes: readonly ExtraNode[]): Promise<string[]> {
+  const members = clusterNodes();
+  const listed = nodes.filter((node) => members.includes(node.name));
+  for (const node of listed) await quietly(["forget_cluster_node", node.name]);
+  return listed.length === 0 ? members : clusterNodes();
 }
 
 export function clusterNodes(): string[] {
