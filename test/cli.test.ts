@@ -949,6 +949,16 @@ test("--verify: the built-in templates type-check wherever the output folder is"
   assert.is(r.status, 0, explain(r));
 });
 
+test("--verify checks the code as Node runs it: a template that uses the DOM's `document` fails", async () => {
+  const { verifyTypes } = await import("../generator/output/verify.js");
+  const problems = await verifyTypes(join(scratch, "verify-dom"), [{ path: "routes/page.ts", content: "export const title: string = document.title;\n" }]);
+  assert.equal(
+    problems.map((p) => `${p.file}:${p.line}`),
+    ["routes/page.ts:1"],
+  );
+  assert.match(problems[0]?.message ?? "", /Cannot find name 'document'/);
+});
+
 const BROKEN = withLine("export const = ;");
 
 test("--templates --verify: a template emitting invalid TypeScript exits 2, names file and line, writes nothing", () => {

@@ -25,6 +25,9 @@ export async function verifyTypes(outDir: string, files: readonly GeneratedFile[
     skipAddingFilesFromTsConfig: true,
     compilerOptions: {
       target: ts.ScriptTarget.ES2022,
+      // Node's globals come from @types/node: no DOM library, which is most of the parse and would
+      // let a template that uses `document` or `window` pass.
+      lib: ["lib.es2022.d.ts"],
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
       strict: true,
