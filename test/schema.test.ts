@@ -19,7 +19,8 @@ function schemaText(file: string): string {
 const producerSchema = JSON.parse(schemaText("amqp-producer.schema.json")) as Json;
 const krakendSchema = JSON.parse(schemaText("krakend.schema.json")) as Json;
 
-const ajv = new Ajv({ allErrors: true });
+// Strict, as an editor's validator may be; the arguments' values are a union of types on purpose.
+const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
 ajv.addSchema(producerSchema);
 ajv.addSchema(krakendSchema);
 const validateConfig = ajv.getSchema(KRAKEND_ID)!;
